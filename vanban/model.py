@@ -1,0 +1,332 @@
+"""The domain model: a plan, its issuer, its participating units and their results.
+
+Everything that differs between two plans lives here, read from the workbook; templates only
+arrange it. Nothing assumes the issuer is a district or that units are communes: since 1 July 2025
+a plan comes from a province or a commune and its units may be hamlets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from vanban.formatting import Dialect, capitalize_first, upper_vn
+
+
+@dataclass(frozen=True)
+class Place:
+    """An administrative place: its common noun (lower case) and its name."""
+
+    kind: str  # "huyện", "xã", "thị trấn", "ấp", ...
+    name: str  # "Tháp Mười"
+
+    @property
+    def text(self) -> str:
+        """As written inside a sentence: "huyện Tháp Mười"."""
+        return f"{self.kind} {self.name}"
+
+    @property
+    def title(self) -> str:
+        """As written at the start of a table cell: "Huyện Tháp Mười"."""
+        return capitalize_first(self.text)
+
+    @property
+    def upper(self) -> str:
+        return upper_vn(self.text)
+
+
+@dataclass(frozen=True)
+class Body:
+    """An issuing body: "Ủy ban nhân dân" of "huyện Tháp Mười", abbreviated "UBND".
+
+    ``governing`` is the optional line above it in the header ("UBND huyện Tháp Mười" above
+    "Phòng Lao động - Thương binh và Xã hội").
+    """
+
+    kind: str
+    abbr: str
+    place: Place | None = None
+    governing: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Full name in a sentence: "Ủy ban nhân dân huyện Tháp Mười"."""
+        return f"{self.kind} {self.place.text}" if self.place else self.kind
+
+    @property
+    def short_name(self) -> str:
+        """Name without the place's proper name, as a body says of itself: "Ủy ban nhân dân huyện"."""
+        return f"{self.kind} {self.place.kind}" if self.place else self.kind
+
+    @property
+    def header_lines(self) -> list[str]:
+        """The issuing-body lines of the header, in capitals.
+
+        Under a governing body the place is already said above, so only the kind is written
+        ("PHÒNG LAO ĐỘNG ..."); otherwise kind and place go on two lines, as a People's Committee
+        writes "ỦY BAN NHÂN DÂN" over "HUYỆN THÁP MƯỜI".
+        """
+        if self.governing or self.place is None:
+            return [upper_vn(self.kind)]
+        return [upper_vn(self.kind), self.place.upper]
+
+    @property
+    def governing_lines(self) -> list[str]:
+        return [upper_vn(self.governing)] if self.governing else []
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs and on whose authority (Decree 30: TM., KT., Q., TL., TUQ.)."""
+
+    name: str
+    title: str | None = None  # "Phó Chủ tịch"
+    collective: str | None = None  # "Ủy ban nhân dân" -> "TM. ỦY BAN NHÂN DÂN"
+    authority: str | None = None  # "KT.", "Q.", "TL.", "TUQ."
+    head: str | None = None  # whose authority: "Chủ tịch" -> "KT. CHỦ TỊCH"
+
+    @property
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        if self.collective:
+            out.append(f"TM. {upper_vn(self.collective)}")
+        if self.authority == "Q.":
+            # An acting head signs with the acting title itself: "Q. CHỦ TỊCH".
+            out.append(f"Q. {upper_vn(self.head or self.title or '')}".rstrip())
+            return out
+        if self.authority and self.head:
+            out.append(f"{self.authority} {upper_vn(self.head)}")
+        if self.title:
+            out.append(upper_vn(self.title))
+        return out
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Number, date and place of one issued document."""
+
+    number: int | None  # None: left blank for the records office to fill in
+    date: date | None
+    place: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class OrganisationItem:
+    """One numbered item of "Tổ chức thực hiện": a heading and its paragraphs."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FundingTier:
+    min_households: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When and where a unit holds its dialogue, and its invitation."""
+
+    day: date
+    start: time | None
+    venue: str
+    chair_name: str
+    chair_title: str
+    invitation: DocumentRef
+    signer: Signer
+
+
+@dataclass(frozen=True)
+class Opinions:
+    topic: int
+    raised: int
+    answered: int
+    passed_up: int
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a unit reports after its dialogue."""
+
+    report: DocumentRef
+    steering: int
+    officials: int
+    poor: int
+    near_poor: int
+    issuer_delegates: int
+    policies: str
+    proposals: str
+    spent: int
+    signer: Signer
+    opinions: tuple[Opinions, ...] = ()
+
+    @property
+    def households(self) -> int:
+        return self.poor + self.near_poor
+
+    @property
+    def attendees(self) -> int:
+        return self.steering + self.officials + self.poor + self.near_poor + self.issuer_delegates
+
+    @property
+    def raised(self) -> int:
+        return sum(o.raised for o in self.opinions)
+
+    @property
+    def answered(self) -> int:
+        return sum(o.answered for o in self.opinions)
+
+    @property
+    def passed_up(self) -> int:
+        return sum(o.passed_up for o in self.opinions)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A participating unit (commune, town, ward, hamlet...)."""
+
+    place: Place
+    poor: int
+    near_poor: int
+    row: int  # its row on the units sheet, for messages
+    schedule: Schedule | None = None
+    result: Result | None = None
+
+    @property
+    def name(self) -> str:
+        """As the tables write it: "Xã Mỹ Quý"."""
+        return self.place.title
+
+    @property
+    def households(self) -> int:
+        return self.poor + self.near_poor
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    unit: Unit
+    amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Participants:
+    """Who attends, as the plan's section III says it."""
+
+    issuer_level: str  # "Cấp huyện"
+    issuer_group: str  # "Tổ công tác đối thoại chính sách giảm nghèo"
+    unit_level: str  # "Cấp xã"
+    steering_name: str  # "Ban Chỉ đạo Giảm nghèo"
+    steering_count: int
+    officials_name: str  # "cán bộ khóm, ấp"
+    officials_count: int
+
+
+@dataclass(frozen=True)
+class SummaryReport:
+    body: Body
+    ref: DocumentRef
+    addressee: str
+    signer: Signer | None
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    issuer: Body
+    ref: DocumentRef
+    summary_line: str
+    legal_basis: str
+    intro: str
+    dialogue_name: str
+    content_intro: str
+    topics: tuple[Topic, ...]
+    purposes: tuple[str, ...]
+    period_start: date
+    period_end: date
+    venue: str
+    participants: Participants
+    budget: int
+    funding_source: str
+    organisation: tuple[OrganisationItem, ...]
+    contact_office: str
+    phone: str
+    recipients: tuple[str, ...]
+    archive: str  # "VT, NCVX(Sang)"
+    signer: Signer
+    annex_title: tuple[str, ...]
+    annex_note: str
+    dialect: Dialect
+    unit_body_kind: str
+    unit_body_abbr: str
+    unit_governing: str | None
+    unit_head: str  # "Chủ tịch": whose authority a KT. signer of a unit signs for
+    unit_report_addressee: str
+    unit_recipients: tuple[str, ...]
+    invitation_recipients: tuple[str, ...]
+    summary: SummaryReport
+    units: tuple[Unit, ...]
+    funding: tuple[FundingLine, ...]
+    funding_tiers: tuple[FundingTier, ...] = ()
+    workbook_sha256: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def symbol(self) -> str:
+        number = f"{self.ref.number:02d}" if self.ref.number is not None else ""
+        return f"{number}/KH-{self.issuer.abbr}"
+
+    @property
+    def year(self) -> int:
+        return self.ref.date.year if self.ref.date else self.period_start.year
+
+    @property
+    def poor(self) -> int:
+        return sum(u.poor for u in self.units)
+
+    @property
+    def near_poor(self) -> int:
+        return sum(u.near_poor for u in self.units)
+
+    @property
+    def households(self) -> int:
+        return self.poor + self.near_poor
+
+    @property
+    def funding_total(self) -> int:
+        return sum(f.amount for f in self.funding)
+
+    def unit_body(self, unit: Unit) -> Body:
+        return Body(
+            kind=self.unit_body_kind,
+            abbr=self.unit_body_abbr,
+            place=unit.place,
+            governing=self.unit_governing,
+        )
+
+    def funding_for(self, unit: Unit) -> int | None:
+        for line in self.funding:
+            if line.unit is unit:
+                return line.amount
+        return None
+
+    @property
+    def units_with_results(self) -> list[Unit]:
+        return [u for u in self.units if u.result is not None]
+
+    @property
+    def unit_kinds_phrase(self) -> str:
+        """"xã, thị trấn": the kinds of the units in order of first appearance."""
+        kinds: list[str] = []
+        for u in self.units:
+            if u.place.kind not in kinds:
+                kinds.append(u.place.kind)
+        return ", ".join(kinds)

@@ -399,8 +399,10 @@ def test_filter_names() -> None:
     ],
 )  # fmt: skip
 def test_filters_in_a_template(source: str, text: str) -> None:
-    rendered = _environment().from_string(source).render(
-        budget=11_300_000, rate=2.5, day=date(2022, 11, 2)
+    rendered = (
+        _environment()
+        .from_string(source)
+        .render(budget=11_300_000, rate=2.5, day=date(2022, 11, 2))
     )
     assert rendered == text
 

@@ -19,6 +19,7 @@ Rules, shared by every function here:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import zipfile
@@ -72,7 +73,9 @@ _SKIPPED = {
 
 def normalize(text: str) -> str:
     """NFC, one space for each run of horizontal white space, empty lines dropped."""
-    lines = (_SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n"))
+    lines = (
+        _SPACES.sub(" ", line).strip() for line in unicodedata.normalize("NFC", text).split("\n")
+    )
     return "\n".join(line for line in lines if line)
 
 
@@ -115,10 +118,14 @@ def tables(path_or_document: Source) -> list[list[list[str]]]:
 
 def load(path: str | PathLike[str]) -> DocumentObject:
     """Open a .docx, turning every way it can be unreadable into one InputError."""
+    if not os.path.isfile(path):
+        raise InputError(f"Không tìm thấy tệp Word: {path}")
     try:
-        return docx.Document(str(path))
+        return docx.Document(os.fspath(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"Không đọc được tệp Word {path}: {exc}") from exc
+        raise InputError(
+            f"Không đọc được tệp Word {path}: tệp hỏng hoặc không phải .docx ({exc})"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -251,4 +258,3 @@ def _collect(element: Any, parts: list[str]) -> None:
 
 
 __all__ = ["Source", "blocks", "load", "normalize", "paragraphs", "tables"]
-

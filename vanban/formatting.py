@@ -40,8 +40,8 @@ _BILLION = 1_000_000_000
 def group_digits(value: int | Decimal | float, decimals: int | None = None) -> str:
     """Write a number the Vietnamese way: "." between thousands, "," before decimals.
 
-    ``decimals=None`` keeps an int whole, a Decimal's own digits ("2.50" stays "2,50") and a float's
-    shortest form with an integral float written without decimals; an int ``decimals`` rounds half up.
+    ``decimals=None`` keeps an int whole, a Decimal's own digits ("2.50" stays "2,50") and a
+    float's shortest form, an integral float without decimals; an int ``decimals`` rounds half up.
     """
     number = _to_decimal(value)
     if decimals is not None:
@@ -128,7 +128,7 @@ def two_digits(n: int) -> str:
 # --- amounts in words -------------------------------------------------------------------------
 
 
-def amount_in_words(n: int, dialect: Dialect = Dialect()) -> str:  # noqa: B008 - frozen, immutable
+def amount_in_words(n: int, dialect: Dialect = Dialect()) -> str:
     """Read a whole number 0..999.999.999.999.999 in Vietnamese words.
 
     11300000 -> "mười một triệu ba trăm ngàn"; 1005 -> "một ngàn không trăm lẻ năm".
@@ -143,13 +143,15 @@ def amount_in_words(n: int, dialect: Dialect = Dialect()) -> str:  # noqa: B008 
     """
     n = _whole_number(n)
     if n < 0 or n > MAX_AMOUNT:
-        raise ValueError(f"Số tiền {n} nằm ngoài khoảng đọc được (0 đến {group_digits(MAX_AMOUNT)})")
+        raise ValueError(
+            f"Số tiền {n} nằm ngoài khoảng đọc được (0 đến {group_digits(MAX_AMOUNT)})"
+        )
     if n == 0:
         return _DIGITS[0]
     return " ".join(_read(n, dialect, leading=True))
 
 
-def money_in_words(n: int, dialect: Dialect = Dialect()) -> str:  # noqa: B008 - frozen, immutable
+def money_in_words(n: int, dialect: Dialect = Dialect()) -> str:
     """An amount of money in words ending in "đồng": "mười một triệu ba trăm ngàn đồng"."""
     return amount_in_words(n, dialect) + " đồng"
 
@@ -209,24 +211,24 @@ def _day_month(d: date) -> tuple[str, str]:
 
 
 def format_date(d: date) -> str:
-    """"ngày 02 tháng 11 năm 2022", "ngày 05 tháng 01 năm 2023", "ngày 15 tháng 3 năm 2022"."""
+    """The long date: "ngày 02 tháng 11 năm 2022", "ngày 05 tháng 01 năm 2023"."""
     day, month = _day_month(d)
     return f"ngày {day} tháng {month} năm {d.year}"
 
 
 def short_date(d: date) -> str:
-    """"02/11/2022", "15/7/2022", "09/02/2023": the same padding as the long form."""
+    """The short date: "02/11/2022", "15/7/2022", "09/02/2023" (padded as the long form)."""
     day, month = _day_month(d)
     return f"{day}/{month}/{d.year}"
 
 
 def place_date(place: str, d: date) -> str:
-    """"Tháp Mười, ngày 02 tháng 11 năm 2022"."""
+    """Place and date line: "Tháp Mười, ngày 02 tháng 11 năm 2022"."""
     return f"{unicodedata.normalize('NFC', place.strip())}, {format_date(d)}"
 
 
 def symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
-    """"6662/KH-UBND"; a draft without a number leaves five spaces for the records office.
+    """Number and symbol, "6662/KH-UBND"; a draft leaves five spaces for the records office.
 
     A letter (công văn) has no type abbreviation: ``symbol(12, "", "UBND-VX")`` is "12/UBND-VX".
     """
@@ -244,7 +246,7 @@ def symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
 
 
 def number_symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
-    """"Số: 6662/KH-UBND", "Số: 05/GM-UBND", and for a draft "Số:      /GM-UBND"."""
+    """The header line: "Số: 6662/KH-UBND", "Số: 05/GM-UBND", a draft "Số:      /GM-UBND"."""
     return f"Số: {symbol(number, type_abbr, body_abbr)}"
 
 
@@ -274,7 +276,10 @@ def _nfc(s: str) -> str:
 
 
 def upper_vn(s: str) -> str:
-    """Capitals for headers: "Ủy ban nhân dân huyện Tháp Mười" -> "ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI"."""
+    """Capitals for headers, NFC in and out.
+
+    "Ủy ban nhân dân huyện Tháp Mười" -> "ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI".
+    """
     return _nfc(_nfc(s).upper())
 
 

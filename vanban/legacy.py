@@ -211,7 +211,7 @@ def unicode_to_vni(text: str) -> str:
 
 
 def legacy_encoding_for_font(font_name: str | None) -> LegacyEncoding | None:
-    """"tcvn3" for ".VnTime", ".VnArialH" ...; "vni" for "VNI-Times" ...; otherwise None."""
+    """The encoding a font implies: "tcvn3" for ".VnTime", ".VnArialH"; "vni" for "VNI-Times"."""
     if not font_name:
         return None
     name = font_name.strip().lower()
@@ -223,7 +223,7 @@ def legacy_encoding_for_font(font_name: str | None) -> LegacyEncoding | None:
 
 
 def is_capitals_font(font_name: str) -> bool:
-    """True for TCVN3 capitals fonts (".VnTimeH", ".VnArial NarrowH"), which draw lowercase as caps."""
+    """True for TCVN3 capitals fonts (".VnTimeH", ".VnArial NarrowH"): lowercase drawn as caps."""
     name = font_name.strip()
     return legacy_encoding_for_font(name) == "tcvn3" and name.endswith("H")
 

@@ -1,8 +1,9 @@
 """Names as they arrive from workbooks: normalised, cleaned, compared and turned into file names.
 
-The same name reaches the project precomposed (NFC) or decomposed (NFD), with tone marks placed the
-old way ("hoà", "thuỷ") or the new way ("hòa", "thủy"), with doubled or non-breaking spaces. Those are
-not different names; a different tone ("Láng Biển" / "Láng Biền") or vowel ("Mỹ An" / "Mỹ Ân") is.
+The same name reaches the project precomposed (NFC) or decomposed (NFD), with tone marks placed
+the old way ("hoà", "thuỷ") or the new way ("hòa", "thủy"), with doubled or non-breaking spaces.
+Those are not different names; a different tone ("Láng Biển" / "Láng Biền") or vowel ("Mỹ An" /
+"Mỹ Ân") is.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def clean_text(s: str) -> str:
 
 
 def clean_person_name(s: str) -> str:
-    """"NGUYỄN  văn a" -> "Nguyễn Văn A": every word capitalised, the rest in lower case."""
+    """A person's name with every word capitalised: "NGUYỄN  văn a" -> "Nguyễn Văn A"."""
     return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(s).split(" "))
 
 
@@ -65,7 +66,10 @@ def strip_diacritics(s: str) -> str:
 
 
 def slugify(s: str) -> str:
-    """ASCII file-name part: "Xã Mỹ Quý" -> "xa-my-quy", "6662/KH-UBND 2022" -> "6662-kh-ubnd-2022"."""
+    """An ASCII file-name part, never empty.
+
+    "Xã Mỹ Quý" -> "xa-my-quy", "6662/KH-UBND 2022" -> "6662-kh-ubnd-2022".
+    """
     ascii_text = strip_diacritics(s).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "khong-ten"
@@ -90,9 +94,7 @@ def closest(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
         seen.add(candidate)
         candidate_key = match_key(candidate)
         key_ratio = difflib.SequenceMatcher(None, key, candidate_key).ratio()
-        bare_ratio = difflib.SequenceMatcher(
-            None, bare, strip_diacritics(candidate_key)
-        ).ratio()
+        bare_ratio = difflib.SequenceMatcher(None, bare, strip_diacritics(candidate_key)).ratio()
         best = max(key_ratio, bare_ratio)
         if best >= 0.6:
             # Ties on the better score go to the candidate closer with its diacritics.

@@ -29,6 +29,7 @@ STATUS_LABELS: dict[str, str] = {
     "failed": "Lỗi khi phát hành",
     "refused": "Từ chối phát hành",
     "not_attempted": "Chưa thực hiện",
+    "unknown": "Không rõ tình trạng",
 }
 
 NO_CHANGE = "Không thay đổi so với lần phát hành trước"
@@ -203,7 +204,7 @@ def _links(doc: DocumentReview) -> str:
 
 
 def _findings(doc: DocumentReview) -> str:
-    head = "<section class=\"findings\"><h4>Thể thức</h4>"
+    head = '<section class="findings"><h4>Thể thức</h4>'
     if doc.findings is None:
         note = doc.check_note or "Chưa kiểm tra thể thức"
         return f'{head}<p class="unchecked">{_lines(note)}</p></section>'
@@ -214,7 +215,7 @@ def _findings(doc: DocumentReview) -> str:
         rule = str(getattr(finding, "rule", "") or "")
         message = str(getattr(finding, "message", finding))
         where = getattr(finding, "where", None)
-        text = f'<code>{_e(rule)}</code> ' if rule else ""
+        text = f"<code>{_e(rule)}</code> " if rule else ""
         text += _e(message)
         if where:
             text += f' <span class="where">({_e(str(where))})</span>'
@@ -326,7 +327,8 @@ h4 { font-size: 15px; margin: 10px 0 4px; }
 .overview table { border-collapse: collapse; width: 100%; }
 .overview th, .overview td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; }
 .doc { border: 1px solid #ccc; border-left: 6px solid #888; padding: 10px 12px; margin: 14px 0; }
-.badge { font-size: 13px; padding: 1px 8px; border-radius: 10px; background: #eee; margin-left: 8px; }
+.badge { font-size: 13px; padding: 1px 8px; border-radius: 10px; background: #eee;
+  margin-left: 8px; }
 .status-issued { border-left-color: #2e7d32; } .status-unchanged { border-left-color: #607d8b; }
 .status-pending, .status-not_attempted { border-left-color: #f9a825; }
 .status-failed, .status-refused { border-left-color: #c62828; }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -127,29 +126,6 @@ def format_diff(lines: Sequence[DiffLine], *, context: int = 1) -> str:
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m vanban.textdiff A.docx B.docx [--context N]``: print what changed from A to B."""
-    import argparse
-
-    from vanban.errors import VanbanError
-
-    parser = argparse.ArgumentParser(
-        prog="vanban diff", description="So sánh nội dung hai văn bản .docx (A cũ, B mới)."
-    )
-    parser.add_argument("a")
-    parser.add_argument("b")
-    parser.add_argument("--context", type=int, default=1, help="số đoạn giữ nguyên quanh mỗi thay đổi")
-    args = parser.parse_args(argv)
-    try:
-        lines = diff_documents(args.a, args.b)
-    except VanbanError as exc:
-        print(exc.message, file=sys.stderr)
-        return exc.exit_code
-    text = format_diff(lines, context=max(0, args.context))
-    print(text if text else "Không có thay đổi.")
-    return 0
-
-
 def _replace(old: Sequence[str], new: Sequence[str]) -> list[DiffLine]:
     """Removed lines then added lines; similar pairs get word segments."""
     pairs = _pairs(old, new)
@@ -201,7 +177,3 @@ def _tidy(parts: list[Segment]) -> tuple[Segment, ...]:
         else:
             merged.append(seg)
     return tuple(merged)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

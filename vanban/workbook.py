@@ -205,7 +205,9 @@ class WorkbookFile:
                 f'ô dùng phông cũ "{font}", đã chuyển sang Unicode: "{clean_text(converted)}"',
             )
             raw = converted
-        text = clean_text(nfc(raw))
+        # Line breaks (Alt+Enter) are kept for fields that are lists of lines; each line is cleaned.
+        lines = [clean_text(line) for line in nfc(raw).replace("\r", "\n").split("\n")]
+        text = "\n".join(line for line in lines if line)
         return text or None
 
 
@@ -373,6 +375,8 @@ def read_text(problems: Problems, cell: Cell, f: Field) -> str | None:
             problems.error(cell.sheet, cell.coord, f"{_what(f)} không được để trống")
         return None
     if isinstance(v, str):
+        if f.type != "lines":
+            v = v.replace("\n", " ")
         if f.choices and match_key(v) not in {match_key(c) for c in f.choices}:
             problems.error(
                 cell.sheet, cell.coord,

@@ -1,0 +1,142 @@
+"""What the terminal shows: short Rich summaries in Vietnamese.
+
+Nothing printed here names a person from the roster; units are places, not people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from vanban.errors import Problem, VanbanError, WorkbookError
+from vanban.formatting import group_digits, short_date, vnd
+from vanban.model import Plan
+
+STATUS_LABELS = {
+    "issued": "đã phát hành",
+    "unchanged": "không đổi",
+    "pending": "chờ",
+    "failed": "lỗi",
+    "refused": "từ chối ghi đè",
+    "not_attempted": "chưa chạy",
+}
+
+
+def error(console: Console, exc: VanbanError) -> None:
+    if isinstance(exc, WorkbookError):
+        console.print(f"[bold red]{exc.message.splitlines()[0]}[/]")
+        for p in exc.errors:
+            console.print(f"  [red]✗[/] {p}", markup=True, highlight=False)
+        warnings = [p for p in exc.problems if not p.is_error]
+        if warnings:
+            console.print(f"Cảnh báo ({len(warnings)}):")
+            for p in warnings:
+                console.print(f"  [yellow]![/] {p}")
+        return
+    console.print(f"[bold red]Lỗi:[/] {exc.message}")
+
+
+def warnings(console: Console, items: Iterable[Problem | str]) -> None:
+    items = list(items)
+    if items:
+        console.print(f"Cảnh báo ({len(items)}):")
+        for w in items:
+            console.print(f"  [yellow]![/] {w}")
+
+
+def plan_summary(console: Console, plan: Plan) -> None:
+    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {plan.symbol}")
+    console.print(f"  Cơ quan ban hành: {plan.issuer.name}")
+    console.print(
+        f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}"
+    )
+    console.print(
+        f"  Đơn vị: {len(plan.units)}; hộ nghèo {group_digits(plan.poor)}, hộ cận nghèo "
+        f"{group_digits(plan.near_poor)}, tổng {group_digits(plan.households)} hộ"
+    )
+    console.print(f"  Kinh phí: {vnd(plan.budget)}")
+    console.print(
+        f"  Đã có kết quả: {len(plan.units_with_results)}/{len(plan.units)} đơn vị"
+    )
+    warnings(console, plan.warnings)
+
+
+def run_summary(console: Console, report: Any) -> None:
+    table = Table(title="Văn bản", show_lines=False)
+    table.add_column("Văn bản")
+    table.add_column("Đơn vị")
+    table.add_column("Tệp")
+    table.add_column("Trạng thái")
+    for s in report.statuses:
+        status = STATUS_LABELS.get(s.status, s.status)
+        reason = f": {s.reason}" if s.reason and s.status != "issued" else ""
+        color = {"failed": "red", "refused": "red", "pending": "yellow"}.get(s.status, "green")
+        table.add_row(
+            s.job.kind.label, s.job.unit_name or "", s.job.relpath,
+            f"[{color}]{status}[/]{reason}",
+        )
+    console.print(table)
+    counts = ", ".join(
+        f"{STATUS_LABELS[k]} {report.count(k)}" for k in STATUS_LABELS if report.count(k)
+    )
+    console.print(f"Tổng: {counts}.")
+    console.print(f"Thư mục: [bold]{report.out_dir}[/]")
+
+
+def check_findings(console: Console, findings: Mapping[Path, list[Any]], root: Path) -> int:
+    bad = 0
+    for path, items in findings.items():
+        rel = path.relative_to(root) if path.is_relative_to(root) else path
+        if not items:
+            console.print(f"[green]✓[/] {rel}: đạt thể thức")
+            continue
+        bad += 1
+        console.print(f"[red]✗[/] {rel}: {len(items)} lỗi thể thức")
+        for f in items:
+            console.print(f"    - {f.message} ({f.where}) [{f.rule}]", markup=False)
+    if not findings:
+        console.print(f"Không có tệp .docx nào trong {root}.")
+    return bad
+
+
+def review_summary(console: Console, result: Any) -> None:
+    console.print(f"Đã tạo trang xem trước: [bold]{result.index}[/]")
+    console.print(f"  {len(result.pdfs)} tệp PDF, {len(result.pngs)} ảnh trang đầu")
+    if result.message:
+        console.print(f"[yellow]{result.message}[/]")
+
+
+def verify_report(console: Console, result: Any) -> bool:
+    if result.ok:
+        console.print(
+            f"[green]Sổ nhật ký toàn vẹn:[/] {result.checked_entries} dòng, "
+            f"{result.checked_files} tệp khớp."
+        )
+        return True
+    console.print(f"[red]Sổ nhật ký có {len(result.problems)} vấn đề:[/]")
+    for p in result.problems:
+        console.print(f"  ✗ {p}", markup=False)
+    return False
+
+
+def history_table(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Lịch sử phát hành")
+    for col in ("Thời gian", "Sự kiện", "Loại", "Đơn vị", "Tệp", "Mã băm", "Trạng thái", "Lần thử"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(r.get(k) or "") for k in (
+            "time", "event", "kind", "unit", "path", "hash", "status", "attempts")))
+    console.print(table)
+
+
+def lint_findings(console: Console, findings: list[Any]) -> bool:
+    if not findings:
+        console.print("[green]Mọi mẫu đều hợp lệ.[/]")
+        return True
+    for f in findings:
+        console.print(f"[red]✗[/] {f}", markup=False)
+    return False

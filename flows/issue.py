@@ -130,3 +130,10 @@ def issue_documents(
     return report
 
 
+def issue_flow(dask: bool = False) -> Any:
+    """The flow, on Prefect's default thread pool or on a local Dask cluster for larger work."""
+    if not dask:
+        return issue_documents
+    from prefect_dask import DaskTaskRunner
+
+    return issue_documents.with_options(task_runner=DaskTaskRunner())

@@ -11,7 +11,7 @@ Run: ``python -m tools.example_workbook [PATH]``.
 from __future__ import annotations
 
 import sys
-from datetime import date, time
+from datetime import date, time, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -194,28 +194,31 @@ POLICIES = (
 PROPOSALS = "Đề nghị tiếp tục hỗ trợ vốn vay ưu đãi và mở lớp dạy nghề ngắn hạn tại địa phương."
 
 
-def _schedule_row(i: int, kind: str, name: str) -> list[Any]:
-    day = date(2022, 11, 11 + (i % 10))
+def _schedule_row(i: int, kind: str, name: str, start: date) -> list[Any]:
+    day = start + timedelta(days=i % 10)
     hall = f"Hội trường Ủy ban nhân dân {kind} {name}"
     return [
         f"{kind.capitalize()} {name}", day, time(7, 30) if i % 2 == 0 else time(13, 30), hall,
-        "Nguyễn Văn A", f"Chủ tịch Ủy ban nhân dân {kind}", None, date(2022, 11, 7), "TM.",
+        "Nguyễn Văn A", f"Chủ tịch Ủy ban nhân dân {kind}", None, start - timedelta(days=4),
+        "TM.", "Chủ tịch", "Nguyễn Văn A",
+    ]
+
+
+def _result_row(
+    i: int, kind: str, name: str, poor: int, near: int, amount: int, plan: dict[str, Any]
+) -> list[Any]:
+    day = plan["period_start"] + timedelta(days=i % 10)
+    return [
+        f"{kind.capitalize()} {name}", None, day + timedelta(days=2), plan["steering_count"],
+        plan["officials_count"],
+        max(poor - i % 3, 0), max(near - i % 4, 0), 2, POLICIES, PROPOSALS, amount, "TM.",
         "Chủ tịch", "Nguyễn Văn A",
     ]
 
 
-def _result_row(i: int, kind: str, name: str, poor: int, near: int, amount: int) -> list[Any]:
-    day = date(2022, 11, 11 + (i % 10))
-    return [
-        f"{kind.capitalize()} {name}", None, date(2022, 11, min(day.day + 2, 23)), 3, 5,
-        poor - i % 3, near - i % 4, 2, POLICIES, PROPOSALS, amount, "TM.", "Chủ tịch",
-        "Nguyễn Văn A",
-    ]
-
-
-def _opinion_rows(i: int, kind: str, name: str) -> list[list[Any]]:
+def _opinion_rows(i: int, kind: str, name: str, topics: int) -> list[list[Any]]:
     rows = []
-    for topic in (1, 2, 3):
+    for topic in range(1, topics + 1):
         raised = 2 + (i + topic) % 3
         passed = (i + topic) % 2
         rows.append([f"{kind.capitalize()} {name}", topic, raised, raised - passed, passed, ""])
@@ -228,44 +231,71 @@ def _write_rows(ws: Worksheet, rows: list[list[Any]]) -> None:
             ws.cell(r, c).value = value
 
 
-def fill(wb: Workbook, *, mark_illustrative: bool = True) -> Workbook:
-    """Fill a blank workbook (from ``build_blank_workbook``) with the seed's data."""
+def seed_data() -> dict[str, Any]:
+    """The seed's data, as ``fill`` takes it; tests change parts of a copy to make other plans."""
+    return {
+        "plan": dict(PLAN),
+        "units": list(UNITS),
+        "funding": list(FUNDING),
+        "tiers": list(TIERS),
+        "purposes": list(PURPOSES),
+        "topics": list(TOPICS),
+        "organisation": list(ORGANISATION),
+        "recipients": {k: list(v) for k, v in RECIPIENTS.items()},
+        "with_results": None,  # None: every unit has results; else the set of unit names that do
+    }
+
+
+def fill(
+    wb: Workbook, *, mark_illustrative: bool = True, data: dict[str, Any] | None = None
+) -> Workbook:
+    """Fill a blank workbook (from ``build_blank_workbook``) with the seed's data (or ``data``)."""
+    d = data if data is not None else seed_data()
+    units, funding, with_results = d["units"], d["funding"], d["with_results"]
     ws = wb[schema.PLAN.name]
     labels = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
     for f in schema.PLAN.fields:
-        ws.cell(labels[f.label], 2).value = PLAN[f.key]
+        ws.cell(labels[f.label], 2).value = d["plan"][f.key]
 
     _write_rows(
         wb[schema.UNITS.name],
-        [[i, k, n, p, q, p + q] for i, (k, n, p, q) in enumerate(UNITS, start=1)]
-        + [["Tổng cộng", None, None, sum(u[2] for u in UNITS), sum(u[3] for u in UNITS),
-            sum(u[2] + u[3] for u in UNITS)]],
+        [[i, k, n, p, q, p + q] for i, (k, n, p, q) in enumerate(units, start=1)]
+        + [["Tổng cộng", None, None, sum(u[2] for u in units), sum(u[3] for u in units),
+            sum(u[2] + u[3] for u in units)]],
     )
     _write_rows(
         wb[schema.FUNDING.name],
-        [[i, n, a, None] for i, (n, a) in enumerate(FUNDING, start=1)]
-        + [["Tổng cộng", None, sum(a for _, a in FUNDING), None]],
+        [[i, n, a, None] for i, (n, a) in enumerate(funding, start=1)]
+        + [["Tổng cộng", None, sum(a for _, a in funding), None]],
     )
-    _write_rows(wb[schema.TIERS.name], [list(t) for t in TIERS])
-    amounts = {n: a for n, a in FUNDING}
+    _write_rows(wb[schema.TIERS.name], [list(t) for t in d["tiers"]])
+    amounts = {n: a for n, a in funding}
+    start: date = d["plan"]["period_start"]
     _write_rows(
-        wb[schema.SCHEDULE.name], [_schedule_row(i, k, n) for i, (k, n, _, _) in enumerate(UNITS)]
+        wb[schema.SCHEDULE.name],
+        [_schedule_row(i, k, n, start) for i, (k, n, _, _) in enumerate(units)],
     )
+    reporting = [
+        (i, u) for i, u in enumerate(units)
+        if with_results is None or f"{u[0].capitalize()} {u[1]}" in with_results
+    ]
     _write_rows(
         wb[schema.RESULTS.name],
         [
-            _result_row(i, k, n, p, q, amounts[f"{k.capitalize()} {n}"])
-            for i, (k, n, p, q) in enumerate(UNITS)
+            _result_row(i, k, n, p, q, amounts[f"{k.capitalize()} {n}"], d["plan"])
+            for i, (k, n, p, q) in reporting
         ],
     )
     _write_rows(
         wb[schema.OPINIONS.name],
-        [row for i, (k, n, _, _) in enumerate(UNITS) for row in _opinion_rows(i, k, n)],
+        [row for i, (k, n, _, _) in reporting for row in _opinion_rows(i, k, n, len(d["topics"]))],
     )
-    texts: list[list[Any]] = [["Mục đích", None, t] for t in PURPOSES]
-    texts += [["Chủ đề", None, t] for t in TOPICS]
-    texts += [["Tổ chức thực hiện", h, t] for h, t in ORGANISATION]
-    texts += [[section, None, t] for section, items in RECIPIENTS.items() for t in items]
+    texts: list[list[Any]] = [["Mục đích", None, t] for t in d["purposes"]]
+    texts += [["Chủ đề", None, t] for t in d["topics"]]
+    texts += [["Tổ chức thực hiện", h, t] for h, t in d["organisation"]]
+    texts += [
+        [section, None, t] for section, items in d["recipients"].items() for t in items
+    ]
     _write_rows(wb[schema.TEXTS.name], texts)
 
     if mark_illustrative:

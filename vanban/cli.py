@@ -60,6 +60,9 @@ def run(
     ] = False,
     templates: Annotated[Path | None, typer.Option("--templates", help="Thư mục mẫu .docx")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký của Prefect")] = False,
+    dask: Annotated[
+        bool, typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)")
+    ] = False,
 ) -> None:
     """Kiểm tra bảng tính rồi phát hành toàn bộ văn bản qua luồng Prefect."""
     for stage in only or []:
@@ -73,9 +76,9 @@ def run(
 
     load_plan(workbook)
     _quiet_prefect(verbose)
-    from flows.issue import issue_documents
+    from flows.issue import issue_flow
 
-    report = issue_documents(
+    report = issue_flow(dask)(
         str(workbook),
         out_dir=str(out) if out else None,
         units=list(unit) if unit else None,

@@ -549,9 +549,7 @@ class Decree30Document:
                 paragraph.paragraph_format.space_before = Pt(12)
         if line:
             width = self.text_width_mm
-            _top_rule(
-                self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6
-            )
+            _top_rule(self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
 
     def table(
         self,
@@ -567,7 +565,8 @@ class Decree30Document:
 
         A body row whose first cell is a docxtpl row tag ("{%tr for u in units %}") is written as
         a control row: the tag alone in the first cell, the other cells empty. ``merges`` are
-        (row, col, row2, col2) rectangles of the header; the top-left cell keeps the text.
+        (row, col, row2, col2) rectangles counted over header rows then body rows as written (a
+        "Tổng cộng" row may merge its first two cells); the top-left cell keeps the text.
         ``bold_rows`` index ``body_rows`` (a total line); ``aligns`` gives "left", "center",
         "right" or "justify" per column for body rows (default centre).
         """
@@ -575,10 +574,11 @@ class Decree30Document:
         aligns = list(aligns) if aligns is not None else ["center"] * cols
         if len(aligns) != cols:
             raise TemplateError(f"Bảng có {cols} cột nhưng {len(aligns)} cách căn lề")
-        for row in [*header_rows, *body_rows]:
+        rows = [*header_rows, *body_rows]
+        for row in rows:
             if len(row) != cols and not (row and is_control(row[0])):
                 raise TemplateError(f"Bảng có {cols} cột nhưng một hàng có {len(row)} ô: {row!r}")
-        table: Table = self._doc.add_table(rows=len(header_rows) + len(body_rows), cols=cols)
+        table: Table = self._doc.add_table(rows=len(rows), cols=cols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _set_table_borders(table, "single")
         _set_table_widths(table, widths_mm)
@@ -586,23 +586,20 @@ class Decree30Document:
         for r, c, r2, c2 in merges:
             table.cell(r, c).merge(table.cell(r2, c2))
             covered |= {(i, j) for i in range(r, r2 + 1) for j in range(c, c2 + 1)} - {(r, c)}
-        for r, row in enumerate(header_rows):
-            table.rows[r]._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+        for r, row in enumerate(rows):
+            header = r < len(header_rows)
+            if header:
+                table.rows[r]._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+            if row and is_control(row[0]):
+                table.cell(r, 0).paragraphs[0].add_run(row[0])
+                continue
             for c, text in enumerate(row):
                 if (r, c) in covered:
                     continue
                 cell = table.cell(r, c)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                self._cell_text(cell, text, bold=True, align="center")
-        for i, row in enumerate(body_rows):
-            r = len(header_rows) + i
-            if row and is_control(row[0]):
-                table.cell(r, 0).paragraphs[0].add_run(row[0])
-                continue
-            for c, text in enumerate(row):
-                cell = table.cell(r, c)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                self._cell_text(cell, text, bold=i in bold_rows, align=aligns[c])
+                bold = header or (r - len(header_rows)) in bold_rows
+                self._cell_text(cell, text, bold=bold, align="center" if header else aligns[c])
         return table
 
     def _cell_text(self, cell: _Cell, text: str, *, bold: bool, align: str) -> None:

@@ -62,11 +62,13 @@ class Body:
     def header_lines(self) -> list[str]:
         """The issuing-body lines of the header, in capitals.
 
-        Under a governing body the place is already said above, so only the kind is written
-        ("PHÒNG LAO ĐỘNG ..."); otherwise kind and place go on two lines, as a People's Committee
-        writes "ỦY BAN NHÂN DÂN" over "HUYỆN THÁP MƯỜI".
+        Kind and place go on two lines, as a People's Committee writes "ỦY BAN NHÂN DÂN" over
+        "HUYỆN THÁP MƯỜI"; when the governing body's line already names the place ("UBND HUYỆN
+        THÁP MƯỜI" over "PHÒNG LAO ĐỘNG ..."), the place is not said twice.
         """
-        if self.governing or self.place is None:
+        if self.place is None:
+            return [upper_vn(self.kind)]
+        if self.governing and upper_vn(self.place.text) in upper_vn(self.governing):
             return [upper_vn(self.kind)]
         return [upper_vn(self.kind), self.place.upper]
 

@@ -241,7 +241,7 @@ def _changes(doc: DocumentReview) -> str:
 
 def _diff_line(line: DiffLine) -> str:
     if line.op == "=":
-        return f'<p class="same">{_lines(line.text)}</p>'
+        return f'<p class="same"><span class="sign"> </span> {_lines(line.text)}</p>'
     cls, tag, sign = ("del", "del", "−") if line.op == "-" else ("ins", "ins", "+")
     if line.words:
         body = "".join(_segment(seg, tag) for seg in line.words)

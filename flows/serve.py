@@ -1,0 +1,20 @@
+"""Serve ``issue_documents`` as the deployment "vanban" on a running Prefect server.
+
+Run ``python -m flows.serve`` with PREFECT_API_URL pointing at the server; then start runs from
+the UI or with ``prefect deployment run 'issue-documents/vanban' --param workbook=...``.
+"""
+
+from __future__ import annotations
+
+from flows.issue import issue_documents
+
+
+def main() -> None:
+    issue_documents.serve(
+        name="vanban",
+        description="Phát hành văn bản từ bảng tính kế hoạch (workbook, out_dir, units, only, force).",
+    )
+
+
+if __name__ == "__main__":
+    main()

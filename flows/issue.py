@@ -99,6 +99,8 @@ def issue_documents(
     target.mkdir(parents=True, exist_ok=True)
     with folder_lock(target):
         clean_stray_temps(target)
+        for path in issuer.recover():
+            logger.warning("%s: ghi nhận lại sau lần chạy bị ngắt", path)
         failed_stage: str | None = None
         for stage, jobs in stages_of(plan_jobs(plan, units=chosen, only=only)):
             if failed_stage is not None:

@@ -50,8 +50,12 @@ def plan_body(doc: Decree30Document) -> None:
     doc.heading("II. THÀNH PHẦN THAM DỰ")
     doc.paragraph("Hộ nghèo, hộ cận nghèo mỗi xã, thị trấn được phân bổ như sau:")
     doc.table(
-        [["TT", "Đơn vị", "Số lượng tham dự", "", "Ghi chú"], ["", "", "Hộ nghèo", "Hộ cận nghèo", ""]],
-        [[str(i + 1), *unit] for i, unit in enumerate(UNITS)] + [["", "Tổng cộng", "44", "97", "141"]],
+        [
+            ["TT", "Đơn vị", "Số lượng tham dự", "", "Ghi chú"],
+            ["", "", "Hộ nghèo", "Hộ cận nghèo", ""],
+        ],
+        [[str(i + 1), *unit] for i, unit in enumerate(UNITS)]
+        + [["", "Tổng cộng", "44", "97", "141"]],
         widths_mm=[12, 55, 30, 30, 30],
         merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)],
         bold_rows=[len(UNITS)],
@@ -70,7 +74,7 @@ def plan_body(doc: Decree30Document) -> None:
 
 def annex(doc: Decree30Document) -> None:
     doc.title(None, ["DANH SÁCH", "PHÂN BỐ KINH PHÍ ĐỐI THOẠI CHÍNH SÁCH GIẢM NGHÈO"], line=False)
-    doc.centered(KEM_THEO, italic=True)
+    doc.centered(KEM_THEO, italic=True, space_after=6)
     doc.table(
         [["STT", "Đơn vị", "Số tiền", "Ghi chú"]],
         [["1", "Xã Mỹ Quý", "850.000đ", ""], ["", "Tổng cộng", "850.000đ", ""]],
@@ -96,8 +100,8 @@ def build_plan(path: Path, *, with_annex: bool = True) -> Path:
 
 def invitation(doc: Decree30Document, commune: str, number: str) -> None:
     doc.header_block(
-        governing=["Ủy ban nhân dân huyện Tháp Mười"],
-        issuer=[f"Ủy ban nhân dân {commune}"],
+        governing=["UBND huyện Tháp Mười"],
+        issuer=["Ủy ban nhân dân", commune],
         number_line=f"Số: {number}/GM-UBND",
         place_date="Mỹ Quý, ngày 09 tháng 02 năm 2023",
     )
@@ -123,3 +127,71 @@ def build_invitations(path: Path, *, sections: bool = True) -> Path:
     invitation(doc, "xã Mỹ Đông", "12")
     doc.save(path)
     return path
+
+
+def build_template(path: Path) -> Path:
+    """A plan template in the shape the project's templates take: tags, loops, a row loop."""
+    doc = Decree30Document()
+    doc.header_block(
+        governing=["{%p for line in governing %}", "{{ line }}", "{%p endfor %}"],
+        issuer=["{%p for line in issuer %}", "{{ line }}", "{%p endfor %}"],
+        number_line="Số: {{ symbol }}",
+        place_date="{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}",
+    )
+    doc.title("{{ type_name }}", ["{%p for line in summary %}", "{{ line }}", "{%p endfor %}"])
+    doc.paragraph("{{ intro }}")
+    doc.control("{%p for section in sections %}")
+    doc.heading("{{ section.title }}")
+    doc.control("{%p for text in section.paragraphs %}")
+    doc.paragraph("{{ text }}")
+    doc.control("{%p endfor %}")
+    doc.control("{%p endfor %}")
+    doc.table(
+        [["TT", "Đơn vị", "Hộ nghèo"]],
+        [
+            ["{%tr for u in units %}", "", ""],
+            ["{{ loop.index }}", "{{ u.name }}", "{{ u.poor }}"],
+            ["{%tr endfor %}", "", ""],
+            ["Tổng cộng", "", "{{ total }}"],
+        ],
+        widths_mm=[15, 90, 40],
+        merges=[(4, 0, 4, 1)],
+        bold_rows=[3],
+        aligns=["center", "left", "center"],
+    )
+    doc.paragraph(
+        runs=[("Kinh phí thực hiện là ", {}), ("{{ amount }}", {"bold": True}), (".", {})]
+    )
+    doc.paragraph("{{ closing }}")
+    doc.footer_block(
+        recipients=["{%p for line in recipients %}", "{{ line }}", "{%p endfor %}"],
+        signature=["{%p for line in signature %}", "{{ line }}", "{%p endfor %}"],
+        signer_name="{{ signer }}",
+    )
+    doc.save(path)
+    return path
+
+
+CONTEXT: dict[str, object] = {
+    "governing": [],
+    "issuer": ISSUER,  # lower case on purpose: the builder shows it in capitals
+    "symbol": "6662/KH-UBND",
+    "place": "Tháp Mười",
+    "day": "02",
+    "month": "11",
+    "year": "2022",
+    "type_name": "Kế hoạch",
+    "summary": [SUMMARY],
+    "intro": "Ủy ban nhân dân huyện xây dựng Kế hoạch tổ chức đối thoại, cụ thể như sau:",
+    "sections": [
+        {"title": "I. MỤC ĐÍCH – YÊU CẦU", "paragraphs": ["- Tạo cơ hội cho người dân."]},
+        {"title": "II. THÀNH PHẦN", "paragraphs": ["Hộ nghèo mỗi xã:", "Theo bảng sau:"]},
+    ],
+    "units": [{"name": name, "poor": poor} for name, poor, _, _ in UNITS],
+    "total": "44",
+    "amount": "11.300.000đ (mười một triệu ba trăm ngàn đồng)",
+    "closing": LAST_BODY,
+    "recipients": RECIPIENTS,
+    "signature": SIGNATURE,
+    "signer": SIGNER,
+}

@@ -24,7 +24,9 @@ _BODY_FONT = Font(name="Times New Roman")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 DATA_ROWS = 200  # rows that carry dropdowns and formats on each table sheet
-NUMBER_FORMATS = {"int": "#,##0", "money": "#,##0", "date": "DD/MM/YYYY", "time": "HH:MM", "phone": "@"}
+NUMBER_FORMATS = {
+    "int": "#,##0", "money": "#,##0", "date": "DD/MM/YYYY", "time": "HH:MM", "phone": "@",
+}
 
 
 def _width(f: schema.Field) -> float:

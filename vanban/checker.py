@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import docx
 from docx.document import Document as DocxDocument
@@ -54,6 +54,7 @@ _PLACE_DATE_RE = re.compile(
     r"^[^,]+,\s*ngày(?P<d>\s+\d*\s*)tháng(?P<m>\s+\d*\s*)năm\s+(?P<y>\d{4})$"
 )
 _LONG_DATE_RE = re.compile(r"\bngày\s+(\d{1,3})\s+tháng\s+(\d{1,3})\s+năm\s+(\d{4})", re.I)
+_NUMBER_START = re.compile(r"^\s*Số\b", re.I)
 _KEM_THEO_RE = re.compile(r"^\(\s*kèm theo\b", re.I)
 _CONTROL_RE = re.compile(r"^\{%.*%\}$", re.S)
 _PAGE_FIELD_RE = re.compile(r"^\s*PAGE\b")
@@ -134,13 +135,15 @@ def _key(text: str) -> str:
     return _TONE_RE.sub(lambda m: _TONES[m[1]], _norm(text).upper())
 
 
-def _num(value: float) -> str:
-    """A measurement the Vietnamese way: "1,27", "25"."""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+def _num(value: float, digits: int = 1) -> str:
+    """A measurement the Vietnamese way: "1,27", "25" (24,99 mm is Word's rounding of 25)."""
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _range(low: float, high: float, unit: str) -> str:
-    return f"{_num(low)} {unit}" if low == high else f"{_num(low)}–{_num(high)} {unit}"
+def _range(low: float, high: float, unit: str, digits: int = 1) -> str:
+    if low == high:
+        return f"{_num(low, digits)} {unit}"
+    return f"{_num(low, digits)}–{_num(high, digits)} {unit}"
 
 
 def _run_text(run: El) -> str:
@@ -177,17 +180,39 @@ def _text_runs(p: El) -> list[El]:
     return [r for r in _runs(p) if _run_text(r).strip()]
 
 
-def _lines(p: El) -> list[tuple[str, list[El]]]:
-    """The paragraph cut at line breaks, each line with the runs that print on it."""
-    lines: list[tuple[list[str], list[El]]] = [([], [])]
+class _Line(NamedTuple):
+    """One printed line: its paragraph, its text (inner spacing kept) and the runs printing it."""
+
+    p: El
+    text: str
+    runs: list[El]
+
+
+def _lines(p: El) -> list[_Line]:
+    """The paragraph cut at its line breaks (Shift+Enter), blank lines dropped."""
+    pieces: list[tuple[list[str], list[El]]] = [([], [])]
     for run in _runs(p):
         for index, piece in enumerate(_run_text(run).split("\n")):
             if index:
-                lines.append(([], []))
-            lines[-1][0].append(piece)
-            if piece.strip():
-                lines[-1][1].append(run)
-    return [(_norm("".join(t)), runs) for t, runs in lines if _norm("".join(t))]
+                pieces.append(([], []))
+            if piece:
+                pieces[-1][0].append(piece)
+                pieces[-1][1].append(run)
+    lines = [_Line(p, _clean("".join(texts)), runs) for texts, runs in pieces]
+    return [line for line in lines if line.text]
+
+
+def _whole(p: El) -> _Line:
+    return _Line(p, _clean(_text(p)), [r for r in _runs(p) if _run_text(r)])
+
+
+def _cell_lines(paragraphs: Sequence[El]) -> list[_Line]:
+    return [line for p in paragraphs if not _is_control(_text(p)) for line in _lines(p)]
+
+
+def _solid(runs: Sequence[El]) -> list[El]:
+    """Runs that print something other than spaces: the ones whose format a reader sees."""
+    return [r for r in runs if _run_text(r).strip()]
 
 
 def _is_control(text: str) -> bool:
@@ -421,6 +446,8 @@ class _Checker:
     def run(self) -> list[Finding]:
         self.check_sections()
         parts = self.split_parts()
+        if not parts:
+            self.add("quoc_hieu.missing", "Tệp không có nội dung văn bản", "đầu tệp")
         for index, part in enumerate(parts):
             self.check_part(part, index, parts)
         self.check_page_numbers(parts)
@@ -433,38 +460,50 @@ class _Checker:
 
     # --- formatting predicates over the runs of a paragraph -------------------------------------
 
-    def sizes(self, p: El, runs: Sequence[El] | None = None) -> set[float]:
-        return {self.props.size(r, p) for r in (_text_runs(p) if runs is None else runs)}
+    def at(self, line: _Line) -> str:
+        return self.where(line.p, line.text)
 
-    def check_size(self, p: El, rule: str, kind: str, runs: Sequence[El] | None = None) -> None:
+    def check_size(
+        self, line: _Line, rule: str, kind: str, *, where: str | None = None, solid: bool = True
+    ) -> None:
         low, high = SIZE_RANGES[kind]
-        bad = sorted(s for s in self.sizes(p, runs) if not low <= s <= high)
+        runs = _solid(line.runs) if solid else line.runs
+        bad = sorted(
+            {s for s in (self.props.size(r, line.p) for r in runs) if not low <= s <= high}
+        )
         if bad:
             found = ", ".join(_num(s) for s in bad)
-            self.add(rule, f"Cỡ chữ {found} pt, cần {_range(low, high, 'pt')}", self.where(p))
+            message = f"Cỡ chữ {found} pt, cần {_range(low, high, 'pt')}"
+            self.add(rule, message, where if where is not None else self.at(line))
 
-    def all_flag(self, p: El, tag: str, runs: Sequence[El] | None = None) -> bool:
-        runs = _text_runs(p) if runs is None else runs
-        return bool(runs) and all(self.props.flag(r, p, tag) for r in runs)
+    def all_flag(self, line: _Line, tag: str) -> bool:
+        runs = _solid(line.runs)
+        return bool(runs) and all(self.props.flag(r, line.p, tag) for r in runs)
 
-    def any_flag(self, p: El, tag: str, runs: Sequence[El] | None = None) -> bool:
-        return any(self.props.flag(r, p, tag) for r in (_text_runs(p) if runs is None else runs))
+    def any_flag(self, line: _Line, tag: str) -> bool:
+        return any(self.props.flag(r, line.p, tag) for r in _solid(line.runs))
 
-    def is_caps(self, p: El, text: str, runs: Sequence[El] | None = None) -> bool:
-        return text == text.upper() or self.all_flag(p, "w:caps", runs)
+    def is_caps(self, line: _Line) -> bool:
+        return line.text == line.text.upper() or self.all_flag(line, "w:caps")
 
     def require(
-        self, p: El, rule: str, what: str, *, bold: bool | None = None, italic: bool | None = None
+        self,
+        line: _Line,
+        rule: str,
+        what: str,
+        *,
+        bold: bool | None = None,
+        italic: bool | None = None,
     ) -> None:
         """``what`` is the element's name in the message ("Quốc hiệu")."""
         for tag, wanted, yes, no in (
             ("w:b", bold, "in đậm", "không in đậm"),
             ("w:i", italic, "in nghiêng", "chữ đứng (không nghiêng)"),
         ):
-            if wanted is True and not self.all_flag(p, tag):
-                self.add(rule, f"{what} cần {yes}", self.where(p))
-            if wanted is False and self.any_flag(p, tag):
-                self.add(rule, f"{what} cần {no}", self.where(p))
+            if wanted is True and not self.all_flag(line, tag):
+                self.add(rule, f"{what} cần {yes}", self.at(line))
+            if wanted is False and self.any_flag(line, tag):
+                self.add(rule, f"{what} cần {no}", self.at(line))
 
     # --- page setup ------------------------------------------------------------------------------
 
@@ -537,8 +576,9 @@ class _Checker:
                 current.blocks.append(el)
         return parts
 
-    def kem_theo(self, part: _Part) -> list[El]:
-        return [b for b in part.blocks if b.tag == _P and _KEM_THEO_RE.match(_norm(_text(b)))]
+    def kem_theo(self, part: _Part) -> list[_Line]:
+        paragraphs = [b for b in part.blocks if b.tag == _P]
+        return [line for line in _cell_lines(paragraphs) if _KEM_THEO_RE.match(line.text)]
 
     def check_part(self, part: _Part, index: int, parts: list[_Part]) -> None:
         number = self.check_header(part) if part.header is not None else None
@@ -572,40 +612,39 @@ class _Checker:
     # --- header block ----------------------------------------------------------------------------
 
     def check_header(self, part: _Part) -> tuple[str | None, bool] | None:
-        """Check the header table; return (type abbreviation, number line found) or None."""
+        """Check the header table; return (type abbreviation, number line found) or None.
+
+        Works on printed lines, so a clerk's Shift+Enter between the national title and the
+        motto reads the same as two paragraphs.
+        """
         tbl = part.header
         self.check_borderless(tbl, "header.borders", "Bảng khối tiêu đề")
-        left, right = _columns(tbl)
-        filled = [p for p in right if _text(p).strip() and not _is_control(_text(p))]
-        qh = next(p for p in _table_paragraphs(tbl) if _key(_text(p)).startswith("CỘNG HÒA"))
+        left_ps, right_ps = _columns(tbl)
+        left, right = _cell_lines(left_ps), _cell_lines(right_ps)
+        all_lines = _cell_lines(_table_paragraphs(tbl))
+        qh = next(line for line in all_lines if _key(line.text).startswith("CỘNG HÒA"))
         self.check_quoc_hieu(qh)
-        after = filled[filled.index(qh) + 1 :] if qh in filled else []
-        tn = after[0] if after else None
-        if tn is None or not _key(_text(tn)).startswith("ĐỘC LẬP"):
-            self.add("tieu_ngu.missing", f'Không thấy Tiêu ngữ "{TIEU_NGU}"', self.where(qh))
-            tn = None
+        after = right[right.index(qh) + 1 :] if qh in right else []
+        tn = after[0] if after and _key(after[0].text).startswith("ĐỘC LẬP") else None
+        if tn is None:
+            self.add("tieu_ngu.missing", f'Không thấy Tiêu ngữ "{TIEU_NGU}"', self.at(qh))
         else:
             self.check_tieu_ngu(tn)
-        number_p = next((p for p in left if re.match(r"^Số\s*:", _clean(_text(p)))), None)
-        if number_p is None:
-            number_p = next((p for p in right if _clean(_text(p)).startswith("Số:")), None)
-        date_p = next(
-            (p for p in (after[1:] if tn is not None else after) if "ngày" in _text(p)), None
-        )
-        issuer_end = left.index(number_p) if number_p in left else len(left)
-        self.check_issuer(left[:issuer_end], qh)
-        if number_p is None:
+            after = after[1:]
+        # "Số" as a word opens the number line even when its colon is missing ("Số 05/KH").
+        number = next((line for line in left + right if _NUMBER_START.match(line.text)), None)
+        date = next((line for line in after if "ngày" in line.text.lower()), None)
+        self.check_issuer(left[: left.index(number)] if number in left else left, qh)
+        if number is None:
             if self.kem_theo(part):
                 return None  # an annex: it carries its parent's number, not one of its own
-            self.add("number_line.missing", 'Không thấy dòng "Số: .../...-..."', self.where(qh))
+            self.add("number_line.missing", 'Không thấy dòng "Số: .../...-..."', self.at(qh))
             return (None, False)
-        abbr = self.check_number_line(number_p)
-        if date_p is None:
-            self.add(
-                "place_date.missing", "Không thấy dòng địa danh, ngày tháng năm", self.where(qh)
-            )
+        abbr = self.check_number_line(number)
+        if date is None:
+            self.add("place_date.missing", "Không thấy dòng địa danh, ngày tháng năm", self.at(qh))
         else:
-            self.check_place_date(date_p, number_p)
+            self.check_place_date(date, number)
         return (abbr, True)
 
     def check_borderless(self, tbl: El, rule: str, what: str) -> None:
@@ -624,67 +663,63 @@ class _Checker:
                 self.labels.get(next(tbl.iter(_P), None), "bảng"),
             )
 
-    def check_quoc_hieu(self, p: El) -> None:
-        if _key(_text(p)) != _key(QUOC_HIEU):
-            self.add("quoc_hieu.text", f'Quốc hiệu cần viết đúng "{QUOC_HIEU}"', self.where(p))
-        self.check_size(p, "quoc_hieu.size", "quoc_hieu")
-        self.require(p, "quoc_hieu.bold", "Quốc hiệu", bold=True)
-        if not self.is_caps(p, _norm(_text(p))):
-            self.add("quoc_hieu.caps", "Quốc hiệu cần viết chữ in hoa", self.where(p))
+    def check_quoc_hieu(self, line: _Line) -> None:
+        if _key(line.text) != _key(QUOC_HIEU):
+            self.add("quoc_hieu.text", f'Quốc hiệu cần viết đúng "{QUOC_HIEU}"', self.at(line))
+        self.check_size(line, "quoc_hieu.size", "quoc_hieu")
+        self.require(line, "quoc_hieu.bold", "Quốc hiệu", bold=True)
+        if not self.is_caps(line):
+            self.add("quoc_hieu.caps", "Quốc hiệu cần viết chữ in hoa", self.at(line))
 
-    def check_tieu_ngu(self, p: El) -> None:
-        if _norm(_text(p)) != TIEU_NGU:
+    def check_tieu_ngu(self, line: _Line) -> None:
+        if _norm(line.text) != TIEU_NGU:
             self.add(
                 "tieu_ngu.text",
                 f'Tiêu ngữ cần viết đúng "{TIEU_NGU}" (gạch nối có cách chữ hai bên)',
-                self.where(p),
+                self.at(line),
             )
-        self.check_size(p, "tieu_ngu.size", "tieu_ngu")
-        self.require(p, "tieu_ngu.bold", "Tiêu ngữ", bold=True)
+        self.check_size(line, "tieu_ngu.size", "tieu_ngu")
+        self.require(line, "tieu_ngu.bold", "Tiêu ngữ", bold=True)
         # The line under the motto must be as long as the text; only an underline of the text
-        # itself guarantees that (a drawn line cannot be measured against the words).
-        runs = _runs(p)
-        texts = [_run_text(r) for r in runs]
-        first = next((i for i, t in enumerate(texts) if t.strip()), 0)
-        last = max((i for i, t in enumerate(texts) if t.strip()), default=-1)
-        styles = {self.props.underline(r, p) for r in runs[first : last + 1] if _run_text(r)}
-        if styles - {"single", "thick"}:
+        # itself guarantees that (a drawn line cannot be measured against the words). Spaces
+        # between the words count: a gap there shows as a broken line.
+        solid = [i for i, r in enumerate(line.runs) if _run_text(r).strip()]
+        runs = line.runs[solid[0] : solid[-1] + 1] if solid else []
+        if {self.props.underline(r, line.p) for r in runs} - {"single", "thick"}:
             self.add(
                 "tieu_ngu.underline",
                 "Tiêu ngữ cần gạch chân nét liền suốt cả dòng chữ",
-                self.where(p),
+                self.at(line),
             )
 
-    def check_issuer(self, lines: list[El], qh: El) -> None:
-        filled = [p for p in lines if _text(p).strip() and not _is_control(_text(p))]
-        if not filled:
-            self.add("issuer.missing", "Không thấy tên cơ quan ban hành", self.where(qh))
+    def check_issuer(self, lines: list[_Line], qh: _Line) -> None:
+        if not lines:
+            self.add("issuer.missing", "Không thấy tên cơ quan ban hành", self.at(qh))
             return
-        bold = [self.all_flag(p, "w:b") for p in filled]
+        bold = [self.all_flag(line, "w:b") for line in lines]
         # The governing body comes first and is not bold; everything from the first bold line on
         # is the issuing body. With no bold line at all, every line is taken for the issuer.
         start = bold.index(True) if True in bold else 0
-        for p in filled[:start]:
-            self.check_size(p, "governing.size", "governing")
-            if not self.is_caps(p, _norm(_text(p))):
-                self.add("governing.caps", "Tên cơ quan chủ quản cần in hoa", self.where(p))
-        for p in filled[start:]:
-            self.check_size(p, "issuer.size", "issuer")
-            self.require(p, "issuer.bold", "Tên cơ quan ban hành", bold=True)
-            if not self.is_caps(p, _norm(_text(p))):
-                self.add("issuer.caps", "Tên cơ quan ban hành cần in hoa", self.where(p))
-        last = filled[-1]
-        following = lines[lines.index(last) + 1 :]
-        rule = last if self.has_rule_border(last, "bottom") else None
+        for line in lines[:start]:
+            self.check_size(line, "governing.size", "governing")
+            if not self.is_caps(line):
+                self.add("governing.caps", "Tên cơ quan chủ quản cần in hoa", self.at(line))
+        for line in lines[start:]:
+            self.check_size(line, "issuer.size", "issuer")
+            self.require(line, "issuer.bold", "Tên cơ quan ban hành", bold=True)
+            if not self.is_caps(line):
+                self.add("issuer.caps", "Tên cơ quan ban hành cần in hoa", self.at(line))
+        last = lines[-1].p
+        cell = list(last.getparent().iterchildren(_P))
+        following = cell[cell.index(last) + 1 :]
+        rule = last if self.has_rule_border(last, "bottom") or self.has_drawing(last) else None
         if rule is None and following and self.is_rule(following[0]):
             rule = following[0]
-        if rule is None and self.has_drawing(last):
-            rule = last
         if rule is None:
             self.add(
                 "issuer.line",
                 "Thiếu đường kẻ ngắn nét liền dưới tên cơ quan ban hành",
-                self.where(last),
+                self.at(lines[-1]),
             )
             return
         width = self.cell_width(rule)
@@ -694,19 +729,19 @@ class _Checker:
                 "issuer.line",
                 f"Đường kẻ dưới tên cơ quan dài {_num(length)} mm ({round(100 * length / width)}% "
                 "cột), cần ngắn, bằng 1/3–1/2 dòng chữ",
-                self.where(last),
+                self.at(lines[-1]),
             )
 
-    def check_number_line(self, p: El) -> str | None:
-        text = _clean(_text(p))
-        self.check_size(p, "number_line.size", "number_line")
-        self.require(p, "number_line.italic", 'Dòng "Số:"', italic=False)
+    def check_number_line(self, line: _Line) -> str | None:
+        text = line.text
+        self.check_size(line, "number_line.size", "number_line")
+        self.require(line, "number_line.italic", 'Dòng "Số:"', italic=False)
         match = _NUMBER_RE.match(text)
         if match is None:
             self.add(
                 "number_line.format",
                 f'Dòng số, ký hiệu "{text}" không đúng mẫu "Số: 05/KH-UBND"',
-                self.where(p),
+                self.at(line),
             )
             return None
         num, sym = match["num"], match["sym"]
@@ -722,44 +757,44 @@ class _Checker:
         if num and int(num) == 0:
             problems.append("số văn bản phải từ 1 trở lên")
         if problems:
-            self.add("number_line.format", f'"{text}": ' + "; ".join(problems), self.where(p))
-        if num and int(num) > 0:
-            expected = f"{int(num):02d}"
-            if num != expected:
-                self.add(
-                    "number_line.padding",
-                    f'Số "{num}" cần viết "{expected}" (số dưới 10 có số 0 đứng trước)',
-                    self.where(p),
-                )
+            self.add("number_line.format", f'"{text}": ' + "; ".join(problems), self.at(line))
+        if num and int(num) > 0 and num != f"{int(num):02d}":
+            self.add(
+                "number_line.padding",
+                f'Số "{num}" cần viết "{int(num):02d}" (số dưới 10 có số 0 đứng trước)',
+                self.at(line),
+            )
         abbr = sym.split("-")[0]
         return abbr if abbr in TYPE_NAMES else None
 
-    def check_place_date(self, p: El, number_p: El) -> None:
-        text = _clean(_text(p))
-        self.check_size(p, "place_date.size", "place_date")
-        self.require(p, "place_date.italic", "Dòng địa danh, ngày tháng", italic=True)
-        match = _PLACE_DATE_RE.match(text)
+    def check_place_date(self, line: _Line, number: _Line) -> None:
+        self.check_size(line, "place_date.size", "place_date")
+        self.require(line, "place_date.italic", "Dòng địa danh, ngày tháng", italic=True)
+        match = _PLACE_DATE_RE.match(line.text)
         if match is None:
             self.add(
                 "place_date.format",
-                f'"{text}" không đúng mẫu "Tháp Mười, ngày 02 tháng 11 năm 2022"',
-                self.where(p),
+                f'"{line.text}" không đúng mẫu "Tháp Mười, ngày 02 tháng 11 năm 2022"',
+                self.at(line),
             )
         else:
-            self.check_date(p, match["d"].strip(), match["m"].strip(), match["y"], "place_date")
-        same_row = p.getparent().getparent() is number_p.getparent().getparent()
-        if not same_row and self._index_in_cell(p) != self._index_in_cell(number_p):
+            self.check_date(line, match["d"].strip(), match["m"].strip(), match["y"], "place_date")
+        # Both lines stand level when they share a table row, or sit at the same line count from
+        # the top of side-by-side cells.
+        same_row = line.p.getparent().getparent() is number.p.getparent().getparent()
+        if not same_row and self._line_index(line) != self._line_index(number):
             self.add(
                 "place_date.align",
                 'Dòng địa danh, ngày tháng không nằm ngang hàng với dòng "Số:"',
-                self.where(p),
+                self.at(line),
             )
 
     @staticmethod
-    def _index_in_cell(p: El) -> int:
-        return list(p.getparent().iterchildren(_P)).index(p)
+    def _line_index(line: _Line) -> int:
+        cell = _cell_lines(list(line.p.getparent().iterchildren(_P)))
+        return cell.index(line) if line in cell else -1
 
-    def check_date(self, p: El, day: str, month: str, year: str, prefix: str) -> None:
+    def check_date(self, line: _Line, day: str, month: str, year: str, prefix: str) -> None:
         """Day below 10 padded; month padded for 1 and 2 only; blanks allowed in a draft."""
         problems = []
         if day and day != f"{int(day):02d}":
@@ -771,7 +806,7 @@ class _Checker:
                     f'"tháng {month}" cần viết "tháng {want}" (chỉ tháng 1, 2 có số 0 đứng trước)'
                 )
         if problems:
-            self.add(f"{prefix}.padding", "; ".join(problems), self.where(p))
+            self.add(f"{prefix}.padding", "; ".join(problems), self.at(line))
         if day and month:
             try:
                 dt.date(int(year), int(month), int(day))
@@ -779,7 +814,7 @@ class _Checker:
                 self.add(
                     f"{prefix}.format",
                     f"Ngày {int(day)}/{int(month)}/{year} không có thật",
-                    self.where(p),
+                    self.at(line),
                 )
 
     # --- rules (short lines) ---------------------------------------------------------------------
@@ -877,7 +912,8 @@ class _Checker:
         else:
             self.check_footer(part.footer)
 
-    def check_title(self, lines: list[El], rule: El, abbr: str | None, part: _Part) -> None:
+    def check_title(self, paragraphs: list[El], rule: El, abbr: str | None, part: _Part) -> None:
+        lines = _cell_lines(paragraphs)
         if not lines:
             name = TYPE_NAMES.get(abbr or "", "tên loại văn bản")
             self.add(
@@ -887,27 +923,29 @@ class _Checker:
             )
             return
         head, summary = lines[0], lines[1:]
-        text = _norm(_text(head))
+        text = _norm(head.text)
         if abbr is not None and _key(text) != _key(TYPE_NAMES[abbr]):
             self.add(
                 "title.type",
                 f'Ký hiệu "{abbr}" là {TYPE_NAMES[abbr]} nhưng tên loại là "{text}"',
-                self.where(head),
+                self.at(head),
             )
-        if not self.is_caps(head, text):
-            self.add("title.caps", "Tên loại văn bản cần in hoa", self.where(head))
+        if not self.is_caps(head):
+            self.add("title.caps", "Tên loại văn bản cần in hoa", self.at(head))
         self.require(head, "title.bold", "Tên loại văn bản", bold=True)
         self.check_size(head, "title.size", "title")
         if not summary:
-            self.add("summary.missing", "Thiếu trích yếu nội dung dưới tên loại", self.where(head))
-        for p in summary:
-            self.require(p, "summary.bold", "Trích yếu nội dung", bold=True)
-            self.check_size(p, "summary.size", "summary")
-        last = lines[-1]
-        if rule is None and self.has_rule_border(last, "bottom"):
+            self.add("summary.missing", "Thiếu trích yếu nội dung dưới tên loại", self.at(head))
+        for line in summary:
+            self.require(line, "summary.bold", "Trích yếu nội dung", bold=True)
+            self.check_size(line, "summary.size", "summary")
+        last = paragraphs[-1]
+        if rule is None and (self.has_rule_border(last, "bottom") or self.has_drawing(last)):
             rule = last
         if rule is None:
-            self.add("title.line", "Thiếu đường kẻ ngắn nét liền dưới trích yếu", self.where(last))
+            self.add(
+                "title.line", "Thiếu đường kẻ ngắn nét liền dưới trích yếu", self.at(lines[-1])
+            )
             return
         width = self.text_width(part.section)
         length = self.rule_length(rule, width)
@@ -915,33 +953,30 @@ class _Checker:
             self.add(
                 "title.line",
                 f"Đường kẻ dưới trích yếu dài {_num(length)} mm, cần ngắn, bằng 1/3–1/2 dòng chữ",
-                self.where(last),
+                self.at(lines[-1]),
             )
 
     def check_annex(self, part: _Part) -> None:
-        lines, _, start = self.title_block(part.blocks)
+        paragraphs, _, start = self.title_block(part.blocks)
+        lines = _cell_lines(paragraphs)
         kem = self.kem_theo(part)[0]
-        in_title = kem in lines
-        names = lines[: lines.index(kem)] if in_title else lines
+        names = lines[: lines.index(kem)] if kem in lines else lines
         if not names:
             self.add(
-                "title.missing",
-                "Phụ lục không có tên (dòng in hoa, đậm, căn giữa)",
-                self.where(kem),
+                "title.missing", "Phụ lục không có tên (dòng in hoa, đậm, căn giữa)", self.at(kem)
             )
-        for p in names:
-            self.require(p, "title.bold", "Tên phụ lục", bold=True)
-            self.check_size(p, "title.size", "title")
-        # "(Kèm theo ... số ... ngày ... của ...)" may wrap over several paragraphs: all of it up
-        # to the closing parenthesis is italic.
-        rest = lines[lines.index(kem) :] if in_title else [kem]
-        for p in rest:
-            if not self.all_flag(p, "w:i"):
-                self.add("annex.kem_theo", 'Dòng "(Kèm theo ...)" cần in nghiêng', self.where(p))
-            if ")" in _text(p):
+        for line in names:
+            self.require(line, "title.bold", "Tên phụ lục", bold=True)
+            self.check_size(line, "title.size", "title")
+        # "(Kèm theo ... số ... ngày ... của ...)" may wrap over several lines: all of it up to
+        # the closing parenthesis is italic.
+        for line in lines[lines.index(kem) :] if kem in lines else [kem]:
+            if not self.all_flag(line, "w:i"):
+                self.add("annex.kem_theo", 'Dòng "(Kèm theo ...)" cần in nghiêng', self.at(line))
+            if ")" in line.text:
                 break
         # An annex ends with its tables or notes, not with "./." (that closes the main text).
-        self.check_body([b for b in part.blocks[start:] if b is not kem], closing=False)
+        self.check_body([b for b in part.blocks[start:] if b is not kem.p], closing=False)
 
     def check_body(self, blocks: list[El], *, closing: bool) -> None:
         paragraphs = [b for b in blocks if b.tag == _P and _text(b).strip()]
@@ -981,7 +1016,7 @@ class _Checker:
         if not low - _CM_TOLERANCE <= first_cm <= high + _CM_TOLERANCE:
             self.add(
                 "body.indent",
-                f"Thụt đầu dòng {_num(first_cm)} cm, cần {_range(low, high, 'cm')}",
+                f"Thụt đầu dòng {_num(first_cm, 2)} cm, cần {_range(low, high, 'cm', 2)}",
                 where,
             )
         before, after = self.spacing(p, "before"), self.spacing(p, "after")
@@ -995,7 +1030,7 @@ class _Checker:
                 where,
             )
         self.check_line_spacing(p, where)
-        self.check_size(p, "body.size", "body")
+        self.check_size(_whole(p), "body.size", "body", where=where)
 
     def spacing(self, p: El, side: str) -> float:
         if _on(self.props.para_el(p, "w:contextualSpacing")):
@@ -1016,12 +1051,13 @@ class _Checker:
             if not low - 0.01 <= value <= high + 0.01:
                 self.add(
                     "body.line_spacing",
-                    f"Giãn dòng {_num(value)} dòng, cần {_range(low, high, 'dòng')}",
+                    f"Giãn dòng {_num(value, 2)} dòng, cần {_range(low, high, 'dòng', 2)}",
                     where,
                 )
             return
         points = int(line) / 20
-        size = max(self.sizes(p) or {SIZE_RANGES["body"][1]})
+        sizes = {self.props.size(r, p) for r in _solid(_runs(p))}
+        size = max(sizes or {SIZE_RANGES["body"][1]})
         top = high * _TNR_LINE_EM * size
         # Exact spacing from 15 pt was the old circular's "single"; below that, lines overlap.
         bottom = 15.0 if rule == "exact" else 0.0
@@ -1041,83 +1077,73 @@ class _Checker:
         home = next(
             tc for tc in cells if any(_key(_text(p)).startswith("NƠI NHẬN") for p in tc.iter(_P))
         )
-        paragraphs = list(home.iter(_P))
-        heading_p = next(p for p in paragraphs if _key(_text(p)).startswith("NƠI NHẬN"))
-        lines = [
-            (p, text, runs)
-            for p in paragraphs[paragraphs.index(heading_p) :]
-            if not _is_control(_text(p))
-            for text, runs in _lines(p)
-        ]
-        self.check_recipients(lines)
-        signature = [
-            (p, text, runs)
-            for tc in cells
-            if tc is not home
-            for p in tc.iter(_P)
-            if not _is_control(_text(p))
-            for text, runs in _lines(p)
-        ]
-        self.check_signature(signature, tbl)
+        lines = _cell_lines(list(home.iter(_P)))
+        start = next(i for i, line in enumerate(lines) if _key(line.text).startswith("NƠI NHẬN"))
+        self.check_recipients(lines[start:])
+        others = [p for tc in cells if tc is not home for p in tc.iter(_P)]
+        self.check_signature(_cell_lines(others))
 
-    def check_recipients(self, lines: list[tuple[El, str, list[El]]]) -> None:
-        (p, text, runs), items = lines[0], lines[1:]
-        where = self.where(p, text)
-        if text != RECIPIENTS_HEADING:
+    def check_recipients(self, lines: list[_Line]) -> None:
+        heading, items = lines[0], lines[1:]
+        if _norm(heading.text) != RECIPIENTS_HEADING:
             self.add(
-                "recipients.heading", f'Cần viết "{RECIPIENTS_HEADING}", đang là "{text}"', where
+                "recipients.heading",
+                f'Cần viết "{RECIPIENTS_HEADING}", đang là "{heading.text}"',
+                self.at(heading),
             )
-        self.check_size(p, "recipients.heading", "recipients_heading", runs)
-        if not (self.all_flag(p, "w:b", runs) and self.all_flag(p, "w:i", runs)):
-            self.add("recipients.heading", '"Nơi nhận:" cần in đậm, nghiêng', where)
+        self.check_size(heading, "recipients.heading", "recipients_heading")
+        if not (self.all_flag(heading, "w:b") and self.all_flag(heading, "w:i")):
+            self.add("recipients.heading", '"Nơi nhận:" cần in đậm, nghiêng', self.at(heading))
         if not items:
             self.add(
-                "recipients.last", 'Không có nơi nhận nào, cần ít nhất "- Lưu: VT, ...."', where
+                "recipients.last",
+                'Không có nơi nhận nào, cần ít nhất "- Lưu: VT, ...."',
+                self.at(heading),
             )
             return
-        for index, (p, text, runs) in enumerate(items):
-            where = self.where(p, text)
-            self.check_size(p, "recipients.size", "recipients", runs)
-            if not text.startswith("- "):
-                self.add("recipients.format", 'Mỗi nơi nhận bắt đầu bằng "- "', where)
-            if index < len(items) - 1 and not text.endswith(";"):
-                self.add("recipients.format", 'Nơi nhận (trừ dòng cuối) kết thúc bằng ";"', where)
-        p, text, _ = items[-1]
-        if not re.match(r"^- Lưu:\s*VT\b.*\.$", text):
+        for index, line in enumerate(items):
+            self.check_size(line, "recipients.size", "recipients")
+            if not line.text.startswith("- "):
+                self.add("recipients.format", 'Mỗi nơi nhận bắt đầu bằng "- "', self.at(line))
+            if index < len(items) - 1 and not line.text.endswith(";"):
+                self.add(
+                    "recipients.format", 'Nơi nhận (trừ dòng cuối) kết thúc bằng ";"', self.at(line)
+                )
+        last = items[-1]
+        if not re.match(r"^- Lưu:\s*VT\b.*\.$", last.text):
             self.add(
                 "recipients.last",
                 f'Dòng cuối nơi nhận cần dạng "- Lưu: VT, <đơn vị>." (kết thúc bằng "."), '
-                f'đang là "{text}"',
-                self.where(p, text),
+                f'đang là "{last.text}"',
+                self.at(last),
             )
 
-    def check_signature(self, lines: list[tuple[El, str, list[El]]], tbl: El) -> None:
+    def check_signature(self, lines: list[_Line]) -> None:
         if len(lines) < 2:
             self.add(
                 "signature.missing",
                 "Thiếu khối chữ ký (quyền hạn, chức vụ in hoa đậm và họ tên người ký)",
-                self.where(lines[0][0], lines[0][1]) if lines else "bảng chữ ký",
+                self.at(lines[0]) if lines else "bảng chữ ký",
             )
             return
-        *titles, (p, name, runs) = lines
-        for tp, text, truns in titles:
-            where = self.where(tp, text)
-            self.check_size(tp, "signature.size", "signature", truns)
-            if not self.is_caps(tp, text, truns):
-                self.add("signature.caps", "Quyền hạn, chức vụ người ký cần in hoa", where)
-            if not self.all_flag(tp, "w:b", truns):
-                self.add("signature.bold", "Quyền hạn, chức vụ người ký cần in đậm", where)
-        where = self.where(p, name)
-        if any(c.isalpha() for c in name) and name == name.upper():
+        *titles, name = lines
+        for line in titles:
+            self.check_size(line, "signature.size", "signature")
+            if not self.is_caps(line):
+                self.add("signature.caps", "Quyền hạn, chức vụ người ký cần in hoa", self.at(line))
+            if not self.all_flag(line, "w:b"):
+                self.add("signature.bold", "Quyền hạn, chức vụ người ký cần in đậm", self.at(line))
+        if any(c.isalpha() for c in name.text) and name.text == name.text.upper():
             self.add(
                 "signature.name",
-                "Không thấy họ tên người ký (chữ thường, in đậm) dưới chức vụ",
-                where,
+                "Dòng cuối khối chữ ký viết hoa: họ tên người ký viết chữ thường, in đậm (nếu đây "
+                "là chức vụ thì còn thiếu họ tên)",
+                self.at(name),
             )
             return
-        self.check_size(p, "signature.size", "signature", runs)
-        if not self.all_flag(p, "w:b", runs):
-            self.add("signature.name", "Họ tên người ký cần in đậm", where)
+        self.check_size(name, "signature.size", "signature")
+        if not self.all_flag(name, "w:b"):
+            self.add("signature.name", "Họ tên người ký cần in đậm", self.at(name))
 
     # --- page numbers ----------------------------------------------------------------------------
 
@@ -1143,7 +1169,8 @@ class _Checker:
 
     def check_page_numbers(self, parts: list[_Part]) -> None:
         starts = {part.section for part in parts}
-        used = {section for _, section in self.blocks}
+        # A section with nothing printed in it (the break after the last table) has no pages.
+        used = {s for el, s in self.blocks if el.tag == _TBL or _text(el).strip()}
         even = _on(self.doc.settings.element.find(qn("w:evenAndOddHeaders")))
         for index, sect_pr in enumerate(self.sect_prs):
             if index not in used:
@@ -1166,7 +1193,10 @@ class _Checker:
                         or r.find(qn("w:instrText")) is not None
                         or _run_text(r).strip()
                     ]
-                    self.check_size_runs(p, runs, "page_number.size", "page_number", where)
+                    line = _Line(p, "", runs)
+                    self.check_size(
+                        line, "page_number.size", "page_number", where=where, solid=False
+                    )
             title_pg = _on(sect_pr.find(qn("w:titlePg")))
             if index in starts:
                 if not title_pg or self.page_fields(self.header_part(index, "first")):
@@ -1186,13 +1216,6 @@ class _Checker:
                     "Section tiếp nối của cùng văn bản không được ẩn số trang ở trang đầu section",
                     where,
                 )
-
-    def check_size_runs(self, p: El, runs: list[El], rule: str, kind: str, where: str) -> None:
-        low, high = SIZE_RANGES[kind]
-        bad = sorted({s for s in (self.props.size(r, p) for r in runs) if not low <= s <= high})
-        if bad:
-            found = ", ".join(_num(s) for s in bad)
-            self.add(rule, f"Cỡ chữ {found} pt, cần {_range(low, high, 'pt')}", where)
 
     # --- whole-document rules --------------------------------------------------------------------
 
@@ -1244,7 +1267,7 @@ class _Checker:
             if p in skip:
                 continue
             for match in _LONG_DATE_RE.finditer(_clean(_text(p))):
-                self.check_date(p, match[1], match[2], match[3], "date")
+                self.check_date(_whole(p), match[1], match[2], match[3], "date")
 
 
 def _on_value(value: str | None) -> bool:

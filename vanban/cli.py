@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -183,18 +182,16 @@ def templates_check(
 
 
 def main() -> None:
-    """Entry point: the one place that turns vanban's errors into messages and exit codes."""
+    """Entry point: the one place that turns vanban's errors into messages and exit codes.
+
+    Typer handles its own usage errors (exit 2 with its usage line); everything vanban raises on
+    purpose comes out of the command as a VanbanError and is shown here without a traceback.
+    """
     try:
-        code = app(standalone_mode=False)
+        app()
     except VanbanError as exc:
         show.error(err_console, exc)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:
         err_console.print("Đã dừng.")
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

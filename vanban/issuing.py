@@ -18,7 +18,7 @@ from vanban.errors import EditedOutputError, VanbanError
 from vanban.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind, plan_slug, unit_slugs
 from vanban.model import Plan, Unit
 from vanban.render import file_sha256, render_docx
-from vanban.storage import OutputFolder, WriteOutcome, atomic_write
+from vanban.storage import OutputFolder, WriteOutcome, atomic_write, sha256_bytes, sha256_file
 from vanban.unitref import UnitIndex
 
 AUDIT_NAME = "audit.jsonl"
@@ -151,9 +151,22 @@ class Issuer:
         return render_docx(self.template_path(job), job.kind.context(self.plan, job.unit))
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
-        """Render and write one document; log it when written. Raises on failure."""
+        """Render and write one document; log it when written. Raises on failure.
+
+        A "prepare" entry with the new hash goes into the log before the file is replaced, so a
+        run killed between the two leaves a file that the next run recognises (``recover``)
+        instead of taking it for a hand edit.
+        """
         data = self.render(job)
         issued = self.audit.latest_issued().get(job.relpath)
+        new_sha = sha256_bytes(data)
+        target = self.folder.root / job.relpath
+        if not (target.is_file() and sha256_file(target) == new_sha):
+            self.audit.append({
+                "event": "prepare", "flow_run_id": self.flow_run_id, "kind": job.kind.key,
+                "unit": job.unit_name, "path": job.relpath, "sha256": new_sha,
+                "attempts": attempts,
+            })
         try:
             outcome = self.folder.write_document(
                 job.relpath, data, issued_sha256=issued["sha256"] if issued else None,
@@ -186,6 +199,34 @@ class Issuer:
         if outcome.history_path is not None:
             entry["history"] = self.folder.relpath(outcome.history_path)
         self.audit.append(entry)
+
+    def recover(self) -> list[str]:
+        """Finish the log of a run that was killed between writing a file and logging it.
+
+        A file whose bytes are those of a "prepare" entry later than its last "issued" one was
+        written by vanban: it is logged as issued ("recovered"). Returns the paths recovered.
+        """
+        pending: dict[str, dict[str, Any]] = {}
+        for entry in self.audit.entries():
+            path = entry.get("path")
+            if not isinstance(path, str):
+                continue
+            if entry.get("event") == "prepare":
+                pending[path] = entry
+            elif entry.get("event") == "issued":
+                pending.pop(path, None)
+        recovered = []
+        for path, entry in pending.items():
+            target = self.folder.root / path
+            if target.is_file() and sha256_file(target) == entry.get("sha256"):
+                self.audit.append({
+                    "event": "issued", "flow_run_id": self.flow_run_id, "kind": entry.get("kind"),
+                    "unit": entry.get("unit"), "path": path, "sha256": entry.get("sha256"),
+                    "attempts": entry.get("attempts", 1), "status": "recovered",
+                    "workbook_sha256": self.plan.workbook_sha256,
+                })
+                recovered.append(path)
+        return recovered
 
     def log_failure(self, job: Job, error: BaseException, attempts: int) -> None:
         # Only the error's class and message: a message never holds a person's name.

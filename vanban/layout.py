@@ -411,11 +411,21 @@ class Decree30Document:
         return paragraph
 
     def centered(
-        self, text: str, *, bold: bool = False, italic: bool = False, size: float = 14
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: float = 14,
+        space_after: float = 0,
     ) -> Paragraph:
-        """A centred paragraph outside the body rules (titles, "(Kèm theo ...)" lines)."""
+        """A centred paragraph outside the body rules (annex titles, "(Kèm theo ...)" lines).
+
+        Consecutive centred lines sit tight like a title; give the last one ``space_after=6``
+        when a table follows.
+        """
         paragraph = self._doc.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(6)
+        paragraph.paragraph_format.space_after = Pt(space_after)
         return self._line(paragraph, text, size=size, bold=bold, italic=italic)
 
     def heading(self, text: str) -> Paragraph:

@@ -159,8 +159,11 @@ def test_latest_issued_is_the_last_issue_per_path(issued_folder: Path) -> None:
 
 
 def test_verify_passes_on_a_good_folder(issued_folder: Path) -> None:
-    for ignored in [".history/khac.docx", "review/01-ke-hoach.pdf", "review/ban-xem.docx",
-                    "~$-ke-hoach.docx", ".tmp-01-ke-hoach.docx.abc", "03-giay-moi/~$xa-my-quy.docx"]:
+    ignored_files = [
+        ".history/khac.docx", "review/01-ke-hoach.pdf", "review/ban-xem.docx", "~$-ke-hoach.docx",
+        ".tmp-01-ke-hoach.docx.abc", "03-giay-moi/~$xa-my-quy.docx",
+    ]
+    for ignored in ignored_files:
         path = issued_folder / ignored
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from vanban import storage
 from vanban.errors import (
     EditedOutputError,
     InputError,
@@ -104,7 +103,7 @@ def test_atomic_write_failure_leaves_nothing_partial(
     if existing is not None:
         target.parent.mkdir()
         target.write_bytes(existing)
-    monkeypatch.setattr(storage.os, attribute, fake)
+    monkeypatch.setattr(os, attribute, fake)
     with pytest.raises(TransientIOError) as caught:
         atomic_write(target, b"x" * 100_000)
     monkeypatch.undo()
@@ -123,7 +122,7 @@ def test_atomic_write_permanent_error_is_not_transient(
     def read_only(src: Any, dst: Any) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(storage.os, "replace", read_only)
+    monkeypatch.setattr(os, "replace", read_only)
     with pytest.raises(VanbanError) as caught:
         atomic_write(tmp_path / "a.docx", b"abc")
     assert not isinstance(caught.value, TransientIOError)
@@ -191,11 +190,13 @@ def test_clean_stray_temps_removes_only_temps(tmp_path: Path) -> None:
         tmp_path / "03-giay-moi" / ".tmp-xa-my-quy.docx.def",
         tmp_path / ".history" / ".tmp-old.docx.123",
     ]
-    for path in keep + stray:
+    # A folder of another tool (a review in progress) is not the run's to clean.
+    foreign = [tmp_path / ".tmp-review-1" / ".tmp-page.html", tmp_path / ".tmp-review-1" / "a.png"]
+    for path in keep + stray + foreign:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
     assert clean_stray_temps(tmp_path) == sorted(stray)
-    assert all(p.exists() for p in keep)
+    assert all(p.exists() for p in keep + foreign)
     assert not any(p.exists() for p in stray)
     assert clean_stray_temps(tmp_path / "khong-co") == []
 
@@ -324,7 +325,8 @@ def test_write_document_rejects_unsafe_paths(tmp_path: Path, relpath: str) -> No
 def test_relpath_is_posix_and_relative(tmp_path: Path) -> None:
     folder = OutputFolder(tmp_path)
     assert folder.history_dir == tmp_path / ".history"
-    assert folder.relpath(tmp_path / "03-giay-moi" / "xa-my-quy.docx") == "03-giay-moi/xa-my-quy.docx"
+    nested = tmp_path / "03-giay-moi" / "xa-my-quy.docx"
+    assert folder.relpath(nested) == "03-giay-moi/xa-my-quy.docx"
     with pytest.raises(InputError):
         folder.relpath(tmp_path.parent / "khac.docx")
 

@@ -104,7 +104,7 @@ def _is_stale(holder: _Holder) -> bool:
 
 
 def _clear_stale(lock: Path, holder: _Holder) -> bool:
-    """Remove ``lock`` if it is still the stale file we saw; True if the caller may retry now."""
+    """Remove ``lock`` if it is still the stale file we saw; True once that file is gone."""
     breaker = lock.with_name(lock.name + ".break")
     try:
         fd = os.open(breaker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -121,9 +121,16 @@ def _clear_stale(lock: Path, holder: _Holder) -> bool:
         # Only breakers unlink someone else's lock, one at a time, and only the very file judged
         # stale: a fresh lock taken by a live run in the meantime is a different file and stays.
         again = _read_holder(lock)
-        if again is not None and False:
-            with suppress(FileNotFoundError):
-                lock.unlink()
+        if again is None or again.identity != holder.identity:
+            return True
+        if not _is_stale(again):
+            return False
+        try:
+            lock.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise translate_os_error(exc, lock, "xoá", "tệp khoá cũ") from exc
         return True
     finally:
         with suppress(OSError):

@@ -164,11 +164,13 @@ def clean_stray_temps(folder: Path) -> list[Path]:
     """Remove the ``.tmp-*`` files a killed run left under ``folder``; returns what was removed.
 
     Call it only while holding the folder lock: another run's temp files are still in use.
+    Folders named ``.tmp-*`` are left alone: they belong to tools that do not take the lock.
     """
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for dirpath, _dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(TEMP_PREFIX)]
         for name in filenames:
             if name.startswith(TEMP_PREFIX):
                 stray = Path(dirpath) / name

@@ -1,0 +1,82 @@
+"""How fast a plan is read and its documents issued, for plans of growing size.
+
+Prints figures and ratios; asserts nothing. Run: ``python -m bench.issue_bench [--units 13 100]
+[--flow]``. With ``--flow`` it also times the Prefect flow on the same plan, to show what
+orchestration costs on top of the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from tools.example_workbook import fill, seed_data
+from vanban.blank_workbook import build_blank_workbook
+from vanban.issuing import Issuer, plan_jobs
+from vanban.loader import load_plan
+from vanban.render import default_templates_dir
+
+
+def synthetic_workbook(path: Path, units: int) -> Path:
+    d = seed_data()
+    d["units"] = [("ấp", f"Số {i}", 10 + i % 7, 12 + i % 5) for i in range(1, units + 1)]
+    d["funding"] = [(f"Ấp Số {i}", 200_000) for i in range(1, units + 1)]
+    d["tiers"] = []
+    d["plan"]["budget"] = 200_000 * units
+    fill(build_blank_workbook(), mark_illustrative=False, data=d).save(path)
+    return path
+
+
+def bench(units: int, flow: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = synthetic_workbook(Path(tmp) / "plan.xlsx", units)
+        t0 = time.perf_counter()
+        plan = load_plan(wb)
+        t_load = time.perf_counter() - t0
+
+        tracemalloc.start()
+        issuer = Issuer(plan, Path(tmp) / "lib", default_templates_dir())
+        jobs = [j for j in plan_jobs(plan) if j.pending is None]
+        t0 = time.perf_counter()
+        for job in jobs:
+            issuer.issue(job)
+        t_lib = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        t0 = time.perf_counter()
+        for job in jobs:
+            issuer.issue(job)
+        t_again = time.perf_counter() - t0
+
+        print(f"{units} đơn vị, {len(jobs)} văn bản")
+        print(f"  đọc và kiểm tra bảng tính: {t_load:.2f} s")
+        print(f"  phát hành (thư viện): {t_lib:.2f} s, {len(jobs) / t_lib:.1f} văn bản/s, "
+              f"bộ nhớ đỉnh {peak / 2**20:.1f} MiB")
+        print(f"  chạy lại không đổi: {t_again:.2f} s ({t_again / t_lib:.2f} × lần đầu)")
+        if flow:
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+            os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+            from flows.issue import issue_documents
+
+            t0 = time.perf_counter()
+            issue_documents(str(wb), out_dir=str(Path(tmp) / "flow"))
+            t_flow = time.perf_counter() - t0
+            print(f"  luồng Prefect: {t_flow:.2f} s ({t_flow / t_lib:.2f} × thư viện)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, nargs="+", default=[13, 100])
+    parser.add_argument("--flow", action="store_true")
+    args = parser.parse_args()
+    for n in args.units:
+        bench(n, args.flow)
+
+
+if __name__ == "__main__":
+    main()

@@ -81,7 +81,8 @@ def plan_template() -> Decree30Document:
          ["Tổng cộng", "", "{{ totals.poor | so }}", "{{ totals.near_poor | so }}",
           "{{ totals.households | so }}"]],
         widths_mm=[12, 55, 30, 30, 30],
-        merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)],
+        merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4), (5, 0, 5, 1)],
+        bold_rows=[3],
     )
     doc.heading("IV. KINH PHÍ THỰC HIỆN")
     doc.paragraph(runs=[
@@ -119,6 +120,7 @@ def annex_template() -> Decree30Document:
     doc.centered(
         "(Kèm theo Kế hoạch số {{ plan.symbol }} {{ plan.date | ngay }} của {{ plan.issuer_name }})",
         italic=True,
+        space_after=6,
     )
     doc.table(
         [["STT", "Đơn vị", "Số tiền", "Ghi chú"]],
@@ -127,6 +129,8 @@ def annex_template() -> Decree30Document:
          ["{%tr endfor %}", "", "", ""],
          ["Tổng cộng", "", "{{ total | vnd }}", ""]],
         widths_mm=[15, 70, 40, 40],
+        merges=[(4, 0, 4, 1)],
+        bold_rows=[3],
     )
     doc.control("{%p if doc.note %}")
     doc.paragraph(runs=[("* Phụ chú: {{ doc.note }}", B)])
@@ -179,6 +183,8 @@ def _opinion_table(doc: Decree30Document, rows: str, totals: str) -> None:
          ["Tổng cộng", "", f"{{{{ {totals}.raised | so }}}}", f"{{{{ {totals}.answered | so }}}}",
           f"{{{{ {totals}.passed_up | so }}}}"]],
         widths_mm=[12, 85, 22, 23, 23],
+        merges=[(4, 0, 4, 1)],
+        bold_rows=[3],
     )
 
 
@@ -244,17 +250,20 @@ def summary_template() -> Decree30Document:
         "hộ cận nghèo được mời; kết quả từng đơn vị như sau:"
     )
     doc.table(
-        [["TT", "Đơn vị", "Hộ nghèo", "Hộ cận nghèo", "Người tham dự", "Ý kiến",
-          "Trả lời tại chỗ", "Chuyển cấp trên", "Kinh phí đã chi"]],
+        [["TT", "Đơn vị", "Hộ nghèo", "Hộ cận nghèo", "Người dự", "Ý kiến", "Trả lời", "Chuyển",
+          "Đã chi (đồng)"]],
         [["{%tr for r in rows %}", "", "", "", "", "", "", "", ""],
          ["{{ r.no }}", "{{ r.name }}", "{{ r.poor | so }}", "{{ r.near_poor | so }}",
           "{{ r.attendees | so }}", "{{ r.raised | so }}", "{{ r.answered | so }}",
-          "{{ r.passed_up | so }}", "{{ r.spent | vnd }}"],
+          "{{ r.passed_up | so }}", "{{ r.spent | so }}"],
          ["{%tr endfor %}", "", "", "", "", "", "", "", ""],
          ["Tổng cộng", "", "{{ totals.poor | so }}", "{{ totals.near_poor | so }}",
           "{{ totals.attendees | so }}", "{{ totals.raised | so }}", "{{ totals.answered | so }}",
-          "{{ totals.passed_up | so }}", "{{ totals.spent | vnd }}"]],
-        widths_mm=[9, 36, 15, 16, 17, 14, 16, 16, 26],
+          "{{ totals.passed_up | so }}", "{{ totals.spent | so }}"]],
+        widths_mm=[9, 33, 17, 17, 17, 15, 17, 17, 23],
+        merges=[(4, 0, 4, 1)],
+        bold_rows=[3],
+        size=11,
     )
     doc.heading("II. Ý KIẾN THEO NHÓM CHỦ ĐỀ")
     _opinion_table(doc, "topics", "totals")

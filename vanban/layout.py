@@ -570,6 +570,7 @@ class Decree30Document:
         merges: Sequence[tuple[int, int, int, int]] = (),
         bold_rows: Sequence[int] = (),
         aligns: Sequence[str] | None = None,
+        size: float | None = None,
     ) -> Table:
         """A bordered grid table in 13 pt with a bold centred header that repeats on every page.
 
@@ -609,14 +610,22 @@ class Decree30Document:
                 cell = table.cell(r, c)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 bold = header or (r - len(header_rows)) in bold_rows
-                self._cell_text(cell, text, bold=bold, align="center" if header else aligns[c])
+                self._cell_text(
+                    cell, text, bold=bold, align="center" if header else aligns[c], size=size
+                )
         return table
 
-    def _cell_text(self, cell: _Cell, text: str, *, bold: bool, align: str) -> None:
+    def _cell_text(
+        self, cell: _Cell, text: str, *, bold: bool, align: str, size: float | None = None
+    ) -> None:
         first = [True]
         for line in text.split("\n"):
             paragraph = self._line(
-                self._cell_paragraph(cell, first), line, size=SIZES["table"], bold=bold, align=align
+                self._cell_paragraph(cell, first),
+                line,
+                size=size or SIZES["table"],
+                bold=bold,
+                align=align,
             )
             paragraph.paragraph_format.space_before = Pt(2)
             paragraph.paragraph_format.space_after = Pt(2)

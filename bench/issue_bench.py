@@ -55,8 +55,10 @@ def bench(units: int, flow: bool) -> None:
 
         print(f"{units} đơn vị, {len(jobs)} văn bản")
         print(f"  đọc và kiểm tra bảng tính: {t_load:.2f} s")
-        print(f"  phát hành (thư viện): {t_lib:.2f} s, {len(jobs) / t_lib:.1f} văn bản/s, "
-              f"bộ nhớ đỉnh {peak / 2**20:.1f} MiB")
+        print(
+            f"  phát hành (thư viện): {t_lib:.2f} s, {len(jobs) / t_lib:.1f} văn bản/s, "
+            f"bộ nhớ đỉnh {peak / 2**20:.1f} MiB"
+        )
         print(f"  chạy lại không đổi: {t_again:.2f} s ({t_again / t_lib:.2f} × lần đầu)")
         if flow:
             os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

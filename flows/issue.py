@@ -13,16 +13,15 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.client.schemas.objects import TaskRun
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture, wait
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
-from prefect.states import State
 from prefect.tasks import Task, exponential_backoff
 
 from vanban.errors import is_retryable
-from vanban.kinds import plan_slug
 from vanban.issuing import DocStatus, Issuer, Job, RunReport, plan_jobs, select_units, stages_of
+from vanban.kinds import plan_slug
 from vanban.loader import load_plan
 from vanban.locking import folder_lock
 from vanban.model import Plan
@@ -61,9 +60,7 @@ def issue_document(issuer: Issuer, job: Job) -> DocStatus:
     attempt = int(current_task_run.run_count or 1)
     _attempts[job.id] = attempt
     status = issuer.issue(job, attempts=attempt)
-    get_run_logger().info(
-        "%s: %s (lần thử %d)", job.relpath, status.status, attempt
-    )
+    get_run_logger().info("%s: %s (lần thử %d)", job.relpath, status.status, attempt)
     return status
 
 
@@ -93,8 +90,11 @@ def issue_documents(
     target = Path(out_dir) if out_dir else Path("outputs") / plan_slug(plan)
     report = RunReport(target)
     issuer = Issuer(
-        plan, target, Path(templates_dir) if templates_dir else default_templates_dir(),
-        flow_run_id=str(current_flow_run.id or ""), force=force,
+        plan,
+        target,
+        Path(templates_dir) if templates_dir else default_templates_dir(),
+        flow_run_id=str(current_flow_run.id or ""),
+        force=force,
     )
     target.mkdir(parents=True, exist_ok=True)
     with folder_lock(target):
@@ -136,6 +136,7 @@ def issue_flow(dask: bool = False) -> Any:
     """The flow, on Prefect's default thread pool or on a local Dask cluster for larger work."""
     if not dask:
         return issue_documents
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
-    return issue_documents.with_options(task_runner=DaskTaskRunner())
+    runner: Any = DaskTaskRunner()
+    return issue_documents.with_options(task_runner=runner)

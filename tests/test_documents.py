@@ -81,10 +81,17 @@ def test_data_is_escaped_and_never_evaluated(tmp_path: Path) -> None:
     issue_all(plan, tmp_path / "out")
     docs = sorted((tmp_path / "out").rglob("*.docx"))
     with_unit = [
-        p for p in docs
+        p
+        for p in docs
         if p.parent.name in ("03-giay-moi", "04-bao-cao-ket-qua") and "cong-ty" in p.name
-    ] + [tmp_path / "out" / n for n in
-         ("01-ke-hoach.docx", "02-phu-luc-phan-bo-kinh-phi.docx", "05-bao-cao-tong-hop.docx")]
+    ] + [
+        tmp_path / "out" / n
+        for n in (
+            "01-ke-hoach.docx",
+            "02-phu-luc-phan-bo-kinh-phi.docx",
+            "05-bao-cao-tong-hop.docx",
+        )
+    ]
     assert len(with_unit) == 5
     for path in with_unit:
         text = _text(path)
@@ -122,9 +129,20 @@ def test_every_document_converts_to_pdf_in_one_soffice_call(
         staged.append(target)
     profile = (tmp_path / "profile").as_uri()
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path / "pdf"), *map(str, staged)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            *map(str, staged),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))

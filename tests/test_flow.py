@@ -29,7 +29,8 @@ def run(workbook: Path, out: Path, **kwargs: Any) -> Any:
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {
         p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*.docx")) if ".history" not in p.parts
+        for p in sorted(folder.rglob("*.docx"))
+        if ".history" not in p.parts
     }
 
 
@@ -97,7 +98,8 @@ def test_unit_rerun_touches_only_that_unit(issued: tuple[Path, Path]) -> None:
     changed = sorted(k for k in after if after[k] != before[k])
     assert changed == ["03-giay-moi/xa-my-quy.docx", "04-bao-cao-ket-qua/xa-my-quy.docx"]
     assert {s.job.relpath for s in report.statuses} == {
-        "03-giay-moi/xa-my-quy.docx", "04-bao-cao-ket-qua/xa-my-quy.docx",
+        "03-giay-moi/xa-my-quy.docx",
+        "04-bao-cao-ket-qua/xa-my-quy.docx",
         "05-bao-cao-tong-hop.docx",
     }
     assert verify(out).ok
@@ -121,7 +123,7 @@ def test_unknown_unit_names_the_closest(issued: tuple[Path, Path]) -> None:
 
 
 def test_an_edited_document_is_refused_then_kept_in_history_with_force(
-    issued: tuple[Path, Path]
+    issued: tuple[Path, Path],
 ) -> None:
     wb, out = issued
     target = out / "03-giay-moi" / "xa-my-dong.docx"
@@ -170,7 +172,8 @@ def test_a_transient_write_fault_is_retried_and_logged(
     assert status.status == "issued" and status.attempts == 3
     assert len(calls) == 3
     entry = AuditLog(tmp_path / "out" / "audit.jsonl").latest_issued()[
-        "03-giay-moi/xa-thanh-my.docx"]
+        "03-giay-moi/xa-thanh-my.docx"
+    ]
     assert entry["attempts"] == 3
 
 

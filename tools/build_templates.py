@@ -72,29 +72,47 @@ def plan_template() -> Decree30Document:
         "hộ cận nghèo mỗi {{ plan.units_phrase }} được phân bổ như sau:"
     )
     doc.table(
-        [["TT", "Đơn vị", "Số lượng tham dự", "", "Ghi chú"],
-         ["", "", "Hộ nghèo", "Hộ cận nghèo", ""]],
-        [["{%tr for u in units %}", "", "", "", ""],
-         ["{{ u.no }}", "{{ u.name }}", "{{ u.poor | so }}", "{{ u.near_poor | so }}",
-          "{{ u.households | so }}"],
-         ["{%tr endfor %}", "", "", "", ""],
-         ["Tổng cộng", "", "{{ totals.poor | so }}", "{{ totals.near_poor | so }}",
-          "{{ totals.households | so }}"]],
+        [
+            ["TT", "Đơn vị", "Số lượng tham dự", "", "Ghi chú"],
+            ["", "", "Hộ nghèo", "Hộ cận nghèo", ""],
+        ],
+        [
+            ["{%tr for u in units %}", "", "", "", ""],
+            [
+                "{{ u.no }}",
+                "{{ u.name }}",
+                "{{ u.poor | so }}",
+                "{{ u.near_poor | so }}",
+                "{{ u.households | so }}",
+            ],
+            ["{%tr endfor %}", "", "", "", ""],
+            [
+                "Tổng cộng",
+                "",
+                "{{ totals.poor | so }}",
+                "{{ totals.near_poor | so }}",
+                "{{ totals.households | so }}",
+            ],
+        ],
         widths_mm=[12, 55, 30, 30, 30],
         merges=[(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4), (5, 0, 5, 1)],
         bold_rows=[3],
     )
     doc.heading("IV. KINH PHÍ THỰC HIỆN")
-    doc.paragraph(runs=[
-        ("Kinh phí thực hiện là ", PLAIN),
-        ("{{ plan.budget | vnd }} ({{ plan.budget | bang_chu }})", B),
-        (" được phân bổ kèm theo {{ plan.funding_source }}.", PLAIN),
-    ])
+    doc.paragraph(
+        runs=[
+            ("Kinh phí thực hiện là ", PLAIN),
+            ("{{ plan.budget | vnd }} ({{ plan.budget | bang_chu }})", B),
+            (" được phân bổ kèm theo {{ plan.funding_source }}.", PLAIN),
+        ]
+    )
     doc.paragraph("(Có danh sách phân bổ kinh phí kèm theo)")
     doc.heading("V. TỔ CHỨC THỰC HIỆN")
     doc.control("{%p for item in organisation %}")
     doc.control("{%p if item.inline %}")
-    doc.paragraph(runs=[("{{ item.no }}. {{ item.heading }}: ", B), ("{{ item.paragraphs[0] }}", PLAIN)])
+    doc.paragraph(
+        runs=[("{{ item.no }}. {{ item.heading }}: ", B), ("{{ item.paragraphs[0] }}", PLAIN)]
+    )
     doc.control("{%p else %}")
     doc.heading("{{ item.no }}. {{ item.heading }}")
     doc.control("{%p for text in item.paragraphs %}")
@@ -124,10 +142,12 @@ def annex_template() -> Decree30Document:
     )
     doc.table(
         [["STT", "Đơn vị", "Số tiền", "Ghi chú"]],
-        [["{%tr for f in funding %}", "", "", ""],
-         ["{{ f.no }}", "{{ f.name }}", "{{ f.amount | vnd }}", "{{ f.note }}"],
-         ["{%tr endfor %}", "", "", ""],
-         ["Tổng cộng", "", "{{ total | vnd }}", ""]],
+        [
+            ["{%tr for f in funding %}", "", "", ""],
+            ["{{ f.no }}", "{{ f.name }}", "{{ f.amount | vnd }}", "{{ f.note }}"],
+            ["{%tr endfor %}", "", "", ""],
+            ["Tổng cộng", "", "{{ total | vnd }}", ""],
+        ],
         widths_mm=[15, 70, 40, 40],
         merges=[(4, 0, 4, 1)],
         bold_rows=[3],
@@ -159,11 +179,18 @@ def invitation_template() -> Decree30Document:
     )
     doc.paragraph("- Đại diện {{ plan.issuer_group }} của {{ plan.issuer_name }}.")
     doc.paragraph("Đến dự buổi {{ plan.dialogue_name }}.")
-    doc.paragraph(runs=[("Chủ trì: ", B), ("{{ schedule.chair_name }}, {{ schedule.chair_title }}.", PLAIN)])
-    doc.paragraph(runs=[
-        ("Thời gian: ", B),
-        ("{% if schedule.time %}{{ schedule.time }}, {% endif %}{{ schedule.day | ngay }}.", PLAIN),
-    ])
+    doc.paragraph(
+        runs=[("Chủ trì: ", B), ("{{ schedule.chair_name }}, {{ schedule.chair_title }}.", PLAIN)]
+    )
+    doc.paragraph(
+        runs=[
+            ("Thời gian: ", B),
+            (
+                "{% if schedule.time %}{{ schedule.time }}, {% endif %}{{ schedule.day | ngay }}.",
+                PLAIN,
+            ),
+        ]
+    )
     doc.paragraph(runs=[("Địa điểm: ", B), ("{{ schedule.venue }}.", PLAIN)])
     doc.paragraph(
         "Đề nghị các thành phần được mời đến dự đúng thời gian, địa điểm; hộ nghèo, hộ cận nghèo "
@@ -176,12 +203,24 @@ def invitation_template() -> Decree30Document:
 def _opinion_table(doc: Decree30Document, rows: str, totals: str) -> None:
     doc.table(
         [["TT", "Nhóm chủ đề", "Số ý kiến", "Trả lời tại chỗ", "Chuyển cấp trên"]],
-        [[f"{{%tr for o in {rows} %}}", "", "", "", ""],
-         ["{{ o.topic }}", "{{ o.topic_text }}", "{{ o.raised | so }}", "{{ o.answered | so }}",
-          "{{ o.passed_up | so }}"],
-         ["{%tr endfor %}", "", "", "", ""],
-         ["Tổng cộng", "", f"{{{{ {totals}.raised | so }}}}", f"{{{{ {totals}.answered | so }}}}",
-          f"{{{{ {totals}.passed_up | so }}}}"]],
+        [
+            [f"{{%tr for o in {rows} %}}", "", "", "", ""],
+            [
+                "{{ o.topic }}",
+                "{{ o.topic_text }}",
+                "{{ o.raised | so }}",
+                "{{ o.answered | so }}",
+                "{{ o.passed_up | so }}",
+            ],
+            ["{%tr endfor %}", "", "", "", ""],
+            [
+                "Tổng cộng",
+                "",
+                f"{{{{ {totals}.raised | so }}}}",
+                f"{{{{ {totals}.answered | so }}}}",
+                f"{{{{ {totals}.passed_up | so }}}}",
+            ],
+        ],
         widths_mm=[12, 85, 22, 23, 23],
         merges=[(4, 0, 4, 1)],
         bold_rows=[3],
@@ -250,16 +289,45 @@ def summary_template() -> Decree30Document:
         "hộ cận nghèo được mời; kết quả từng đơn vị như sau:"
     )
     doc.table(
-        [["TT", "Đơn vị", "Hộ nghèo", "Hộ cận nghèo", "Người dự", "Ý kiến", "Trả lời", "Chuyển",
-          "Đã chi (đồng)"]],
-        [["{%tr for r in rows %}", "", "", "", "", "", "", "", ""],
-         ["{{ r.no }}", "{{ r.name }}", "{{ r.poor | so }}", "{{ r.near_poor | so }}",
-          "{{ r.attendees | so }}", "{{ r.raised | so }}", "{{ r.answered | so }}",
-          "{{ r.passed_up | so }}", "{{ r.spent | so }}"],
-         ["{%tr endfor %}", "", "", "", "", "", "", "", ""],
-         ["Tổng cộng", "", "{{ totals.poor | so }}", "{{ totals.near_poor | so }}",
-          "{{ totals.attendees | so }}", "{{ totals.raised | so }}", "{{ totals.answered | so }}",
-          "{{ totals.passed_up | so }}", "{{ totals.spent | so }}"]],
+        [
+            [
+                "TT",
+                "Đơn vị",
+                "Hộ nghèo",
+                "Hộ cận nghèo",
+                "Người dự",
+                "Ý kiến",
+                "Trả lời",
+                "Chuyển",
+                "Đã chi (đồng)",
+            ]
+        ],
+        [
+            ["{%tr for r in rows %}", "", "", "", "", "", "", "", ""],
+            [
+                "{{ r.no }}",
+                "{{ r.name }}",
+                "{{ r.poor | so }}",
+                "{{ r.near_poor | so }}",
+                "{{ r.attendees | so }}",
+                "{{ r.raised | so }}",
+                "{{ r.answered | so }}",
+                "{{ r.passed_up | so }}",
+                "{{ r.spent | so }}",
+            ],
+            ["{%tr endfor %}", "", "", "", "", "", "", "", ""],
+            [
+                "Tổng cộng",
+                "",
+                "{{ totals.poor | so }}",
+                "{{ totals.near_poor | so }}",
+                "{{ totals.attendees | so }}",
+                "{{ totals.raised | so }}",
+                "{{ totals.answered | so }}",
+                "{{ totals.passed_up | so }}",
+                "{{ totals.spent | so }}",
+            ],
+        ],
         widths_mm=[9, 33, 17, 17, 17, 15, 17, 17, 23],
         merges=[(4, 0, 4, 1)],
         bold_rows=[3],

@@ -154,23 +154,33 @@ TOPICS = [
 ]
 
 ORGANISATION = [
-    ("Phòng Lao động – Thương binh và Xã hội huyện",
-     "Tham mưu Ủy ban nhân dân huyện thành lập Tổ công tác đối thoại chính sách giảm nghèo và "
-     "triển khai thực hiện tốt Kế hoạch này; theo dõi tiến độ triển khai thực hiện cho cuộc đối "
-     "thoại và quyết toán kinh phí tổ chức đối thoại về tỉnh theo quy định."),
-    (None,
-     "Báo cáo kết quả thực hiện về Sở Lao động – Thương binh và Xã hội, Ủy ban nhân dân huyện sau "
-     "khi kết thúc đối thoại."),
-    ("Phòng Tài chính – Kế hoạch huyện",
-     "Phối hợp với Phòng Lao động - Thương binh và Xã hội huyện hướng dẫn các đơn vị thực hiện chi "
-     "và quyết toán kinh phí tổ chức đối thoại chính sách giảm nghèo đúng quy định."),
-    ("Từng ngành thành viên của Tổ công tác đối thoại cấp huyện",
-     "Tùy theo chức năng nhiệm vụ của ngành cần chủ động xây dựng Kế hoạch phối hợp thực hiện, "
-     "thường xuyên theo dõi, kiểm tra, giám sát, hỗ trợ các xã, thị trấn thực hiện."),
-    ("Ủy ban nhân dân các xã, thị trấn",
-     "Căn cứ Kế hoạch này xây dựng Kế hoạch triển khai thực hiện; phát hành thư mời; lập danh "
-     "sách thành phần tham dự đúng thời gian quy định; báo cáo kết quả đối thoại về Phòng Lao "
-     "động – TB&XH huyện."),
+    (
+        "Phòng Lao động – Thương binh và Xã hội huyện",
+        "Tham mưu Ủy ban nhân dân huyện thành lập Tổ công tác đối thoại chính sách giảm nghèo và "
+        "triển khai thực hiện tốt Kế hoạch này; theo dõi tiến độ triển khai thực hiện cho cuộc đối "
+        "thoại và quyết toán kinh phí tổ chức đối thoại về tỉnh theo quy định.",
+    ),
+    (
+        None,
+        "Báo cáo kết quả thực hiện về Sở Lao động – Thương binh và Xã hội, Ủy ban nhân dân huyện sau "
+        "khi kết thúc đối thoại.",
+    ),
+    (
+        "Phòng Tài chính – Kế hoạch huyện",
+        "Phối hợp với Phòng Lao động - Thương binh và Xã hội huyện hướng dẫn các đơn vị thực hiện chi "
+        "và quyết toán kinh phí tổ chức đối thoại chính sách giảm nghèo đúng quy định.",
+    ),
+    (
+        "Từng ngành thành viên của Tổ công tác đối thoại cấp huyện",
+        "Tùy theo chức năng nhiệm vụ của ngành cần chủ động xây dựng Kế hoạch phối hợp thực hiện, "
+        "thường xuyên theo dõi, kiểm tra, giám sát, hỗ trợ các xã, thị trấn thực hiện.",
+    ),
+    (
+        "Ủy ban nhân dân các xã, thị trấn",
+        "Căn cứ Kế hoạch này xây dựng Kế hoạch triển khai thực hiện; phát hành thư mời; lập danh "
+        "sách thành phần tham dự đúng thời gian quy định; báo cáo kết quả đối thoại về Phòng Lao "
+        "động – TB&XH huyện.",
+    ),
 ]
 
 RECIPIENTS = {
@@ -198,9 +208,17 @@ def _schedule_row(i: int, kind: str, name: str, start: date) -> list[Any]:
     day = start + timedelta(days=i % 10)
     hall = f"Hội trường Ủy ban nhân dân {kind} {name}"
     return [
-        f"{kind.capitalize()} {name}", day, time(7, 30) if i % 2 == 0 else time(13, 30), hall,
-        "Nguyễn Văn A", f"Chủ tịch Ủy ban nhân dân {kind}", None, start - timedelta(days=4),
-        "TM.", "Chủ tịch", "Nguyễn Văn A",
+        f"{kind.capitalize()} {name}",
+        day,
+        time(7, 30) if i % 2 == 0 else time(13, 30),
+        hall,
+        "Nguyễn Văn A",
+        f"Chủ tịch Ủy ban nhân dân {kind}",
+        None,
+        start - timedelta(days=4),
+        "TM.",
+        "Chủ tịch",
+        "Nguyễn Văn A",
     ]
 
 
@@ -209,10 +227,20 @@ def _result_row(
 ) -> list[Any]:
     day = plan["period_start"] + timedelta(days=i % 10)
     return [
-        f"{kind.capitalize()} {name}", None, day + timedelta(days=2), plan["steering_count"],
+        f"{kind.capitalize()} {name}",
+        None,
+        day + timedelta(days=2),
+        plan["steering_count"],
         plan["officials_count"],
-        max(poor - i % 3, 0), max(near - i % 4, 0), 2, POLICIES, PROPOSALS, amount, "TM.",
-        "Chủ tịch", "Nguyễn Văn A",
+        max(poor - i % 3, 0),
+        max(near - i % 4, 0),
+        2,
+        POLICIES,
+        PROPOSALS,
+        amount,
+        "TM.",
+        "Chủ tịch",
+        "Nguyễn Văn A",
     ]
 
 
@@ -260,8 +288,16 @@ def fill(
     _write_rows(
         wb[schema.UNITS.name],
         [[i, k, n, p, q, p + q] for i, (k, n, p, q) in enumerate(units, start=1)]
-        + [["Tổng cộng", None, None, sum(u[2] for u in units), sum(u[3] for u in units),
-            sum(u[2] + u[3] for u in units)]],
+        + [
+            [
+                "Tổng cộng",
+                None,
+                None,
+                sum(u[2] for u in units),
+                sum(u[3] for u in units),
+                sum(u[2] + u[3] for u in units),
+            ]
+        ],
     )
     _write_rows(
         wb[schema.FUNDING.name],
@@ -276,7 +312,8 @@ def fill(
         [_schedule_row(i, k, n, start) for i, (k, n, _, _) in enumerate(units)],
     )
     reporting = [
-        (i, u) for i, u in enumerate(units)
+        (i, u)
+        for i, u in enumerate(units)
         if with_results is None or f"{u[0].capitalize()} {u[1]}" in with_results
     ]
     _write_rows(
@@ -293,9 +330,7 @@ def fill(
     texts: list[list[Any]] = [["Mục đích", None, t] for t in d["purposes"]]
     texts += [["Chủ đề", None, t] for t in d["topics"]]
     texts += [["Tổ chức thực hiện", h, t] for h, t in d["organisation"]]
-    texts += [
-        [section, None, t] for section, items in d["recipients"].items() for t in items
-    ]
+    texts += [[section, None, t] for section, items in d["recipients"].items() for t in items]
     _write_rows(wb[schema.TEXTS.name], texts)
 
     if mark_illustrative:
@@ -305,7 +340,9 @@ def fill(
             sheet["A1"].comment = Comment(ILLUSTRATIVE, "vanban")
         guide = wb[schema.GUIDE_SHEET]
         guide.insert_rows(1)
-        guide["A1"] = "Lưu ý: sheet Lịch đối thoại, Kết quả, Ý kiến (tab màu cam) là " + ILLUSTRATIVE
+        guide["A1"] = (
+            "Lưu ý: sheet Lịch đối thoại, Kết quả, Ý kiến (tab màu cam) là " + ILLUSTRATIVE
+        )
     return wb
 
 

@@ -48,19 +48,24 @@ def run(
     workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")],
     out: Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")] = None,
     unit: Annotated[
-        list[str] | None, typer.Option("--unit", help="Chỉ phát hành lại cho đơn vị này (lặp lại được)")
+        list[str] | None,
+        typer.Option("--unit", help="Chỉ phát hành lại cho đơn vị này (lặp lại được)"),
     ] = None,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Chỉ chạy giai đoạn: plan, annex, invitations, reports, summary"),
+        typer.Option(
+            "--only", help="Chỉ chạy giai đoạn: plan, annex, invitations, reports, summary"
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Ghi đè tệp đã sửa tay (bản đã sửa được cất vào .history/)")
+        bool,
+        typer.Option("--force", help="Ghi đè tệp đã sửa tay (bản đã sửa được cất vào .history/)"),
     ] = False,
     templates: Annotated[Path | None, typer.Option("--templates", help="Thư mục mẫu .docx")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký của Prefect")] = False,
     dask: Annotated[
-        bool, typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)")
+        bool,
+        typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)"),
     ] = False,
 ) -> None:
     """Kiểm tra bảng tính rồi phát hành toàn bộ văn bản qua luồng Prefect."""
@@ -144,7 +149,7 @@ def new_workbook(
     from vanban.blank_workbook import write_blank_workbook
 
     write_blank_workbook(path)
-    console.print(f"Đã tạo {path}. Mở sheet \"Hướng dẫn\" để biết cách điền.")
+    console.print(f'Đã tạo {path}. Mở sheet "Hướng dẫn" để biết cách điền.')
 
 
 @audit_app.command("verify")
@@ -170,7 +175,9 @@ def audit_show(
 
 @templates_app.command("check")
 def templates_check(
-    directory: Annotated[Path | None, typer.Argument(help="Thư mục mẫu (mặc định templates/docx)")] = None,
+    directory: Annotated[
+        Path | None, typer.Argument(help="Thư mục mẫu (mặc định templates/docx)")
+    ] = None,
 ) -> None:
     """Soát mẫu Word: cú pháp, biến và bộ lọc không có, thẻ bị Word tách rời."""
     from vanban.render import default_templates_dir

@@ -115,7 +115,12 @@ def _unit_block(plan: Plan, unit: Unit) -> Context:
 def plan_context(plan: Plan, unit: Unit | None = None) -> Context:
     return {
         "doc": doc_block(
-            plan.issuer, plan.ref, "KH", "KẾ HOẠCH", [plan.summary_line], plan.signer,
+            plan.issuer,
+            plan.ref,
+            "KH",
+            "KẾ HOẠCH",
+            [plan.summary_line],
+            plan.signer,
             recipients(plan.recipients, plan.archive),
         ),
         "plan": _plan_block(plan),
@@ -154,7 +159,12 @@ def invitation_context(plan: Plan, unit: Unit | None) -> Context:
     summary = [f"Dự {plan.dialogue_name}"]
     return {
         "doc": doc_block(
-            plan.unit_body(unit), s.invitation, "GM", "GIẤY MỜI", summary, s.signer,
+            plan.unit_body(unit),
+            s.invitation,
+            "GM",
+            "GIẤY MỜI",
+            summary,
+            s.signer,
             recipients(plan.invitation_recipients, "VT"),
         ),
         "plan": _plan_block(plan),
@@ -191,14 +201,23 @@ def report_context(plan: Plan, unit: Unit | None) -> Context:
     body = plan.unit_body(unit)
     return {
         "doc": doc_block(
-            body, r.report, "BC", "BÁO CÁO",
-            [f"Kết quả tổ chức {plan.dialogue_name}"], r.signer,
+            body,
+            r.report,
+            "BC",
+            "BÁO CÁO",
+            [f"Kết quả tổ chức {plan.dialogue_name}"],
+            r.signer,
             recipients(plan.unit_recipients, "VT"),
         ),
         "plan": _plan_block(plan),
         "unit": _unit_block(plan, unit),
-        "schedule": {"day": s.day, "time": time_text(s.start), "venue": s.venue,
-                     "chair_name": s.chair_name, "chair_title": s.chair_title},
+        "schedule": {
+            "day": s.day,
+            "time": time_text(s.start),
+            "venue": s.venue,
+            "chair_name": s.chair_name,
+            "chair_title": s.chair_title,
+        },
         "addressee": plan.unit_report_addressee,
         "result": {
             "steering": r.steering,
@@ -226,15 +245,24 @@ def report_context(plan: Plan, unit: Unit | None) -> Context:
 def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
     sr = plan.summary
     done = plan.units_with_results
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, u in enumerate(done, start=1):
         r = u.result
         assert r is not None
-        rows.append({
-            "no": i, "name": u.name, "poor": r.poor, "near_poor": r.near_poor,
-            "attendees": r.attendees, "raised": r.raised, "answered": r.answered,
-            "passed_up": r.passed_up, "spent": r.spent, "proposals": r.proposals,
-        })
+        rows.append(
+            {
+                "no": i,
+                "name": u.name,
+                "poor": r.poor,
+                "near_poor": r.near_poor,
+                "attendees": r.attendees,
+                "raised": r.raised,
+                "answered": r.answered,
+                "passed_up": r.passed_up,
+                "spent": r.spent,
+                "proposals": r.proposals,
+            }
+        )
     by_topic: dict[int, list[int]] = {}
     for u in done:
         assert u.result is not None
@@ -243,12 +271,19 @@ def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
             acc[0] += o.raised
             acc[1] += o.answered
             acc[2] += o.passed_up
-    totals = {k: sum(row[k] for row in rows) for k in
-              ("poor", "near_poor", "attendees", "raised", "answered", "passed_up", "spent")}
+    totals = {
+        k: sum(row[k] for row in rows)
+        for k in ("poor", "near_poor", "attendees", "raised", "answered", "passed_up", "spent")
+    }
     return {
         "doc": doc_block(
-            sr.body, sr.ref, "BC", "BÁO CÁO", [f"Kết quả tổ chức {plan.dialogue_name}"],
-            sr.signer, recipients(sr.recipients, "VT"),
+            sr.body,
+            sr.ref,
+            "BC",
+            "BÁO CÁO",
+            [f"Kết quả tổ chức {plan.dialogue_name}"],
+            sr.signer,
+            recipients(sr.recipients, "VT"),
         ),
         "plan": _plan_block(plan),
         "addressee": sr.addressee,
@@ -257,8 +292,8 @@ def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
         "totals": totals,
         "invited": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
         "unit_count": len(done),
-        "topics": _opinions(plan, [(n, *v) for n, v in sorted(by_topic.items())]),
+        "topics": _opinions(plan, [(n, v[0], v[1], v[2]) for n, v in sorted(by_topic.items())]),
         "remaining": plan.budget - totals["spent"],
-        "proposals": [row for row in rows if row["proposals"]],
+        "proposals": [row for row in rows if bool(row["proposals"])],
         "dialect": plan.dialect,
     }

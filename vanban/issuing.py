@@ -120,9 +120,11 @@ def plan_jobs(
 
 
 def stages_of(jobs: Sequence[Job]) -> list[tuple[str, list[Job]]]:
-    return [(s, [j for j in jobs if j.kind.stage == s]) for s in STAGES if any(
-        j.kind.stage == s for j in jobs
-    )]
+    return [
+        (s, [j for j in jobs if j.kind.stage == s])
+        for s in STAGES
+        if any(j.kind.stage == s for j in jobs)
+    ]
 
 
 class Issuer:
@@ -162,14 +164,22 @@ class Issuer:
         new_sha = sha256_bytes(data)
         target = self.folder.root / job.relpath
         if not (target.is_file() and sha256_file(target) == new_sha):
-            self.audit.append({
-                "event": "prepare", "flow_run_id": self.flow_run_id, "kind": job.kind.key,
-                "unit": job.unit_name, "path": job.relpath, "sha256": new_sha,
-                "attempts": attempts,
-            })
+            self.audit.append(
+                {
+                    "event": "prepare",
+                    "flow_run_id": self.flow_run_id,
+                    "kind": job.kind.key,
+                    "unit": job.unit_name,
+                    "path": job.relpath,
+                    "sha256": new_sha,
+                    "attempts": attempts,
+                }
+            )
         try:
             outcome = self.folder.write_document(
-                job.relpath, data, issued_sha256=issued["sha256"] if issued else None,
+                job.relpath,
+                data,
+                issued_sha256=issued["sha256"] if issued else None,
                 force=self.force,
             )
         except EditedOutputError as exc:
@@ -219,29 +229,38 @@ class Issuer:
         for path, entry in pending.items():
             target = self.folder.root / path
             if target.is_file() and sha256_file(target) == entry.get("sha256"):
-                self.audit.append({
-                    "event": "issued", "flow_run_id": self.flow_run_id, "kind": entry.get("kind"),
-                    "unit": entry.get("unit"), "path": path, "sha256": entry.get("sha256"),
-                    "attempts": entry.get("attempts", 1), "status": "recovered",
-                    "workbook_sha256": self.plan.workbook_sha256,
-                })
+                self.audit.append(
+                    {
+                        "event": "issued",
+                        "flow_run_id": self.flow_run_id,
+                        "kind": entry.get("kind"),
+                        "unit": entry.get("unit"),
+                        "path": path,
+                        "sha256": entry.get("sha256"),
+                        "attempts": entry.get("attempts", 1),
+                        "status": "recovered",
+                        "workbook_sha256": self.plan.workbook_sha256,
+                    }
+                )
                 recovered.append(path)
         return recovered
 
     def log_failure(self, job: Job, error: BaseException, attempts: int) -> None:
         # Only the error's class and message: a message never holds a person's name.
         message = str(error) if isinstance(error, VanbanError) else type(error).__name__
-        self.audit.append({
-            "event": "failed",
-            "flow_run_id": self.flow_run_id,
-            "kind": job.kind.key,
-            "unit": job.unit_name,
-            "path": job.relpath,
-            "attempts": attempts,
-            "status": "failed",
-            "error": message,
-            "workbook_sha256": self.plan.workbook_sha256,
-        })
+        self.audit.append(
+            {
+                "event": "failed",
+                "flow_run_id": self.flow_run_id,
+                "kind": job.kind.key,
+                "unit": job.unit_name,
+                "path": job.relpath,
+                "attempts": attempts,
+                "status": "failed",
+                "error": message,
+                "workbook_sha256": self.plan.workbook_sha256,
+            }
+        )
 
     def write_manifest(self, report: RunReport) -> Path:
         """manifest.json: every document of the plan and its state, for the review page.

@@ -326,7 +326,7 @@ class Plan:
 
     @property
     def unit_kinds_phrase(self) -> str:
-        """"xã, thị trấn": the kinds of the units in order of first appearance."""
+        """ "xã, thị trấn": the kinds of the units in order of first appearance."""
         kinds: list[str] = []
         for u in self.units:
             if u.place.kind not in kinds:

@@ -51,17 +51,13 @@ def warnings(console: Console, items: Iterable[Problem | str]) -> None:
 def plan_summary(console: Console, plan: Plan) -> None:
     console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {plan.symbol}")
     console.print(f"  Cơ quan ban hành: {plan.issuer.name}")
-    console.print(
-        f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}"
-    )
+    console.print(f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}")
     console.print(
         f"  Đơn vị: {len(plan.units)}; hộ nghèo {group_digits(plan.poor)}, hộ cận nghèo "
         f"{group_digits(plan.near_poor)}, tổng {group_digits(plan.households)} hộ"
     )
     console.print(f"  Kinh phí: {vnd(plan.budget)}")
-    console.print(
-        f"  Đã có kết quả: {len(plan.units_with_results)}/{len(plan.units)} đơn vị"
-    )
+    console.print(f"  Đã có kết quả: {len(plan.units_with_results)}/{len(plan.units)} đơn vị")
     warnings(console, plan.warnings)
 
 
@@ -76,7 +72,9 @@ def run_summary(console: Console, report: Any) -> None:
         reason = f": {s.reason}" if s.reason and s.status != "issued" else ""
         color = {"failed": "red", "refused": "red", "pending": "yellow"}.get(s.status, "green")
         table.add_row(
-            s.job.kind.label, s.job.unit_name or "", s.job.relpath,
+            s.job.kind.label,
+            s.job.unit_name or "",
+            s.job.relpath,
             f"[{color}]{status}[/]{reason}",
         )
     console.print(table)
@@ -128,8 +126,12 @@ def history_table(console: Console, rows: list[dict[str, Any]]) -> None:
     for col in ("Thời gian", "Sự kiện", "Loại", "Đơn vị", "Tệp", "Mã băm", "Trạng thái", "Lần thử"):
         table.add_column(col)
     for r in rows:
-        table.add_row(*(str(r.get(k) or "") for k in (
-            "time", "event", "kind", "unit", "path", "hash", "status", "attempts")))
+        table.add_row(
+            *(
+                str(r.get(k) or "")
+                for k in ("time", "event", "kind", "unit", "path", "hash", "status", "attempts")
+            )
+        )
     console.print(table)
 
 

@@ -33,12 +33,26 @@ def sample_plan() -> Plan:
     for row, name in ((2, "Một"), (3, "Hai")):
         place = Place("xã", name)
         schedule = Schedule(
-            date(2030, 3, 10), time(8, 0), "Hội trường", "Người Chủ Trì", "Chủ tịch",
-            DocumentRef(None, date(2030, 3, 5), name), signer,
+            date(2030, 3, 10),
+            time(8, 0),
+            "Hội trường",
+            "Người Chủ Trì",
+            "Chủ tịch",
+            DocumentRef(None, date(2030, 3, 5), name),
+            signer,
         )
         result = Result(
-            DocumentRef(None, date(2030, 3, 12), name), 3, 5, 10, 10, 1, "Chính sách",
-            "Đề xuất", 800_000, signer, (Opinions(1, 2, 1, 1),),
+            DocumentRef(None, date(2030, 3, 12), name),
+            3,
+            5,
+            10,
+            10,
+            1,
+            "Chính sách",
+            "Đề xuất",
+            800_000,
+            signer,
+            (Opinions(1, 2, 1, 1),),
         )
         units.append(Unit(place, 10, 10, row, schedule, result))
     issuer = Body("Ủy ban nhân dân", "UBND", Place("xã", "Mẫu"))
@@ -55,8 +69,9 @@ def sample_plan() -> Plan:
         period_start=date(2030, 3, 10),
         period_end=date(2030, 3, 20),
         venue="Địa điểm",
-        participants=Participants("Cấp xã", "Tổ công tác", "Cấp ấp", "Ban Chỉ đạo", 3,
-                                  "cán bộ ấp", 5),
+        participants=Participants(
+            "Cấp xã", "Tổ công tác", "Cấp ấp", "Ban Chỉ đạo", 3, "cán bộ ấp", 5
+        ),
         budget=1_600_000,
         funding_source="Nguồn",
         organisation=(OrganisationItem("Đơn vị", ("Nhiệm vụ",)),),
@@ -77,7 +92,10 @@ def sample_plan() -> Plan:
         invitation_recipients=("Như trên",),
         summary=SummaryReport(
             Body("Phòng", "P", issuer.place, "UBND xã Mẫu"),
-            DocumentRef(None, date(2030, 3, 25), "Mẫu"), "Cấp trên", signer, ("Như trên",),
+            DocumentRef(None, date(2030, 3, 25), "Mẫu"),
+            "Cấp trên",
+            signer,
+            ("Như trên",),
         ),
         units=tuple(units),
         funding=tuple(FundingLine(u, 800_000) for u in units),

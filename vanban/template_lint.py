@@ -55,7 +55,7 @@ def _around(text: str, needle: str, width: int = 30) -> str:
     i = text.find(needle)
     if i < 0:
         return text[: 2 * width]
-    return text[max(0, i - width): i + len(needle) + width].strip()
+    return text[max(0, i - width) : i + len(needle) + width].strip()
 
 
 def _split_tags(name: str, path: Path) -> list[LintFinding]:
@@ -64,17 +64,24 @@ def _split_tags(name: str, path: Path) -> list[LintFinding]:
         for m in _TAG.finditer(text):
             tag = m.group(0)
             if not any(tag in r for r in runs):
-                out.append(LintFinding(
-                    name, _around(text, tag),
-                    f"thẻ {tag} bị Word tách thành nhiều đoạn định dạng; hãy gõ lại cả thẻ một lần "
-                    "với cùng một định dạng",
-                ))
+                out.append(
+                    LintFinding(
+                        name,
+                        _around(text, tag),
+                        f"thẻ {tag} bị Word tách thành nhiều đoạn định dạng; hãy gõ lại cả thẻ một lần "
+                        "với cùng một định dạng",
+                    )
+                )
         # An opening delimiter with no closing one is a tag that was broken while editing.
         for opener, closer in (("{{", "}}"), ("{%", "%}")):
             if text.count(opener) != text.count(closer):
-                out.append(LintFinding(
-                    name, text[:80], f'thẻ bị hỏng: số "{opener}" và "{closer}" không khớp',
-                ))
+                out.append(
+                    LintFinding(
+                        name,
+                        text[:80],
+                        f'thẻ bị hỏng: số "{opener}" và "{closer}" không khớp',
+                    )
+                )
     return out
 
 
@@ -123,8 +130,11 @@ class _Walker:
                 if isinstance(key, str):
                     return self._attr(base, key)
                 if isinstance(base, list | tuple):
-                    return base[key] if isinstance(key, int) and -len(base) <= key < len(base) else (
-                        base[0] if base else _UNKNOWN)
+                    return (
+                        base[key]
+                        if isinstance(key, int) and -len(base) <= key < len(base)
+                        else (base[0] if base else _UNKNOWN)
+                    )
             self.visit(node.arg)
             return _UNKNOWN
         self.visit(node)
@@ -141,14 +151,17 @@ class _Walker:
     def _unknown(self, name: str, known: list[str], what: str) -> None:
         near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; có phải: {', '.join(near)}?" if near else ""
-        self.problems.append((name, f'{what} "{name}" không có trong dữ liệu của văn bản này{hint}'))
+        self.problems.append(
+            (name, f'{what} "{name}" không có trong dữ liệu của văn bản này{hint}')
+        )
 
     def visit(self, node: nodes.Node) -> None:
         if isinstance(node, nodes.For):
             iterable = self.resolve(node.iter)
             sample = iterable[0] if isinstance(iterable, list | tuple) and iterable else _UNKNOWN
-            scope: dict[str, Any] = {"loop": {"index": 1, "index0": 0, "first": True,
-                                              "last": True, "length": 1}}
+            scope: dict[str, Any] = {
+                "loop": {"index": 1, "index0": 0, "first": True, "last": True, "length": 1}
+            }
             if isinstance(node.target, nodes.Name):
                 scope[node.target.name] = sample
             self.scopes.append(scope)
@@ -176,7 +189,9 @@ class _Walker:
             self.visit(child)
 
 
-def lint_template(path: Path, kind: DocumentKind, context: dict[str, Any] | None = None) -> list[LintFinding]:
+def lint_template(
+    path: Path, kind: DocumentKind, context: dict[str, Any] | None = None
+) -> list[LintFinding]:
     name = path.name
     if not path.is_file():
         return [LintFinding(name, "", f"không tìm thấy tệp mẫu {path}")]
@@ -191,10 +206,13 @@ def lint_template(path: Path, kind: DocumentKind, context: dict[str, Any] | None
     except jinja2.TemplateSyntaxError as exc:
         text = " ".join(t for t, _ in _paragraph_texts(path))
         tag = next((m.group(0) for m in _TAG.finditer(text) if _bad_tag(env, m.group(0))), "")
-        findings.append(LintFinding(
-            name, _around(text, tag) if tag else "", f"lỗi cú pháp Jinja: {exc.message}"
-            + (f" (thẻ {tag})" if tag else ""),
-        ))
+        findings.append(
+            LintFinding(
+                name,
+                _around(text, tag) if tag else "",
+                f"lỗi cú pháp Jinja: {exc.message}" + (f" (thẻ {tag})" if tag else ""),
+            )
+        )
         return findings
     walker = _Walker(name, context or kind.context(sample_plan(), sample_plan().units[0]), env)
     walker.visit(tree)

@@ -148,3 +148,13 @@ def test_every_document_converts_to_pdf_in_one_soffice_call(
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
     assert len(pdfs) == len(docs) == 29
     assert all(p.stat().st_size > 1000 for p in pdfs)
+
+
+def test_every_document_passes_the_decree_30_checker(example_docs: Path, commune_docs: Path) -> None:
+    from vanban.checker import check_folder
+
+    for folder in (example_docs, commune_docs):
+        findings = check_folder(folder)
+        assert len(findings) >= 9
+        bad = {p.name: [f"{f.rule}: {f.message}" for f in fs] for p, fs in findings.items() if fs}
+        assert bad == {}

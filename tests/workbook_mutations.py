@@ -1,7 +1,7 @@
 """Copies of the example workbook with one thing changed, for the workbook tests.
 
 The example is the seed's data filled into the blank workbook (``tools.example_workbook.fill``
-on ``build_blank_workbook()``), the same bytes as ``inputs/thap-muoi-2022.xlsx``. A mutation is
+on ``build_blank_workbook()``), the content of ``inputs/thap-muoi-2022.xlsx``. A mutation is
 a function that changes an openpyxl workbook in place; a raw file is bytes that are no workbook.
 """
 
@@ -183,6 +183,11 @@ RAW_FILES: dict[str, Callable[[], bytes]] = {
 
 
 # --- running the real entry point -----------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """Terminal output without the line breaks Rich adds to fit its width."""
+    return " ".join(text.split())
 
 
 @contextlib.contextmanager

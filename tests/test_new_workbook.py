@@ -169,6 +169,14 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ke-hoach.xlsx"]
 
 
+@pytest.mark.parametrize("name", ["ke-hoach.xls", "ke-hoach.ods", "ke-hoach"])
+def test_a_name_without_xlsx_is_refused(name: str, tmp_path: Path) -> None:
+    code, _, stderr = run_main(["new-workbook", str(tmp_path / name)])
+    assert code == 2
+    assert f'Tên tệp phải có đuôi .xlsx, nhận được "{name}"' in flat(stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_empty_workbook_is_reported_not_crashed_on(blank: Path) -> None:
     with pytest.raises(WorkbookError) as caught:
         load_plan(blank)
@@ -199,7 +207,7 @@ def test_filled_with_the_seed_it_issues_the_same_documents_as_the_example(
     fill(wb)
     wb.save(filled)
     code, stdout, _ = run_main(["check", str(filled)])
-    assert code == 0 and "Bảng tính hợp lệ" in stdout
+    assert code == 0 and "Bảng tính hợp lệ" in flat(stdout)
     plan = load_plan(filled)
     assert plan.warnings == ()
     ours = _documents(plan, tmp_path / "ours")

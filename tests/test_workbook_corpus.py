@@ -92,7 +92,7 @@ BROKEN = [
     Broken("fractional-attendance", put(RESULTS, "E3", 4.5), RESULTS, "E3",
            "cán bộ ấp, khóm tham dự phải là số nguyên không âm, nhận được 4,5"),
     Broken("negative-money", put(FUNDING, "C3", -850000), FUNDING, "C3",
-           "số tiền (đồng) phải là số tiền (đồng), số nguyên không âm, nhận được -850.000"),
+           "số tiền (đồng) phải là số nguyên không âm, nhận được -850.000"),
     Broken("huge-count", put(UNITS, "D2", 10**12), UNITS, "D2",
            "số hộ nghèo quá lớn: tối đa 1.000.000, nhận được 1.000.000.000.000"),
     Broken("zero-document-number", put_plan("Số kế hoạch", 0), PLAN, "B8",
@@ -267,7 +267,7 @@ def test_every_problem_of_a_workbook_is_reported_at_once(tmp_path: Path) -> None
     assert len(caught.value.errors) == len(cases), "\n".join(str(p) for p in problems)
     code, _, stderr = run_main(["check", str(path)])
     assert code == 2
-    assert "có 4 lỗi" in stderr
+    assert "có 4 lỗi" in flat(stderr)
     for case in cases:
         assert flat(case.message) in flat(stderr)
 
@@ -367,7 +367,7 @@ def test_difference_that_is_no_mistake_loads(case: Passing, tmp_path: Path) -> N
         assert len(plan.warnings) == 1 and case.warning in plan.warnings[0], plan.warnings
     code, stdout, _ = run_main(["check", str(path)])
     assert code == 0
-    assert "Bảng tính hợp lệ" in stdout
+    assert "Bảng tính hợp lệ" in flat(stdout)
     if case.warning is not None:
         assert flat(case.warning) in flat(stdout)
 
@@ -406,4 +406,4 @@ def test_vanban_check_in_its_own_process_rejects_a_password_file(tmp_path: Path)
     proc = _vanban("check", str(path))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert "tệp có mật khẩu" in proc.stderr
+    assert "tệp có mật khẩu" in flat(proc.stderr)

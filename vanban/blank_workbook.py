@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from vanban import schema
-from vanban.errors import OutputConflictError
+from vanban.errors import InputError, OutputConflictError
 from vanban.storage import atomic_write
 
 _HEADER_FONT = Font(name="Times New Roman", bold=True)
@@ -130,6 +130,9 @@ def build_blank_workbook() -> Workbook:
 
 def write_blank_workbook(path: Path, *, overwrite: bool = False) -> Path:
     """Write the empty workbook; refuse to replace an existing file unless told to."""
+    if path.suffix.lower() != ".xlsx":
+        # Excel refuses to open a workbook whose extension says another format (.xls, .ods).
+        raise InputError(f'Tên tệp phải có đuôi .xlsx, nhận được "{path.name}".')
     if path.exists() and not overwrite:
         raise OutputConflictError(f"Tệp {path} đã có; chọn tên khác để không ghi đè lên nó.")
     buf = BytesIO()

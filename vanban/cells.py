@@ -50,7 +50,8 @@ def shown(value: Any) -> str:
 
 
 def what(f: Field) -> str:
-    return lower_first(f.label)
+    """The field's label as the subject of a sentence: "số hộ nghèo", but "STT" stays."""
+    return f.label if f.label[1:2].isupper() else lower_first(f.label)
 
 
 def unreadable(problems: Problems, cell: Cell, f: Field) -> bool:
@@ -99,7 +100,7 @@ def read_int(problems: Problems, cell: Cell, f: Field) -> int | None:
     money = f.type == "money"
     positive = f.key in _POSITIVE_KEYS
     kind = "số nguyên dương" if positive else "số nguyên không âm"
-    expected = f"{what(f)} phải là số tiền (đồng), {kind}" if money else f"{what(f)} phải là {kind}"
+    expected = f"{what(f)} phải là {kind}"  # a money label already says "(đồng)"
     v = cell.value
     if v is None:
         _empty(problems, cell, f, expected)
@@ -228,7 +229,8 @@ def read_text(problems: Problems, cell: Cell, f: Field) -> str | None:
         text = text.replace("\n", " ")
     if f.choices:
         for choice in f.choices:
-            if match_key(choice) == match_key(text):
+            # "TM" for "TM.": the abbreviation's dot is easy to miss and changes nothing.
+            if match_key(choice).rstrip(".") == match_key(text).rstrip("."):
                 return choice
         problems.error(
             cell.sheet, cell.coord,

@@ -78,7 +78,8 @@ def run(
     # Validate before Prefect starts: bad input is reported at once and nothing is written.
     from vanban.loader import load_plan
 
-    load_plan(workbook)
+    plan = load_plan(workbook)
+    show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)
     from flows.issue import issue_flow
 

@@ -275,8 +275,8 @@ def _every_unit_has(
 def _read_texts(problems: Problems, table: Table | None) -> Texts:
     spec = schema.TEXTS
     texts = Texts()
-    if table is None or not (table.has("section") and table.has("text")):
-        return texts
+    if table is None or not table.rows or not (table.has("section") and table.has("text")):
+        return texts  # the missing sheet, column or rows are reported already
     for row in table.rows:
         rec = _record(problems, spec, row)
         section, heading, text = rec.get("section"), rec.get("heading"), rec.get("text")

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from vanban import schema
+from vanban.cells import what
 from vanban.draft import Draft, Record
 from vanban.formatting import group_digits, short_date, vnd
 from vanban.model import Unit
@@ -26,6 +27,7 @@ def check_rules(draft: Draft, problems: Problems) -> None:
     _check_dates(draft, problems)
     _check_results(draft, problems)
     _check_opinions(draft, problems)
+    _check_signers(draft, problems)
 
 
 def _households(rec: Record | None) -> int | None:
@@ -216,3 +218,19 @@ def _check_opinions(d: Draft, problems: Problems) -> None:
                     f"({answered}) + chuyển cấp trên ({passed}) = {answered + passed}, nhận được "
                     f"{raised}",
                 )
+
+
+def _check_signers(d: Draft, problems: Problems) -> None:
+    """A signer "KT.", "TL.", "TUQ." or "Q." signs for a head whose title the block must print."""
+    for prefix in ("signer", "summary_signer"):
+        authority = d.meta.get(f"{prefix}_authority")
+        if authority is None or d.meta.get(f"{prefix}_name") is None:
+            continue
+        head_key = f"{prefix}_head"
+        acting = authority == "Q." and d.meta.get(f"{prefix}_title") is not None
+        if d.meta.get(head_key) is None and not acting:
+            head, auth = schema.PLAN.field(head_key), schema.PLAN.field(f"{prefix}_authority")
+            problems.error(
+                schema.PLAN.name, d.meta.coord(head_key),
+                f'{what(head)} không được để trống khi mục "{auth.label}" là "{authority}"',
+            )

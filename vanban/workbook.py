@@ -138,7 +138,8 @@ class WorkbookFile:
                 + ", ".join(f'"{label}"' for label in fields),
             )
             return None
-        span = f"A{header_row}:{get_column_letter(max(ws.max_column, 1))}{header_row}"
+        last_header = max(c for cols in found.values() for c in cols)
+        span = f"A{header_row}:{get_column_letter(last_header)}{header_row}"
         columns: dict[str, int] = {}
         for label, key in fields.items():
             cols = found.get(match_key(label), [])
@@ -199,13 +200,10 @@ class WorkbookFile:
         if not columns:
             return
         first, last = min(columns.values()), max(columns.values())
-        for r, cells in enumerate(
-            ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, min_col=first, max_col=last),
-            start=header_row + 1,
-        ):
+        for r in _stored_rows(ws, fws, after=header_row, first=first, last=last):
             row = Row(r)
             for key, c in columns.items():
-                cell = cells[c - first]
+                cell = ws.cell(r, c)
                 coord = f"{get_column_letter(c)}{r}"
                 raw = cell.value
                 formula = error = None
@@ -251,7 +249,23 @@ def _column_required(spec: Sheet, key: str) -> bool:
 
 
 def _has_values(ws: Worksheet) -> bool:
-    return any(v is not None for row in ws.iter_rows(values_only=True) for v in row)
+    return any(cell.value is not None for cell in ws._cells.values())
+
+
+def _stored_rows(*sheets: Worksheet | None, after: int, first: int, last: int) -> list[int]:
+    """Rows below ``after`` holding a value between the two columns, in order.
+
+    openpyxl keeps only the cells a file stores: looking there rather than walking every row up
+    to ``max_row`` keeps a stray value at row 1.048.576 from costing a million empty rows.
+    """
+    rows: set[int] = set()
+    for ws in sheets:
+        if ws is not None:
+            rows.update(
+                r for (r, c), cell in ws._cells.items()
+                if r > after and first <= c <= last and cell.value is not None
+            )
+    return sorted(rows)
 
 
 def _fail(path: Path, message: str) -> WorkbookError:
@@ -260,9 +274,9 @@ def _fail(path: Path, message: str) -> WorkbookError:
 
 def _read_bytes(path: Path) -> bytes:
     if not path.exists():
-        raise _fail(path, f"không tìm thấy tệp {path}")
+        raise _fail(path, "không tìm thấy tệp")
     if path.is_dir():
-        raise _fail(path, f"{path} là thư mục, cần một tệp .xlsx")
+        raise _fail(path, "đây là thư mục, cần một tệp .xlsx")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -272,7 +286,7 @@ def _read_bytes(path: Path) -> bytes:
 def _open(path: Path, data: bytes) -> tuple[Workbook, Workbook | None]:
     if not data:
         raise _fail(path, "tệp rỗng (0 byte), không phải bảng tính Excel .xlsx")
-    if data.startswith(_OLE_MAGIC[:4]):
+    if data.startswith(_OLE_MAGIC):
         # An OLE container: an .xlsx that Excel encrypted with a password, or an old .xls.
         raise _fail(
             path,
@@ -309,7 +323,7 @@ def _open(path: Path, data: bytes) -> tuple[Workbook, Workbook | None]:
             warnings.simplefilter("ignore")
             values = load_workbook(BytesIO(data), data_only=True)
             formulas = load_workbook(BytesIO(data), data_only=False) if has_formulas else None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a malformed part
+    except Exception as exc:  # openpyxl raises many kinds of error on a malformed part
         raise _fail(
             path, f"không đọc được tệp .xlsx: tệp hỏng hoặc sai định dạng ({type(exc).__name__})"
         ) from exc

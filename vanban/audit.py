@@ -12,7 +12,6 @@ import json
 import os
 import re
 import threading
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import InputError
+from .names import match_key
 from .storage import HISTORY_DIR, TEMP_PREFIX, sha256_bytes, sha256_file, translate_os_error
 
 LOG_NAME = "audit.jsonl"
@@ -27,11 +27,25 @@ GENESIS = "0" * 64
 
 # The fields an entry may carry. Anything else must be a count, flag or identifier (_check_extra),
 # so that no free text, and with it no person's name, reaches the log.
-FIELDS = frozenset({
-    "time", "flow_run_id", "event", "prev",
-    "kind", "unit", "path", "sha256", "template", "template_sha256", "workbook_sha256",
-    "attempts", "status", "error", "history",
-})
+FIELDS = frozenset(
+    {
+        "time",
+        "flow_run_id",
+        "event",
+        "prev",
+        "kind",
+        "unit",
+        "path",
+        "sha256",
+        "template",
+        "template_sha256",
+        "workbook_sha256",
+        "attempts",
+        "status",
+        "error",
+        "history",
+    }
+)
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")
 _ERROR_MAX = 500
 _IGNORED_DIRS = {HISTORY_DIR, "review"}
@@ -270,13 +284,11 @@ def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
 
 
 def _matches_unit(value: Any, unit: str) -> bool:
+    """ "Mỹ Quý" or "xã Mỹ Quý" finds the log's "Xã Mỹ Quý", as --unit does for a run."""
     if not isinstance(value, str):
         return False
-    return _fold(value) == _fold(unit)
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    logged, wanted = match_key(value), match_key(unit)
+    return logged == wanted or logged.endswith(" " + wanted)
 
 
 def history_rows(root: Path, unit: str | None = None) -> list[dict[str, Any]]:
@@ -286,14 +298,16 @@ def history_rows(root: Path, unit: str | None = None) -> list[dict[str, Any]]:
         if unit is not None and not _matches_unit(entry.get("unit"), unit):
             continue
         sha = entry.get("sha256")
-        rows.append({
-            "time": entry.get("time"),
-            "event": entry.get("event"),
-            "kind": entry.get("kind"),
-            "unit": entry.get("unit"),
-            "path": entry.get("path"),
-            "hash": sha[:12] if isinstance(sha, str) else None,
-            "status": entry.get("status"),
-            "attempts": entry.get("attempts"),
-        })
+        rows.append(
+            {
+                "time": entry.get("time"),
+                "event": entry.get("event"),
+                "kind": entry.get("kind"),
+                "unit": entry.get("unit"),
+                "path": entry.get("path"),
+                "hash": sha[:12] if isinstance(sha, str) else None,
+                "status": entry.get("status"),
+                "attempts": entry.get("attempts"),
+            }
+        )
     return rows

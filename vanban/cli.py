@@ -76,9 +76,11 @@ def run(
                 param_hint="--only",
             )
     # Validate before Prefect starts: bad input is reported at once and nothing is written.
+    from vanban.issuing import select_units
     from vanban.loader import load_plan
 
     plan = load_plan(workbook)
+    select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
     show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)
     from flows.issue import issue_flow

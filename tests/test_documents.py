@@ -34,7 +34,9 @@ def test_example_issues_every_kind(example_docs: Path) -> None:
     assert "01-ke-hoach.docx" in names
     assert "02-phu-luc-phan-bo-kinh-phi.docx" in names
     assert "05-bao-cao-tong-hop.docx" in names
-    assert len([n for n in names if n.startswith("03-giay-moi/")]) == 13
+    # 13 invitations and the sign-in lists of the 2 units with a roster.
+    assert len([n for n in names if n.startswith("03-giay-moi/")]) == 13 + 2
+    assert "03-giay-moi/xa-my-dong-danh-sach.docx" in names
     assert len([n for n in names if n.startswith("04-bao-cao-ket-qua/")]) == 13
     assert "03-giay-moi/xa-my-quy.docx" in names
 
@@ -146,7 +148,7 @@ def test_every_document_converts_to_pdf_in_one_soffice_call(
     )
     assert proc.returncode == 0, proc.stderr
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    assert len(pdfs) == len(docs) == 29
+    assert len(pdfs) == len(docs) == 31
     assert all(p.stat().st_size > 1000 for p in pdfs)
 
 

@@ -192,7 +192,9 @@ def _documents(plan: Plan, out: Path) -> dict[str, list[str]]:
     issuer = Issuer(plan, out, TEMPLATES)
     docs = {}
     for job in plan_jobs(plan):
-        assert job.pending is None, job.relpath
+        if job.pending is not None:
+            assert job.kind.key == "danh_sach", job.relpath  # a unit without a roster
+            continue
         status = issuer.issue(job)
         assert status.status == "issued"
         docs[job.relpath] = blocks(out / job.relpath)
@@ -212,7 +214,7 @@ def test_filled_with_the_seed_it_issues_the_same_documents_as_the_example(
     assert plan.warnings == ()
     ours = _documents(plan, tmp_path / "ours")
     example = _documents(load_plan(EXAMPLE), tmp_path / "example")
-    assert len(ours) == 29
+    assert len(ours) == 31
     assert ours == example
 
 

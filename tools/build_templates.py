@@ -11,36 +11,15 @@ Templates hold no name or figure of any plan: every one comes from the context.
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
+from tools.roster_templates import personal_letters, roster_list_template
+from tools.template_blocks import PLAIN, B
+from tools.template_blocks import footer as _footer
+from tools.template_blocks import header as _header
+from tools.template_blocks import title as _title
 from vanban.layout import Decree30Document
-
-B = {"bold": True}
-PLAIN: dict[str, bool] = {}
-
-
-def _header(doc: Decree30Document) -> None:
-    doc.header_block(
-        governing=["{%p for line in doc.governing %}", "{{ line }}", "{%p endfor %}"],
-        issuer=["{%p for line in doc.issuer %}", "{{ line }}", "{%p endfor %}"],
-        number_line="Số: {{ doc.symbol }}",
-        place_date="{{ doc.place }}, {{ doc.date | ngay }}",
-    )
-
-
-def _title(doc: Decree30Document) -> None:
-    doc.title(
-        "{{ doc.type_name }}",
-        ["{%p for line in doc.summary %}", "{{ line }}", "{%p endfor %}"],
-    )
-
-
-def _footer(doc: Decree30Document) -> None:
-    doc.footer_block(
-        recipients=["{%p for line in doc.recipients %}", "{{ line }}", "{%p endfor %}"],
-        signature=["{%p for line in doc.signature %}", "{{ line }}", "{%p endfor %}"],
-        signer_name="{{ doc.signer }}",
-    )
 
 
 def plan_template() -> Decree30Document:
@@ -197,6 +176,7 @@ def invitation_template() -> Decree30Document:
         "mang theo giấy mời này để làm thủ tục nhận hỗ trợ./."
     )
     _footer(doc)
+    personal_letters(doc)
     return doc
 
 
@@ -358,6 +338,7 @@ TEMPLATES = {
     "ke-hoach.docx": plan_template,
     "phu-luc-phan-bo-kinh-phi.docx": annex_template,
     "giay-moi.docx": invitation_template,
+    "danh-sach-tham-du.docx": roster_list_template,
     "bao-cao-ket-qua.docx": report_template,
     "bao-cao-tong-hop.docx": summary_template,
 }
@@ -373,9 +354,21 @@ def main(argv: list[str]) -> int:
         if path.exists() and not force:
             print(f"giữ nguyên {path} (đã có; dùng --force để tạo lại)")
             continue
-        build().save(path)
+        fresh = path.with_name(f".{name}.new")
+        build().save(fresh)
+        if path.exists() and _entries(path) == _entries(fresh):
+            # Only the zip's timestamps differ: keep the file, and with it its hash in audit logs.
+            fresh.unlink()
+            print(f"giữ nguyên {path} (nội dung không đổi)")
+            continue
+        fresh.replace(path)
         print(path)
     return 0
+
+
+def _entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 if __name__ == "__main__":

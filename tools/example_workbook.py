@@ -1,9 +1,9 @@
 """Build ``inputs/thap-muoi-2022.xlsx``: the seed plan (Kế hoạch 6662/KH-UBND of Tháp Mười) as a
 workbook, filled into the same blank workbook that ``vanban new-workbook`` writes.
 
-The plan, its units, counts and funding are the seed's, word for word. The schedule, results and
-opinions are illustrative (the seed has none) and are marked so in the workbook: they exist so
-that the default run shows every kind of document.
+The plan, its units, counts and funding are the seed's, word for word. The schedule, results,
+opinions and the roster of two units are illustrative (the seed has none) and are marked so in
+the workbook: they exist so that the default run shows every kind of document.
 
 Run: ``python -m tools.example_workbook [PATH]``.
 """
@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tools.example_roster import ROSTER_NOTE, roster_rows
 from vanban import schema
 from vanban.blank_workbook import build_blank_workbook
 
@@ -271,6 +272,9 @@ def seed_data() -> dict[str, Any]:
         "organisation": list(ORGANISATION),
         "recipients": {k: list(v) for k, v in RECIPIENTS.items()},
         "with_results": None,  # None: every unit has results; else the set of unit names that do
+        # Units that get an illustrative roster (when the plan has them): invented people.
+        "roster_units": ["Xã Mỹ Đông", "Xã Phú Điền"],
+        "roster_rows": [],  # more roster rows, written as given: unit, hamlet, name, group, note
     }
 
 
@@ -327,6 +331,19 @@ def fill(
         wb[schema.OPINIONS.name],
         [row for i, (k, n, _, _) in reporting for row in _opinion_rows(i, k, n, len(d["topics"]))],
     )
+    plan = d["plan"]
+    _write_rows(
+        wb[schema.ROSTER.name],
+        [
+            row
+            for k, n, p, q in units
+            if f"{k.capitalize()} {n}" in d.get("roster_units", ())
+            for row in roster_rows(
+                f"{k.capitalize()} {n}", n, p, q, plan["steering_count"], plan["officials_count"]
+            )
+        ]
+        + [list(row) for row in d.get("roster_rows", [])],
+    )
     texts: list[list[Any]] = [["Mục đích", None, t] for t in d["purposes"]]
     texts += [["Chủ đề", None, t] for t in d["topics"]]
     texts += [["Tổ chức thực hiện", h, t] for h, t in d["organisation"]]
@@ -334,14 +351,20 @@ def fill(
     _write_rows(wb[schema.TEXTS.name], texts)
 
     if mark_illustrative:
-        for name in (schema.SCHEDULE.name, schema.RESULTS.name, schema.OPINIONS.name):
+        for name, note in (
+            (schema.SCHEDULE.name, ILLUSTRATIVE),
+            (schema.RESULTS.name, ILLUSTRATIVE),
+            (schema.OPINIONS.name, ILLUSTRATIVE),
+            (schema.ROSTER.name, "Danh sách mời minh họa: " + ROSTER_NOTE),
+        ):
             sheet = wb[name]
             sheet.sheet_properties.tabColor = "F4B183"
-            sheet["A1"].comment = Comment(ILLUSTRATIVE, "vanban")
+            sheet["A1"].comment = Comment(note, "vanban")
         guide = wb[schema.GUIDE_SHEET]
         guide.insert_rows(1)
         guide["A1"] = (
             "Lưu ý: sheet Lịch đối thoại, Kết quả, Ý kiến (tab màu cam) là " + ILLUSTRATIVE
+            + " Sheet Danh sách mời (tab màu cam) cũng là minh họa: " + ROSTER_NOTE
         )
     return wb
 

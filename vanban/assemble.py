@@ -27,6 +27,7 @@ from vanban.model import (
     Topic,
     Unit,
 )
+from vanban.roster import invitees_of
 
 
 def _need(rec: Record, key: str) -> Any:
@@ -109,6 +110,7 @@ def _units(d: Draft) -> list[Unit]:
             unit.place, unit.poor, unit.near_poor, unit.row,
             schedule=_schedule(schedule, unit, d.meta) if schedule is not None else None,
             result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
+            invitees=invitees_of(d, unit),
         ))
     return units
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from vanban.formatting import capitalize_first, symbol, upper_vn
-from vanban.model import Body, DocumentRef, Plan, Signer, Unit
+from vanban.formatting import capitalize_first, roman, symbol, upper_vn
+from vanban.model import INVITEE_GROUPS, Body, DocumentRef, Plan, Signer, Unit
+from vanban.names import match_key
+from vanban.roster import CATEGORY_OF_GROUP
 
 Context = dict[str, Any]
 
@@ -153,11 +155,43 @@ def annex_context(plan: Plan, unit: Unit | None = None) -> Context:
     }
 
 
+def _steering(plan: Plan, unit: Unit) -> str:
+    """ "Ban Chỉ đạo Giảm nghèo xã"; a name that already ends with the unit's kind keeps it."""
+    name = plan.participants.steering_name
+    kind = unit.place.kind
+    return name if match_key(name).endswith(match_key(kind)) else f"{name} {kind}"
+
+
+def _invitees(plan: Plan, unit: Unit) -> list[Context]:
+    """One personal letter's data per invitee, in the list's order (``no`` is the list's STT)."""
+    roles = {
+        "steering": f"thành viên {_steering(plan, unit)}",
+        "officials": plan.participants.officials_name,
+        "poor": "đại diện hộ nghèo",
+        "near_poor": "đại diện hộ cận nghèo",
+        "other": "",
+    }
+    return [
+        {
+            "no": i,
+            "name": person.name,
+            "hamlet": person.hamlet,
+            "role": roles[person.group],
+            # Households bring their letter to receive the support (water and cakes).
+            "support": person.group in ("poor", "near_poor"),
+        }
+        for i, person in enumerate(unit.invitees, start=1)
+    ]
+
+
 def invitation_context(plan: Plan, unit: Unit | None) -> Context:
+    """The unit's general invitation, then one personal letter per roster row (none without)."""
     assert unit is not None and unit.schedule is not None
     s = unit.schedule
     summary = [f"Dự {plan.dialogue_name}"]
     return {
+        "invitees": _invitees(plan, unit),
+        "personal": {"recipients": recipients(("Như trên",), "VT")},
         "doc": doc_block(
             plan.unit_body(unit),
             s.invitation,
@@ -176,6 +210,73 @@ def invitation_context(plan: Plan, unit: Unit | None) -> Context:
             "chair_name": s.chair_name,
             "chair_title": s.chair_title,
         },
+        "dialect": plan.dialect,
+    }
+
+
+def _groups(plan: Plan, unit: Unit) -> list[Context]:
+    titles = {
+        "steering": capitalize_first(_steering(plan, unit)),
+        "officials": capitalize_first(plan.participants.officials_name),
+        "poor": "Hộ nghèo",
+        "near_poor": "Hộ cận nghèo",
+        "other": "Thành phần khác",
+    }
+    groups: list[Context] = []
+    no = 0
+    for key in INVITEE_GROUPS:
+        people = [p for p in unit.invitees if p.group == key]
+        if not people:
+            continue
+        rows = []
+        for person in people:
+            no += 1
+            rows.append(
+                {
+                    "no": no,
+                    "name": person.name,
+                    "hamlet": capitalize_first(person.hamlet),
+                    "note": person.note,
+                }
+            )
+        groups.append(
+            {
+                "roman": roman(len(groups) + 1),
+                "title": titles[key],
+                "short": capitalize_first(CATEGORY_OF_GROUP[key]),
+                "count": len(people),
+                "measure": "hộ" if key in ("poor", "near_poor") else "người",
+                "people": rows,
+            }
+        )
+    return groups
+
+
+def roster_context(plan: Plan, unit: Unit | None) -> Context:
+    """The unit's participants' list, which doubles as the sign-in sheet that settles its funds."""
+    assert unit is not None and unit.schedule is not None
+    s = unit.schedule
+    counts = {key: sum(1 for p in unit.invitees if p.group == key) for key in INVITEE_GROUPS}
+    return {
+        "doc": doc_block(
+            plan.unit_body(unit),
+            s.invitation,
+            "GM",
+            "DANH SÁCH",
+            [f"Thành phần tham dự {plan.dialogue_name}"],
+            s.signer,
+            [],
+        ),
+        "plan": _plan_block(plan),
+        "unit": _unit_block(plan, unit),
+        "steering": _steering(plan, unit),
+        "groups": _groups(plan, unit),
+        "totals": {
+            **counts,
+            "people": len(unit.invitees),
+            "households": counts["poor"] + counts["near_poor"],
+        },
+        "annex_note": plan.annex_note.strip().rstrip("."),
         "dialect": plan.dialect,
     }
 

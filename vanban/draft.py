@@ -61,6 +61,7 @@ class Draft:
     texts: Texts
     index: UnitIndex
     tiers_complete: bool = True  # every tier row read
+    roster: list[Record] = field(default_factory=list)  # "Danh sách mời", one row per invitee
 
     def unit_record(self, unit: Unit) -> Record | None:
         return next((r for r in self.units if r.unit is not None and r.unit.row == unit.row), None)

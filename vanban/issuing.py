@@ -208,6 +208,8 @@ class Issuer:
         }
         if outcome.history_path is not None:
             entry["history"] = self.folder.relpath(outcome.history_path)
+        if job.kind.roster and job.unit is not None:
+            entry["invitees"] = len(job.unit.invitees)  # how many, never who
         self.audit.append(entry)
 
     def recover(self) -> list[str]:

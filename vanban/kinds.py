@@ -37,6 +37,8 @@ class DocumentKind:
     context: Callable[[Plan, Unit | None], contexts.Context]
     # Why the document cannot be issued yet (it is pending, not an error), or None when ready.
     pending: Callable[[Plan, Unit | None], str | None]
+    # It prints the unit's roster: the audit log records how many people, never who.
+    roster: bool = False
 
     @property
     def stage_number(self) -> int:
@@ -50,6 +52,15 @@ def _always(plan: Plan, unit: Unit | None) -> str | None:
 def _needs_result(plan: Plan, unit: Unit | None) -> str | None:
     if unit is not None and unit.result is None:
         return 'chưa có kết quả đối thoại ở sheet "Kết quả"'
+    return None
+
+
+def _needs_roster(plan: Plan, unit: Unit | None) -> str | None:
+    if unit is not None and not unit.invitees:
+        return (
+            'chưa có dòng nào ở sheet "Danh sách mời": đơn vị chỉ có giấy mời chung, chưa lập '
+            "danh sách tham dự"
+        )
     return None
 
 
@@ -92,6 +103,18 @@ KINDS: tuple[DocumentKind, ...] = (
         "03-giay-moi/{unit}.docx",
         contexts.invitation_context,
         _always,
+        roster=True,
+    ),
+    DocumentKind(
+        "danh_sach",
+        "Danh sách tham dự",
+        "danh-sach-tham-du.docx",
+        "unit",
+        "invitations",
+        "03-giay-moi/{unit}-danh-sach.docx",
+        contexts.roster_context,
+        _needs_roster,
+        roster=True,
     ),
     DocumentKind(
         "bao_cao_don_vi",

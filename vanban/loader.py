@@ -19,6 +19,7 @@ from vanban.draft import Draft, Record, Texts
 from vanban.errors import Problem, WorkbookError
 from vanban.model import Place, Plan, Unit
 from vanban.names import match_key
+from vanban.roster import read_roster
 from vanban.rules import check_rules
 from vanban.unitref import UnitIndex, unit_label
 from vanban.workbook import Problems, Row, Table, WorkbookFile
@@ -55,9 +56,12 @@ def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
 
 
 def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
-    tables = {spec.name: wb.read_table(spec) for spec in schema.SHEETS}
+    # The roster is read on its own (vanban.roster), so that no message about it quotes a name.
+    tables = {
+        spec.name: wb.read_table(spec) for spec in schema.SHEETS if spec is not schema.ROSTER
+    }
     for spec in schema.SHEETS:
-        table = tables[spec.name]
+        table = tables.get(spec.name)
         if table is not None and not table.rows and spec.required:
             problems.error(
                 spec.name, f"A{table.header_row + 1}",
@@ -70,6 +74,7 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
     results, _ = _unit_rows(problems, tables[schema.RESULTS.name], index)
     opinions, _ = _unit_rows(problems, tables[schema.OPINIONS.name], index)
     tiers = [_record(problems, schema.TIERS, row) for row in _rows(tables, schema.TIERS)]
+    roster = read_roster(wb, problems, index, _group_names(meta))
     index.report_unknown()
     _one_row_per_unit(problems, funding, "được phân bổ hai lần")
     _one_row_per_unit(problems, schedules, "có hai dòng lịch đối thoại")
@@ -101,7 +106,14 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
         texts=_read_texts(problems, tables[schema.TEXTS.name]),
         index=index,
         tiers_complete=all(t.ints("min_households", "amount") for t in tiers),
+        roster=roster,
     )
+
+
+def _group_names(meta: Record) -> dict[str, str]:
+    """The plan's names for the groups it invites, which a roster may use for its groups."""
+    names = {"steering_name": "steering", "officials_name": "officials"}
+    return {str(meta.get(k)): group for k, group in names.items() if meta.get(k)}
 
 
 def _rows(tables: dict[str, Table | None], spec: schema.Sheet) -> list[Row]:

@@ -191,6 +191,24 @@ class Result:
         return sum(o.passed_up for o in self.opinions)
 
 
+# The groups of a unit's roster, in the order the plan's section III and the list print them.
+INVITEE_GROUPS = ("steering", "officials", "poor", "near_poor", "other")
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """One person a unit invites by name: a household head, a committee member, an official.
+
+    Personal data: it goes into the unit's documents only, never into logs or the audit log.
+    """
+
+    # A repr never shows the name or the note, so a traceback or a log line cannot carry them.
+    name: str = field(repr=False)  # cleaned: "Nguyễn Văn Bình"
+    hamlet: str = field(repr=False)  # as printed after the name: "ấp Quý Phước"; "" if not given
+    group: str  # one of INVITEE_GROUPS
+    note: str = field(default="", repr=False)
+
+
 @dataclass(frozen=True)
 class Unit:
     """A participating unit (commune, town, ward, hamlet...)."""
@@ -201,6 +219,7 @@ class Unit:
     row: int  # its row on the units sheet, for messages
     schedule: Schedule | None = None
     result: Result | None = None
+    invitees: tuple[Invitee, ...] = field(default=(), repr=False)  # roster, in print order
 
     @property
     def name(self) -> str:

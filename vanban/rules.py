@@ -1,4 +1,4 @@
-"""The rules between cells and sheets: sums, funding tiers, dates and results.
+"""The rules between cells and sheets: sums, funding tiers, dates, results and the roster.
 
 They run on the :class:`~vanban.draft.Draft`, before there is a plan, so they are checked even
 when other cells are wrong; a rule whose inputs could not be read is skipped (the unreadable cell
@@ -16,6 +16,7 @@ from vanban.cells import what
 from vanban.draft import Draft, Record
 from vanban.formatting import group_digits, short_date, vnd
 from vanban.model import Unit
+from vanban.roster import check_roster
 from vanban.unitref import unit_label
 from vanban.workbook import Problems
 
@@ -28,6 +29,7 @@ def check_rules(draft: Draft, problems: Problems) -> None:
     _check_results(draft, problems)
     _check_opinions(draft, problems)
     _check_signers(draft, problems)
+    check_roster(draft, problems)
 
 
 def _households(rec: Record | None) -> int | None:

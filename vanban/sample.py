@@ -10,9 +10,11 @@ from datetime import date, time
 
 from vanban.formatting import Dialect
 from vanban.model import (
+    INVITEE_GROUPS,
     Body,
     DocumentRef,
     FundingLine,
+    Invitee,
     Opinions,
     OrganisationItem,
     Participants,
@@ -54,7 +56,12 @@ def sample_plan() -> Plan:
             signer,
             (Opinions(1, 2, 1, 1),),
         )
-        units.append(Unit(place, 10, 10, row, schedule, result))
+        # One invitee of each group, so that every field of a roster reaches the templates.
+        invitees = tuple(
+            Invitee(f"Người Mời {i}", "ấp Mẫu", group, "Ghi chú")
+            for i, group in enumerate(INVITEE_GROUPS, start=1)
+        )
+        units.append(Unit(place, 10, 10, row, schedule, result, invitees))
     issuer = Body("Ủy ban nhân dân", "UBND", Place("xã", "Mẫu"))
     return Plan(
         issuer=issuer,

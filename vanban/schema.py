@@ -229,6 +229,32 @@ SCHEDULE = Sheet(
     ),
 )
 
+# The roster's "Thành phần" column: the groups a unit invites, as the plan's section III lists
+# them, plus anyone else the unit invites by name. No choice may hold a comma (Excel's list
+# separator in a dropdown).
+ROSTER_CATEGORIES = ("hộ nghèo", "hộ cận nghèo", "Ban Chỉ đạo", "cán bộ ấp/khóm", "khác")
+
+ROSTER = Sheet(
+    "Danh sách mời",
+    "Không bắt buộc. Mỗi hộ hoặc người được mời một dòng. Đơn vị có dòng ở đây được in thêm giấy "
+    "mời riêng cho từng người (sau giấy mời chung) và danh sách ký nhận; số dòng mỗi thành phần "
+    "phải bằng số được mời (hộ nghèo, hộ cận nghèo ở sheet \"Đơn vị\"; Ban Chỉ đạo, cán bộ ấp, "
+    "khóm ở sheet \"Kế hoạch\"). Họ tên được in chuẩn (viết hoa chữ đầu mỗi tiếng), bảng tính "
+    "không bị sửa.",
+    (
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("hamlet", "Ấp, khóm", "text", False,
+           "Nơi ở; chỉ ghi tên thì in \"ấp …\" (xã) hoặc \"khóm …\" (thị trấn, phường); ghi "
+           "cả loại nếu khác (\"Thôn Đông\"). Bỏ trống thì không in.", "Quý Phước"),
+        _f("name", "Họ và tên", "text", True,
+           "Họ tên chủ hộ (hộ nghèo, hộ cận nghèo) hoặc người được mời.", "Nguyễn Văn Bình"),
+        _f("category", "Thành phần", "choice", True, ", ".join(ROSTER_CATEGORIES), "hộ nghèo",
+           ROSTER_CATEGORIES),
+        _f("note", "Ghi chú", "text", False, "In ở cột \"Ghi chú\" của danh sách ký nhận.", ""),
+    ),
+    required=False,
+)
+
 RESULTS = Sheet(
     "Kết quả",
     "Kết quả sau đối thoại, mỗi đơn vị đã đối thoại một dòng. Đơn vị chưa có dòng ở đây thì "
@@ -296,5 +322,7 @@ TEXTS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (PLAN, UNITS, FUNDING, TIERS, SCHEDULE, RESULTS, OPINIONS, TEXTS)
+SHEETS: tuple[Sheet, ...] = (
+    PLAN, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS
+)
 GUIDE_SHEET = "Hướng dẫn"

@@ -11,7 +11,7 @@ from datetime import time
 from typing import Any
 
 from vanban.formatting import capitalize_first, roman, symbol, upper_vn
-from vanban.model import INVITEE_GROUPS, Body, DocumentRef, Plan, Signer, Unit
+from vanban.model import INVITEE_GROUPS, Body, DocumentRef, Plan, Schedule, Signer, Unit
 from vanban.names import match_key
 from vanban.roster import CATEGORY_OF_GROUP
 
@@ -203,13 +203,7 @@ def invitation_context(plan: Plan, unit: Unit | None) -> Context:
         ),
         "plan": _plan_block(plan),
         "unit": _unit_block(plan, unit),
-        "schedule": {
-            "day": s.day,
-            "time": time_text(s.start),
-            "venue": s.venue,
-            "chair_name": s.chair_name,
-            "chair_title": s.chair_title,
-        },
+        "schedule": _schedule_block(s),
         "dialect": plan.dialect,
     }
 
@@ -281,6 +275,16 @@ def roster_context(plan: Plan, unit: Unit | None) -> Context:
     }
 
 
+def _schedule_block(s: Schedule) -> Context:
+    return {
+        "day": s.day,
+        "time": time_text(s.start),
+        "venue": s.venue,
+        "chair_name": s.chair_name,
+        "chair_title": s.chair_title,
+    }
+
+
 def _opinions(plan: Plan, rows: list[tuple[int, int, int, int]]) -> list[Context]:
     topics = {t.number: t.text for t in plan.topics}
     return [
@@ -312,13 +316,7 @@ def report_context(plan: Plan, unit: Unit | None) -> Context:
         ),
         "plan": _plan_block(plan),
         "unit": _unit_block(plan, unit),
-        "schedule": {
-            "day": s.day,
-            "time": time_text(s.start),
-            "venue": s.venue,
-            "chair_name": s.chair_name,
-            "chair_title": s.chair_title,
-        },
+        "schedule": _schedule_block(s),
         "addressee": plan.unit_report_addressee,
         "result": {
             "steering": r.steering,

@@ -69,6 +69,9 @@ class CheckerBase:
 
     def __init__(self, doc: DocxDocument) -> None:
         self.doc = doc
+        # python-docx finds sections with an XPath over the whole body on every access; a file of
+        # a thousand letters asking once per letter would take quadratic time, so ask once.
+        self.sections = list(doc.sections)
         self.props = Props(doc)
         self.findings: list[Finding] = []
         self.groups: dict[tuple[str, str], list[str]] = {}
@@ -233,7 +236,7 @@ class CheckerBase:
         return width - (left + right) / 1440 * 25.4
 
     def text_width(self, section: int) -> float:
-        sections = self.doc.sections
+        sections = self.sections
         sec = sections[min(section, len(sections) - 1)]
         width = sec.page_width.mm if sec.page_width else A4_MM[0]
         return float(

@@ -34,7 +34,7 @@ class PageChecks(CheckerBase):
     # --- page setup ------------------------------------------------------------------------------
 
     def check_sections(self) -> None:
-        for index, section in enumerate(self.doc.sections, 1):
+        for index, section in enumerate(self.sections, 1):
             where = f"section {index}"
             width = section.page_width.mm if section.page_width else 215.9  # Word's Letter
             height = section.page_height.mm if section.page_height else 279.4

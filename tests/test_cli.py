@@ -40,6 +40,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
     assert "đã phát hành 31, chờ 11" in proc.stdout
     assert str(out) in proc.stdout
+    # A short summary: one row per kind of document, then what waits and why.
+    assert len(proc.stdout.splitlines()) < 25
+    assert "Danh sách mời" in proc.stdout and "Giấy mời" in proc.stdout
     return out
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from vanban.errors import Problem, VanbanError, WorkbookError
 from vanban.formatting import group_digits, short_date, vnd
+from vanban.kinds import KINDS
 from vanban.model import Plan
 
 STATUS_LABELS = {
@@ -62,26 +63,44 @@ def plan_summary(console: Console, plan: Plan) -> None:
 
 
 def run_summary(console: Console, report: Any) -> None:
-    table = Table(title="Văn bản", show_lines=False)
-    table.add_column("Văn bản")
-    table.add_column("Đơn vị")
-    table.add_column("Tệp")
-    table.add_column("Trạng thái")
+    """One row per kind of document with its counts, then only what needs the clerk's eye."""
+    kinds: dict[str, dict[str, int]] = {k.label: {} for k in KINDS}
     for s in report.statuses:
-        status = STATUS_LABELS.get(s.status, s.status)
-        reason = f": {s.reason}" if s.reason and s.status != "issued" else ""
-        color = {"failed": "red", "refused": "red", "pending": "yellow"}.get(s.status, "green")
-        table.add_row(
-            s.job.kind.label,
-            s.job.unit_name or "",
-            s.job.relpath,
-            f"[{color}]{status}[/]{reason}",
-        )
+        counts = kinds.setdefault(s.job.kind.label, {})
+        counts[s.status] = counts.get(s.status, 0) + 1
+    table = Table(title="Văn bản")
+    table.add_column("Văn bản")
+    columns = [k for k in STATUS_LABELS if report.count(k)]
+    for key in columns:
+        table.add_column(STATUS_LABELS[key], justify="right")
+    for label, counts in kinds.items():
+        if not counts:
+            continue  # a kind this run did not touch (--unit, --only)
+        table.add_row(label, *(str(counts.get(k, "")) for k in columns))
     console.print(table)
-    counts = ", ".join(
+
+    # Failures and refusals one by one; pending documents grouped by their common reason.
+    for s in report.statuses:
+        if s.status in ("failed", "refused"):
+            console.print(
+                f"[red]✗ {STATUS_LABELS[s.status]}[/] {s.job.relpath}: {s.reason or ''}",
+                highlight=False,
+            )
+    waiting: dict[tuple[str, str], list[str]] = {}
+    for s in report.statuses:
+        if s.status in ("pending", "not_attempted"):
+            group = (s.job.kind.label, s.reason or "")
+            waiting.setdefault(group, []).append(s.job.unit_name or s.job.relpath)
+    for (label, reason), names in waiting.items():
+        shown = ", ".join(names[:4]) + (
+            f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else ""
+        )
+        console.print(f"[yellow]… {label}[/] ({shown}): {reason}", highlight=False)
+
+    counts_line = ", ".join(
         f"{STATUS_LABELS[k]} {report.count(k)}" for k in STATUS_LABELS if report.count(k)
     )
-    console.print(f"Tổng: {counts}.")
+    console.print(f"Tổng: {counts_line}.")
     console.print(f"Thư mục: [bold]{report.out_dir}[/]")
 
 

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from tools.roster_templates import personal_letters, roster_list_template
-from tools.template_blocks import PLAIN, B
+from tools.template_blocks import PLAIN, B, meeting
 from tools.template_blocks import footer as _footer
 from tools.template_blocks import header as _header
 from tools.template_blocks import title as _title
@@ -158,19 +158,7 @@ def invitation_template() -> Decree30Document:
     )
     doc.paragraph("- Đại diện {{ plan.issuer_group }} của {{ plan.issuer_name }}.")
     doc.paragraph("Đến dự buổi {{ plan.dialogue_name }}.")
-    doc.paragraph(
-        runs=[("Chủ trì: ", B), ("{{ schedule.chair_name }}, {{ schedule.chair_title }}.", PLAIN)]
-    )
-    doc.paragraph(
-        runs=[
-            ("Thời gian: ", B),
-            (
-                "{% if schedule.time %}{{ schedule.time }}, {% endif %}{{ schedule.day | ngay }}.",
-                PLAIN,
-            ),
-        ]
-    )
-    doc.paragraph(runs=[("Địa điểm: ", B), ("{{ schedule.venue }}.", PLAIN)])
+    meeting(doc)
     doc.paragraph(
         "Đề nghị các thành phần được mời đến dự đúng thời gian, địa điểm; hộ nghèo, hộ cận nghèo "
         "mang theo giấy mời này để làm thủ tục nhận hỗ trợ./."

@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from tools.template_blocks import PLAIN, B, end_mark, footer, header, title
+from tools.template_blocks import end_mark, footer, header, meeting, title
 from vanban.layout import SIGNATURE_SPACE_LINES, SIZES, Decree30Document, add_text
 
 SIGN_ROW_MM = 9  # room for a signature in the "Ký nhận" column
@@ -38,19 +38,7 @@ def personal_letters(doc: Decree30Document) -> None:
         "{{ doc.issuer_name }} trân trọng kính mời Ông/Bà{% if inv.role %} ({{ inv.role }})"
         "{% endif %} đến dự buổi {{ plan.dialogue_name }}."
     )
-    doc.paragraph(
-        runs=[("Chủ trì: ", B), ("{{ schedule.chair_name }}, {{ schedule.chair_title }}.", PLAIN)]
-    )
-    doc.paragraph(
-        runs=[
-            ("Thời gian: ", B),
-            (
-                "{% if schedule.time %}{{ schedule.time }}, {% endif %}{{ schedule.day | ngay }}.",
-                PLAIN,
-            ),
-        ]
-    )
-    doc.paragraph(runs=[("Địa điểm: ", B), ("{{ schedule.venue }}.", PLAIN)])
+    meeting(doc)
     doc.paragraph(
         "Đề nghị Ông/Bà đến dự đúng thời gian, địa điểm{% if inv.support %} và mang theo giấy mời "
         "này để làm thủ tục nhận hỗ trợ{% endif %}./."

@@ -40,6 +40,23 @@ def footer(doc: Decree30Document, recipients: str = "doc.recipients") -> None:
     )
 
 
+def meeting(doc: Decree30Document) -> None:
+    """Chair, time and place of the dialogue: the same in the general and the personal letters."""
+    doc.paragraph(
+        runs=[("Chủ trì: ", B), ("{{ schedule.chair_name }}, {{ schedule.chair_title }}.", PLAIN)]
+    )
+    doc.paragraph(
+        runs=[
+            ("Thời gian: ", B),
+            (
+                "{% if schedule.time %}{{ schedule.time }}, {% endif %}{{ schedule.day | ngay }}.",
+                PLAIN,
+            ),
+        ]
+    )
+    doc.paragraph(runs=[("Địa điểm: ", B), ("{{ schedule.venue }}.", PLAIN)])
+
+
 def end_mark(doc: Decree30Document) -> None:
     """A last paragraph one point high.
 

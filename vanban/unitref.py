@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from vanban.errors import UnknownUnitError
 from vanban.model import Unit
-from vanban.names import closest, match_key
+from vanban.names import closest, match_key, strip_diacritics
 from vanban.schema import UNIT_KINDS, UNITS
 from vanban.workbook import Problems
 
@@ -101,7 +101,12 @@ class UnitIndex:
         return []
 
     def suggestions(self, text: str) -> list[str]:
-        return closest(text, [unit_label(u) for u in self.units])
+        near = closest(text, [unit_label(u) for u in self.units])
+        # A slip of the tone or vowel marks only ("Láng Biền", "Lang Bien") has one answer: do not
+        # bury it among names that merely look alike.
+        if near and strip_diacritics(match_key(near[0])) == strip_diacritics(match_key(text)):
+            return near[:1]
+        return near
 
     def resolve(self, text: str, coord: str, sheet: str) -> Unit | None:
         """The unit a cell names, or None with an error naming the cell and the closest units."""

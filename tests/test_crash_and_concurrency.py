@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from tests.conftest import EXAMPLE
 from tests.plans import write_workbook
 from tools.example_workbook import seed_data
 from vanban.audit import verify
@@ -33,6 +34,7 @@ def vanban(*args: str, home: Path) -> subprocess.Popen[str]:
     # Each process gets its own temporary Prefect server and database.
     env["PREFECT_HOME"] = str(home)
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    env.pop("PREFECT_LOGGING_LEVEL", None)  # the CLI's own default, as a user runs it
     return subprocess.Popen(
         [sys.executable, "-m", "vanban", *args],
         env=env,
@@ -101,3 +103,27 @@ def test_two_runs_on_one_folder_end_cleanly(tmp_path: Path) -> None:
         assert "pid" in errors or "đang" in errors
     report = verify(out)
     assert report.ok, report.problems
+
+
+def test_a_held_folder_is_refused_with_the_holder_named(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    out.mkdir()
+    # This test process is alive, so its lock is not stale: the run must wait, then refuse.
+    (out / ".vanban.lock").write_text(
+        json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": os.uname().nodename,
+                "started": "2026-11-30T08:00:00+00:00",
+                "argv": ["vanban", "run"],
+            }
+        )
+    )
+    proc = vanban("run", str(EXAMPLE), "--out", str(out), home=tmp_path / "p")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 4, stdout + stderr
+    assert str(os.getpid()) in stderr
+    assert "Traceback" not in stderr
+    assert not list(out.rglob("*.docx"))

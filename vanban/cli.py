@@ -106,7 +106,9 @@ def _quiet_prefect(verbose: bool) -> None:
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
+        # the audit log; Prefect's tracebacks of the same failure would only bury it.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
 @app.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -142,7 +141,6 @@ def test_control_refuses_text_that_is_not_a_tag() -> None:
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_page_numbers_print_from_page_two_and_restart_for_the_annex(tmp_path: Path) -> None:
     doc = Decree30Document()
     doc.header_block(

@@ -312,13 +312,13 @@ TEXTS = Sheet(
     "mới, các dòng sau không có đề mục là đoạn tiếp theo của mục đó. Nơi nhận ghi không kèm "
     "\"- \" và \";\".",
     (
-        _f("section", "Phần", "choice", True, ", ".join(SECTIONS), "Mục đích", SECTIONS),
+        _f("section", "Phần", "choice", True, ", ".join(SECTIONS), "Tổ chức thực hiện", SECTIONS),
         _f("heading", "Đề mục", "text", False,
            "Chỉ dùng ở phần \"Tổ chức thực hiện\": cơ quan được giao nhiệm vụ.",
            "Phòng Tài chính – Kế hoạch huyện"),
         _f("text", "Nội dung", "long", True,
            "Một đoạn văn, một chủ đề hoặc một nơi nhận mỗi dòng.",
-           "Đối thoại chính sách giảm nghèo nhằm …"),
+           "Phối hợp với Phòng Lao động - Thương binh và Xã hội huyện hướng dẫn …"),
     ),
 )
 

@@ -19,17 +19,9 @@ from tests.docfactory import (
     build_template,
 )
 from vanban.checker import check_document
+from vanban.decree30 import FONT_NAME, MARGIN_RANGES_MM, MARGINS_MM, SIZE_RANGES, SIZES
 from vanban.errors import TemplateError
-from vanban.layout import (
-    FONT_NAME,
-    MARGIN_RANGES_MM,
-    MARGINS_MM,
-    SIZE_RANGES,
-    SIZES,
-    Decree30Document,
-    is_control,
-    upper_outside_tags,
-)
+from vanban.layout import Decree30Document, is_control, upper_outside_tags
 
 
 def test_the_builder_constants_sit_inside_the_decree_ranges() -> None:

@@ -15,7 +15,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 
 from tools.template_blocks import end_mark, footer, header, meeting, title
-from vanban.layout import SIGNATURE_SPACE_LINES, SIZES, Decree30Document, add_text
+from vanban.decree30 import SIGNATURE_SPACE_LINES, SIZES
+from vanban.layout import Decree30Document, add_text
 
 SIGN_ROW_MM = 9  # room for a signature in the "Ký nhận" column
 

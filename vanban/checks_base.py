@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 
+from vanban.decree30 import A4_MM, SIZE_RANGES
 from vanban.docparts import walk_body
 from vanban.docxprops import (
     W_P,
@@ -26,7 +27,6 @@ from vanban.docxprops import (
     paragraph_text,
     solid_runs,
 )
-from vanban.layout import A4_MM, SIZE_RANGES
 
 # Findings that repeat on every paragraph sharing one cause (a style) are reported once each.
 _GROUPED = {"font.name", "font.color", "body.justify", "body.indent", "body.spacing"}

@@ -14,6 +14,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from vanban.checks_base import CheckerBase, fmt_number, fmt_range
+from vanban.decree30 import (
+    BODY_INDENT_CM_RANGE,
+    BODY_SPACE_MIN_PT,
+    FONT_NAME,
+    LINE_SPACING_RANGE,
+    SIZE_RANGES,
+)
 from vanban.docparts import Part
 from vanban.docxprops import (
     W_P,
@@ -29,13 +36,6 @@ from vanban.docxprops import (
     solid_runs,
     text_runs,
     whole_line,
-)
-from vanban.layout import (
-    BODY_INDENT_CM_RANGE,
-    BODY_SPACE_MIN_PT,
-    FONT_NAME,
-    LINE_SPACING_RANGE,
-    SIZE_RANGES,
 )
 
 _LONG_DATE_RE = re.compile(r"\bngày\s+(\d{1,3})\s+tháng\s+(\d{1,3})\s+năm\s+(\d{4})", re.I)

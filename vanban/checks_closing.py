@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from vanban.checks_base import CheckerBase
+from vanban.decree30 import RECIPIENTS_HEADING
 from vanban.docxprops import W_P, W_TC, W_TR, El, Line, caps_key, cell_lines, norm, paragraph_text
-from vanban.layout import RECIPIENTS_HEADING
 
 
 class ClosingChecks(CheckerBase):

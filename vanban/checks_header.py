@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from vanban.checks_base import CheckerBase, fmt_number
+from vanban.decree30 import QUOC_HIEU, TIEU_NGU, TYPE_NAMES
 from vanban.docparts import Part, kem_theo, table_paragraphs
 from vanban.docxprops import (
     W_P,
@@ -24,7 +25,6 @@ from vanban.docxprops import (
     paragraph_text,
     run_text,
 )
-from vanban.layout import QUOC_HIEU, TIEU_NGU, TYPE_NAMES
 
 _NUMBER_RE = re.compile(
     r"^Số:(?P<gap>\s*)(?P<num>\d*)(?P<sp1>\s*)/(?P<sp2>\s*)(?:\d{4}/)?(?P<sym>.*?)\s*$"

@@ -7,6 +7,7 @@ import re
 from docx.oxml.ns import qn
 
 from vanban.checks_base import CheckerBase, fmt_number, fmt_range
+from vanban.decree30 import A4_MM, MARGIN_RANGES_MM
 from vanban.docparts import Part
 from vanban.docxprops import (
     W_TBL,
@@ -18,7 +19,6 @@ from vanban.docxprops import (
     paragraph_text,
     run_text,
 )
-from vanban.layout import A4_MM, MARGIN_RANGES_MM
 
 _PAGE_FIELD_RE = re.compile(r"^\s*PAGE\b")
 _MM_TOLERANCE = 0.2  # twips rounding: "3 cm" typed in Word is stored as 30.005 mm

@@ -18,7 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
-from vanban.layout import FONT_NAME
+from vanban.decree30 import FONT_NAME
 
 El = Any  # an lxml element of the document; python-docx gives them no precise static type
 

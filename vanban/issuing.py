@@ -145,6 +145,9 @@ class Issuer:
         self.templates_dir = templates_dir
         self.flow_run_id = flow_run_id
         self.force = force
+        # What the log last says of each path, read once per run: reading the whole log for
+        # every document would make a large plan quadratic. Each path is written by one task.
+        self._issued: dict[str, dict[str, Any]] | None = None
 
     def template_path(self, job: Job) -> Path:
         return self.templates_dir / job.kind.template
@@ -160,7 +163,7 @@ class Issuer:
         instead of taking it for a hand edit.
         """
         data = self.render(job)
-        issued = self.audit.latest_issued().get(job.relpath)
+        issued = self._latest_issued().get(job.relpath)
         new_sha = sha256_bytes(data)
         target = self.folder.root / job.relpath
         if not (target.is_file() and sha256_file(target) == new_sha):
@@ -191,6 +194,11 @@ class Issuer:
         reason = outcome.message if outcome.status == "forced" else None
         return DocStatus(job, "issued", reason, outcome.sha256, history, attempts)
 
+    def _latest_issued(self) -> dict[str, dict[str, Any]]:
+        if self._issued is None:
+            self._issued = self.audit.latest_issued()
+        return self._issued
+
     def _log(self, job: Job, outcome: WriteOutcome, attempts: int) -> None:
         template = self.template_path(job)
         entry: dict[str, Any] = {
@@ -210,7 +218,7 @@ class Issuer:
             entry["history"] = self.folder.relpath(outcome.history_path)
         if job.kind.roster and job.unit is not None:
             entry["invitees"] = len(job.unit.invitees)  # how many, never who
-        self.audit.append(entry)
+        self._latest_issued()[job.relpath] = self.audit.append(entry)
 
     def recover(self) -> list[str]:
         """Finish the log of a run that was killed between writing a file and logging it.
@@ -245,6 +253,7 @@ class Issuer:
                     }
                 )
                 recovered.append(path)
+        self._issued = None  # the log grew: read it afresh
         return recovered
 
     def log_failure(self, job: Job, error: BaseException, attempts: int) -> None:

@@ -31,19 +31,21 @@ def _issue(folder: OutputFolder, log: AuditLog, relpath: str, data: bytes) -> di
         relpath, data, issued_sha256=issued["sha256"] if issued else None
     )
     kind, unit = DOCUMENTS[relpath]
-    return log.append({
-        "flow_run_id": RUN_ID,
-        "event": "issued",
-        "kind": kind,
-        "unit": unit,
-        "path": outcome.relpath,
-        "sha256": outcome.sha256,
-        "template": f"{kind}.docx",
-        "template_sha256": "a" * 64,
-        "workbook_sha256": "b" * 64,
-        "attempts": 1,
-        "status": outcome.status,
-    })
+    return log.append(
+        {
+            "flow_run_id": RUN_ID,
+            "event": "issued",
+            "kind": kind,
+            "unit": unit,
+            "path": outcome.relpath,
+            "sha256": outcome.sha256,
+            "template": f"{kind}.docx",
+            "template_sha256": "a" * 64,
+            "workbook_sha256": "b" * 64,
+            "attempts": 1,
+            "status": outcome.status,
+        }
+    )
 
 
 @pytest.fixture
@@ -72,11 +74,17 @@ def _write_lines(root: Path, lines: list[bytes]) -> None:
 def test_append_and_entries_round_trip(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
     first = log.append({"flow_run_id": RUN_ID, "event": "run", "documents": 3})
-    second = log.append({
-        "flow_run_id": RUN_ID, "event": "failed", "kind": "giay-moi", "unit": "Xã Láng Biển",
-        "path": "03-giay-moi/xa-lang-bien.docx", "attempts": 3,
-        "error": "Không ghi được tệp: ổ đĩa đã đầy",
-    })
+    second = log.append(
+        {
+            "flow_run_id": RUN_ID,
+            "event": "failed",
+            "kind": "giay-moi",
+            "unit": "Xã Láng Biển",
+            "path": "03-giay-moi/xa-lang-bien.docx",
+            "attempts": 3,
+            "error": "Không ghi được tệp: ổ đĩa đã đầy",
+        }
+    )
     assert first["prev"] == GENESIS
     assert second["prev"] == sha256_bytes(_lines(tmp_path)[0])
     assert isinstance(first["time"], str) and first["time"].endswith("+00:00")
@@ -87,8 +95,14 @@ def test_append_and_entries_round_trip(tmp_path: Path) -> None:
 
 def test_lines_are_canonical_utf8(tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
-    entry = log.append({"flow_run_id": RUN_ID, "event": "issued", "unit": "Xã Mỹ Quý",
-                        "time": "2022-11-02T01:00:00+00:00"})
+    entry = log.append(
+        {
+            "flow_run_id": RUN_ID,
+            "event": "issued",
+            "unit": "Xã Mỹ Quý",
+            "time": "2022-11-02T01:00:00+00:00",
+        }
+    )
     raw = (tmp_path / "audit.jsonl").read_bytes()
     assert raw == canonical_line(entry) + b"\n"
     assert "Xã Mỹ Quý".encode() in raw  # not \\u escapes
@@ -160,8 +174,12 @@ def test_latest_issued_is_the_last_issue_per_path(issued_folder: Path) -> None:
 
 def test_verify_passes_on_a_good_folder(issued_folder: Path) -> None:
     ignored_files = [
-        ".history/khac.docx", "review/01-ke-hoach.pdf", "review/ban-xem.docx", "~$-ke-hoach.docx",
-        ".tmp-01-ke-hoach.docx.abc", "03-giay-moi/~$xa-my-quy.docx",
+        ".history/khac.docx",
+        "review/01-ke-hoach.pdf",
+        "review/ban-xem.docx",
+        "~$-ke-hoach.docx",
+        ".tmp-01-ke-hoach.docx.abc",
+        "03-giay-moi/~$xa-my-quy.docx",
     ]
     for ignored in ignored_files:
         path = issued_folder / ignored
@@ -231,8 +249,16 @@ def _garble_line(root: Path) -> None:
         (_remove_first_line, ["audit.jsonl dòng 1: chuỗi liên kết bị đứt", "phần đầu sổ"]),
         (_garble_line, ["audit.jsonl dòng 5: không phải bản ghi JSON hợp lệ"]),
     ],
-    ids=["edited-file", "deleted-file", "unlogged-docx", "edited-log-line", "edited-last-line",
-         "removed-log-line", "removed-first-line", "garbled-line"],
+    ids=[
+        "edited-file",
+        "deleted-file",
+        "unlogged-docx",
+        "edited-log-line",
+        "edited-last-line",
+        "removed-log-line",
+        "removed-first-line",
+        "garbled-line",
+    ],
 )
 def test_verify_catches(
     issued_folder: Path, damage: Callable[[Path], None], expected: list[str]
@@ -315,3 +341,39 @@ def test_appends_from_several_processes_keep_the_chain(tmp_path: Path) -> None:
     report = verify(tmp_path)
     assert report.problems == []
     assert report.checked_entries == 160
+
+
+def test_reading_while_other_threads_append_never_sees_a_torn_line(tmp_path: Path) -> None:
+    # Tasks of one run append and read the log at the same time; a reader must never take a
+    # line being written for a broken log.
+    import threading
+
+    log = AuditLog(tmp_path / "audit.jsonl")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def writer(n: int) -> None:
+        for i in range(150):
+            log.append(
+                {"event": "prepare", "path": f"03-giay-moi/u{n}-{i}.docx", "sha256": "a" * 64}
+            )
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                log.entries()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for t in readers + writers:
+        t.start()
+    for t in writers:
+        t.join()
+    stop.set()
+    for t in readers:
+        t.join()
+    assert errors == []
+    assert len(log.entries()) == 450

@@ -111,12 +111,12 @@ def _read_tail(fd: int) -> tuple[bytes | None, bool]:
     return b"".join(reversed(pieces)), terminated
 
 
-def _lock_file(fd: int) -> None:
+def _lock_file(fd: int, *, shared: bool = False) -> None:
     # Other processes (a process-pool task runner) may append too; the folder lock covers runs only.
     if os.name != "nt":
         import fcntl
 
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
 
 
 class AuditLog:
@@ -158,12 +158,25 @@ class AuditLog:
         return full
 
     def _raw_lines(self) -> list[bytes]:
-        try:
-            return _split_lines(self.path.read_bytes())
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise translate_os_error(exc, self.path, "đọc") from exc
+        # Read under the same locks as ``append``: a task reading while another appends would
+        # otherwise see a line half written and take it for a broken log.
+        with _lock_for(self.path):
+            try:
+                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            except FileNotFoundError:
+                return []
+            except OSError as exc:
+                raise translate_os_error(exc, self.path, "đọc") from exc
+            try:
+                _lock_file(fd, shared=True)
+                chunks = []
+                while chunk := os.read(fd, 1 << 20):
+                    chunks.append(chunk)
+            except OSError as exc:
+                raise translate_os_error(exc, self.path, "đọc") from exc
+            finally:
+                os.close(fd)
+        return _split_lines(b"".join(chunks))
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry in order; a line that is not a JSON object raises InputError naming it."""

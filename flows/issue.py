@@ -20,8 +20,16 @@ from prefect.runtime import task_run as current_task_run
 from prefect.tasks import Task, exponential_backoff
 
 from vanban.errors import is_retryable
-from vanban.issuing import DocStatus, Issuer, Job, RunReport, plan_jobs, select_units, stages_of
-from vanban.kinds import plan_slug
+from vanban.issuing import (
+    DocStatus,
+    Issuer,
+    Job,
+    RunReport,
+    default_out_dir,
+    plan_jobs,
+    select_units,
+    stages_of,
+)
 from vanban.loader import load_plan
 from vanban.locking import folder_lock
 from vanban.model import Plan
@@ -87,7 +95,7 @@ def issue_documents(
     logger = get_run_logger()
     plan = validate_workbook(workbook)
     chosen = select_units(plan, units)
-    target = Path(out_dir) if out_dir else Path("outputs") / plan_slug(plan)
+    target = Path(out_dir) if out_dir else default_out_dir(plan)
     report = RunReport(target)
     issuer = Issuer(
         plan,

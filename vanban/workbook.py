@@ -98,9 +98,6 @@ class WorkbookFile:
         self.sha256 = hashlib.sha256(data).hexdigest()
         self.values, self.formulas = _open(path, data)
 
-    def sheet_names(self) -> list[str]:
-        return list(self.values.sheetnames)
-
     def find_sheet(self, name: str) -> Worksheet | None:
         wanted = match_key(name)
         for ws_name in self.values.sheetnames:

@@ -15,10 +15,10 @@ import tracemalloc
 from pathlib import Path
 
 from tools.example_workbook import fill, seed_data
-from vanban.blank_workbook import build_blank_workbook
-from vanban.issuing import Issuer, plan_jobs
-from vanban.loader import load_plan
-from vanban.render import default_templates_dir
+from vanban.documents.render import default_templates_dir
+from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.workbook.blank import build_blank_workbook
+from vanban.workbook.loader import load_plan
 
 
 def synthetic_workbook(path: Path, units: int) -> Path:

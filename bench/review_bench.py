@@ -1,4 +1,4 @@
-"""Time vanban.review.review() on a run's output folder.
+"""Time vanban.review.build.review() on a run's output folder.
 
     python bench/review_bench.py [OUTPUT_DIR] [--repeat N]
 
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vanban.review import review
+from vanban.review.build import review
 
 DEFAULT = Path("outputs/6662-kh-ubnd-2022")
 

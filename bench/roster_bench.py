@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from tools.example_workbook import fill, seed_data
-from vanban.blank_workbook import build_blank_workbook
-from vanban.issuing import Issuer, plan_jobs
-from vanban.loader import load_plan
-from vanban.render import default_templates_dir
+from vanban.documents.render import default_templates_dir
+from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.workbook.blank import build_blank_workbook
+from vanban.workbook.loader import load_plan
 
 UNIT = "Ấp Lớn"
 
@@ -65,7 +65,7 @@ def bench(invitees: int, check: bool) -> None:
             else:
                 print(f"  {what}: {elapsed:.2f} s, {size}")
             if check:
-                from vanban.checker import check_document
+                from vanban.decree30.checker import check_document
 
                 path = Path(tmp) / f"{key}.docx"
                 path.write_bytes(data)

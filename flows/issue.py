@@ -1,42 +1,37 @@
 """The Prefect flow that issues a plan's documents: thin orchestration over ``vanban``.
 
-``issue_documents`` validates the workbook once, then runs the stages in order (plan, annex,
-invitations, unit reports, summary), one task per document; a stage starts only when the one
-before it had no failure. Tasks retry transient I/O faults only (``vanban.errors.is_retryable``);
-bad input and broken templates fail at once.
+The run itself (validation, folder lock, recovery, stage gating, manifest) is the library's
+``vanban.issuing.run.run_issue``; this module gives it what is Prefect's: a task per batch of
+documents with retries of transient faults only, the run logger, the artifact and the task
+runner. Bad input and broken templates fail at once and are never retried.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.objects import State, TaskRun
-from prefect.futures import PrefectFuture, wait
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run as current_task_run
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
 from vanban.errors import is_retryable
-from vanban.issuing import (
-    DocStatus,
-    Issuer,
-    Job,
-    RunReport,
-    default_out_dir,
-    plan_jobs,
-    select_units,
-    stages_of,
-)
-from vanban.loader import load_plan
-from vanban.locking import folder_lock
+from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
+from vanban.issuing.run import failure, issue_batch, run_issue
 from vanban.model import Plan
-from vanban.render import default_templates_dir
-from vanban.storage import clean_stray_temps
+from vanban.workbook.loader import load_plan
 
 RETRIES = 3
+# Rendering holds the GIL and a batch keeps its documents in memory until written: more threads
+# than cores only raise the peak memory of a large plan (Prefect's default is unbounded).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def retry_if_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
@@ -53,23 +48,58 @@ def validate_workbook(workbook: str) -> Plan:
     return load_plan(workbook)
 
 
-# Attempts per document, read by the flow to log a failure with how often it was tried.
-_attempts: dict[str, int] = {}
+# What earlier attempts of a batch issued, so that a retry reports them as they were. Retries run
+# in the process of the first attempt, so a process-wide table serves threads and Dask alike.
+_finished: dict[str, dict[str, DocStatus]] = {}
+_finished_lock = threading.Lock()
 
 
 @task(
-    name="issue-document",
-    task_run_name="{job.relpath}",
+    name="issue-batch",
+    task_run_name="{label}",
     retries=RETRIES,
     retry_delay_seconds=exponential_backoff(backoff_factor=0.5),
     retry_condition_fn=retry_if_transient,
 )
-def issue_document(issuer: Issuer, job: Job) -> DocStatus:
+def issue_documents_batch(issuer: Issuer, jobs: list[Job], label: str) -> list[DocStatus]:
     attempt = int(current_task_run.run_count or 1)
-    _attempts[job.id] = attempt
-    status = issuer.issue(job, attempts=attempt)
-    get_run_logger().info("%s: %s (lần thử %d)", job.relpath, status.status, attempt)
-    return status
+    key = f"{issuer.flow_run_id}|{jobs[0].id}"
+    with _finished_lock:
+        finished = _finished.pop(key, {})
+    try:
+        # The last attempt records a transient fault as the document's failure, not raising it.
+        statuses = issue_batch(
+            issuer, jobs, attempt=attempt, retry_transient=attempt <= RETRIES, finished=finished
+        )
+    except BaseException:
+        with _finished_lock:
+            _finished[key] = finished
+        raise
+    logger = get_run_logger()
+    for s in statuses:
+        logger.info("%s: %s (lần thử %d)", s.job.relpath, s.status, s.attempts)
+    return statuses
+
+
+def prefect_executor(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterator[DocStatus]:
+    """Each batch as one Prefect task on the flow's task runner; statuses as batches finish."""
+    futures: dict[PrefectFuture[list[DocStatus]], Sequence[Job]] = {}
+    for batch in batches:
+        label = batch[0].relpath if len(batch) == 1 else f"{batch[0].relpath} (+{len(batch) - 1})"
+        futures[issue_documents_batch.submit(issuer, list(batch), label)] = batch
+    for future in as_completed(list(futures)):
+        state = future.state
+        if state.is_completed():
+            yield from future.result()
+            continue
+        # The task itself broke (a worker died, an error outside any document): every job of
+        # the batch that has no status of its own fails with it.
+        error = state.result(raise_on_failure=False)
+        exc = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        for job in futures[future]:
+            issuer.log_failure(job, exc, RETRIES + 1)
+            yield failure(job, exc, RETRIES + 1)
+            get_run_logger().error("%s: thất bại (%s)", job.relpath, type(exc).__name__)
 
 
 def _markdown(report: RunReport) -> str:
@@ -82,7 +112,10 @@ def _markdown(report: RunReport) -> str:
     return "\n".join(lines)
 
 
-@flow(name="issue-documents", log_prints=False)
+_THREADS: Any = ThreadPoolTaskRunner(max_workers=WORKERS)
+
+
+@flow(name="issue-documents", log_prints=False, task_runner=_THREADS)
 def issue_documents(
     workbook: str,
     out_dir: str | None = None,
@@ -93,47 +126,21 @@ def issue_documents(
 ) -> RunReport:
     """Issue every document of the plan in ``workbook`` (or of some units, or some stages)."""
     logger = get_run_logger()
-    plan = validate_workbook(workbook)
-    chosen = select_units(plan, units)
-    target = Path(out_dir) if out_dir else default_out_dir(plan)
-    report = RunReport(target)
-    issuer = Issuer(
-        plan,
-        target,
-        Path(templates_dir) if templates_dir else default_templates_dir(),
-        flow_run_id=str(current_flow_run.id or ""),
+    report = run_issue(
+        validate_workbook(workbook),
+        out_dir=out_dir,
+        units=units,
+        only=only,
         force=force,
+        templates_dir=templates_dir,
+        execute=prefect_executor,
+        flow_run_id=str(current_flow_run.id or ""),
     )
-    target.mkdir(parents=True, exist_ok=True)
-    with folder_lock(target):
-        clean_stray_temps(target)
-        for path in issuer.recover():
-            logger.warning("%s: ghi nhận lại sau lần chạy bị ngắt", path)
-        failed_stage: str | None = None
-        for stage, jobs in stages_of(plan_jobs(plan, units=chosen, only=only)):
-            if failed_stage is not None:
-                reason = f"giai đoạn trước ({failed_stage}) có lỗi"
-                report.statuses += [DocStatus(j, "not_attempted", reason) for j in jobs]
-                continue
-            ready = [j for j in jobs if j.pending is None]
-            report.statuses += [DocStatus(j, "pending", j.pending) for j in jobs if j.pending]
-            futures: list[PrefectFuture[DocStatus]] = [
-                issue_document.submit(issuer, j) for j in ready
-            ]
-            wait(futures)
-            for job, fut in zip(ready, futures, strict=True):
-                state = fut.state
-                if state.is_completed():
-                    report.statuses.append(fut.result())
-                    continue
-                error = state.result(raise_on_failure=False)
-                attempts = _attempts.get(job.id, 1)
-                exc = error if isinstance(error, BaseException) else RuntimeError(str(error))
-                issuer.log_failure(job, exc, attempts)
-                report.statuses.append(DocStatus(job, "failed", str(exc), attempts=attempts))
-                failed_stage = stage
-                logger.error("%s: thất bại sau %d lần thử", job.relpath, attempts)
-        issuer.write_manifest(report)
+    for path in report.recovered:
+        logger.warning("%s: ghi nhận lại sau lần chạy bị ngắt", path)
+    for s in report.statuses:
+        if s.status == "failed":
+            logger.error("%s: thất bại sau %d lần thử", s.job.relpath, s.attempts)
     create_markdown_artifact(
         key="vanban-run", markdown=_markdown(report), description="Văn bản đã phát hành"
     )
@@ -141,10 +148,10 @@ def issue_documents(
 
 
 def issue_flow(dask: bool = False) -> Any:
-    """The flow, on Prefect's default thread pool or on a local Dask cluster for larger work."""
+    """The flow, on the thread pool or on a local Dask cluster of worker processes."""
     if not dask:
         return issue_documents
     from prefect_dask.task_runners import DaskTaskRunner
 
-    runner: Any = DaskTaskRunner()
+    runner: Any = DaskTaskRunner(cluster_kwargs={"n_workers": WORKERS, "threads_per_worker": 1})
     return issue_documents.with_options(task_runner=runner)

@@ -26,22 +26,18 @@ def example_workbook() -> Path:
 
 @pytest.fixture(scope="session")
 def example_plan():  # type: ignore[no-untyped-def]
-    from vanban.loader import load_plan
+    from vanban.workbook.loader import load_plan
 
     return load_plan(EXAMPLE)
 
 
 def issue_all(plan, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
-    """Issue every ready document of a plan without Prefect; return the written paths."""
-    from vanban.issuing import Issuer, plan_jobs
+    """Issue every ready document of a plan through the library's run (no Prefect)."""
+    from vanban.issuing.run import run_issue
 
-    issuer = Issuer(plan, out, TEMPLATES)
-    written = []
-    for job in plan_jobs(plan):
-        if job.pending is None:
-            issuer.issue(job)
-            written.append(out / job.relpath)
-    return written
+    report = run_issue(plan, out_dir=out, templates_dir=TEMPLATES)
+    assert report.exit_code == 0, [(s.job.relpath, s.reason) for s in report.statuses]
+    return [out / s.job.relpath for s in report.statuses if s.status in ("issued", "unchanged")]
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vanban.layout import Decree30Document
+from vanban.decree30.layout import Decree30Document
 
 ISSUER = ["Ủy ban nhân dân", "huyện Tháp Mười"]
 NUMBER_LINE = "Số: 6662/KH-UBND"

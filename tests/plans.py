@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.example_workbook import fill, seed_data
-from vanban.blank_workbook import build_blank_workbook
+from vanban.workbook.blank import build_blank_workbook
 
 
 def write_workbook(path: Path, data: dict[str, Any]) -> Path:

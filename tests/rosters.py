@@ -9,7 +9,7 @@ from typing import Any
 from tests.conftest import TEMPLATES
 from tests.plans import write_workbook
 from tools.example_workbook import seed_data
-from vanban.issuing import Issuer, plan_jobs
+from vanban.issuing.run import run_issue
 from vanban.model import Plan, Unit
 
 SMALL_UNIT = "Xã Mỹ Đông"
@@ -62,13 +62,14 @@ def without_roster_workbook(path: Path) -> Path:
 
 def issue_unit(plan: Plan, unit_name: str, out: Path) -> dict[str, Path]:
     """Issue the unit's invitation and list (library only); their paths by kind."""
-    issuer = Issuer(plan, out, TEMPLATES)
-    written = {}
-    for job in plan_jobs(plan, only=["invitations"]):
-        if job.unit is not None and job.unit.name == unit_name and job.pending is None:
-            issuer.issue(job)
-            written[job.kind.key] = out / job.relpath
-    return written
+    report = run_issue(
+        plan, out_dir=out, units=[unit_name], only=["invitations"], templates_dir=TEMPLATES
+    )
+    return {
+        s.job.kind.key: out / s.job.relpath
+        for s in report.statuses
+        if s.status in ("issued", "unchanged")
+    }
 
 
 def unit_named(plan: Plan, name: str) -> Unit:

@@ -201,8 +201,8 @@ def _argv(args: list[str]) -> Iterator[None]:
 
 
 def run_main(args: list[str]) -> tuple[int, str, str]:
-    """``vanban.cli.main`` in this process: (exit code, stdout, stderr)."""
-    from vanban.cli import main
+    """``vanban.cli.app.main`` in this process: (exit code, stdout, stderr)."""
+    from vanban.cli.app import main
 
     out, err = io.StringIO(), io.StringIO()
     code: int | str | None = 0

@@ -19,7 +19,7 @@ from tools.template_blocks import PLAIN, B, meeting
 from tools.template_blocks import footer as _footer
 from tools.template_blocks import header as _header
 from tools.template_blocks import title as _title
-from vanban.layout import Decree30Document
+from vanban.decree30.layout import Decree30Document
 
 
 def plan_template() -> Decree30Document:

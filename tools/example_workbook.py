@@ -21,8 +21,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tools.example_roster import ROSTER_NOTE, roster_rows
-from vanban import schema
-from vanban.blank_workbook import build_blank_workbook
+from vanban.workbook import schema
+from vanban.workbook.blank import build_blank_workbook
 
 DEFAULT_PATH = Path("inputs/thap-muoi-2022.xlsx")
 ILLUSTRATIVE = "Số liệu minh họa: kế hoạch gốc không có lịch, kết quả và ý kiến của từng xã."

@@ -15,8 +15,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 
 from tools.template_blocks import end_mark, footer, header, meeting, title
-from vanban.decree30 import SIGNATURE_SPACE_LINES, SIZES
-from vanban.layout import Decree30Document, add_text
+from vanban.decree30.layout import Decree30Document, add_text
+from vanban.decree30.spec import SIGNATURE_SPACE_LINES, SIZES
 
 SIGN_ROW_MM = 9  # room for a signature in the "Ký nhận" column
 

@@ -1,6 +1,6 @@
 """The blocks every generated template shares: the header, the title and the closing block.
 
-Each takes its text from the ``doc`` part of the context (:func:`vanban.contexts.doc_block`), so
+Each takes its text from the ``doc`` part of the context (:func:`vanban.documents.contexts.doc_block`), so
 one template can hold several complete documents (a unit's general and personal invitations).
 """
 
@@ -10,7 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from vanban.layout import Decree30Document
+from vanban.decree30.layout import Decree30Document
 
 B = {"bold": True}
 PLAIN: dict[str, bool] = {}

@@ -1,4 +1,4 @@
-from vanban.cli import main
+from vanban.cli.app import main
 
 if __name__ == "__main__":
     main()

@@ -122,5 +122,12 @@ def is_retryable(exc: BaseException) -> bool:
     )
 
 
+def exit_code_of(exc: BaseException) -> int:
+    """The exit code a failure of ``exc`` ends a run with: its class's, 75 for a transient fault."""
+    if isinstance(exc, VanbanError):
+        return exc.exit_code
+    return TransientIOError.exit_code if is_retryable(exc) else VanbanError.exit_code
+
+
 # ENOSPC, EAGAIN, EBUSY, EDQUOT, ETXTBSY: a full disk that clears, a file another program holds.
 _TRANSIENT_ERRNOS = {28, 11, 16, 122, 26}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from vanban.formatting import Dialect, capitalize_first, upper_vn
+from vanban.text.formatting import Dialect, capitalize_first, upper_vn
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,14 @@ class Result:
 
 # The groups of a unit's roster, in the order the plan's section III and the list print them.
 INVITEE_GROUPS = ("steering", "officials", "poor", "near_poor", "other")
+# Each group's word in the roster's "Thành phần" column and the sign-in list's subtotals.
+INVITEE_CATEGORIES = {
+    "poor": "hộ nghèo",
+    "near_poor": "hộ cận nghèo",
+    "steering": "Ban Chỉ đạo",
+    "officials": "cán bộ ấp/khóm",
+    "other": "khác",
+}
 
 
 @dataclass(frozen=True)

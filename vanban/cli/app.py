@@ -1,0 +1,209 @@
+"""The ``vanban`` command line: it parses, calls the library, and prints in Vietnamese.
+
+Every error vanban raises on purpose is caught once, in :func:`main`, and becomes a message
+and the exit code its class carries (see :mod:`vanban.errors`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from vanban.cli import report as show
+from vanban.documents.kinds import STAGES
+from vanban.errors import VanbanError
+
+app = typer.Typer(
+    help="vanban: phát hành văn bản hành chính (Nghị định 30/2020/NĐ-CP) từ bảng tính kế hoạch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+audit_app = typer.Typer(help="Sổ nhật ký phát hành: kiểm tra và xem lịch sử.", no_args_is_help=True)
+templates_app = typer.Typer(help="Mẫu văn bản Word.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(templates_app, name="templates")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+
+@app.command()
+def check(workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")]) -> None:
+    """Kiểm tra bảng tính, không ghi gì: tóm tắt khi đúng, mọi lỗi kèm sheet và ô khi sai."""
+    from vanban.workbook.loader import load_plan
+
+    plan = load_plan(workbook)
+    show.plan_summary(console, plan)
+
+
+@app.command()
+def run(
+    workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")],
+    out: Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option("--unit", help="Chỉ phát hành lại cho đơn vị này (lặp lại được)"),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", help="Chỉ chạy giai đoạn: " + ", ".join(STAGES)
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Ghi đè tệp đã sửa tay (bản đã sửa được cất vào .history/)"),
+    ] = False,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Thư mục mẫu .docx")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký của Prefect")] = False,
+    dask: Annotated[
+        bool,
+        typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)"),
+    ] = False,
+) -> None:
+    """Kiểm tra bảng tính rồi phát hành toàn bộ văn bản qua luồng Prefect."""
+    for stage in only or []:
+        if stage not in STAGES:
+            raise typer.BadParameter(
+                f"giai đoạn '{stage}' không có; chọn một trong {', '.join(STAGES)}",
+                param_hint="--only",
+            )
+    # Validate before Prefect starts: bad input is reported at once and nothing is written.
+    from vanban.issuing.issuer import select_units
+    from vanban.workbook.loader import load_plan
+
+    plan = load_plan(workbook)
+    select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
+    show.warnings(err_console, plan.warnings)
+    _quiet_prefect(verbose)
+    from flows.issue import issue_flow
+
+    report = issue_flow(dask)(
+        str(workbook),
+        out_dir=str(out) if out else None,
+        units=list(unit) if unit else None,
+        only=list(only) if only else None,
+        force=force,
+        templates_dir=str(templates) if templates else None,
+    )
+    show.run_summary(console, report)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Keep the terminal for vanban's own summary; a user's explicit settings still win.
+
+    The temporary server's usage heartbeat races the first run for its SQLite file and prints a
+    "database is locked" traceback, so it is off by default.
+    """
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
+        # the audit log; Prefect's tracebacks of the same failure would only bury it.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+
+
+@app.command()
+def review(
+    outdir: Annotated[Path, typer.Argument(help="Thư mục đầu ra của một lần chạy")],
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Chỉ kiểm tra thể thức (Nghị định 30), không tạo trang")
+    ] = False,
+) -> None:
+    """Tạo trang xem trước review/index.html (PDF, ảnh trang đầu, thay đổi) hoặc chỉ kiểm tra thể thức."""
+    if check_only:
+        from vanban.decree30.checker import check_folder
+
+        findings = check_folder(outdir)
+        bad = show.check_findings(console, findings, outdir)
+        if bad:
+            raise typer.Exit(1)
+        return
+    from vanban.review.build import review as make_review
+
+    result = make_review(outdir)
+    show.review_summary(console, result)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="Văn bản cũ .docx")],
+    new: Annotated[Path, typer.Argument(help="Văn bản mới .docx")],
+) -> None:
+    """In khác biệt nội dung của hai văn bản, từng đoạn và từng ô bảng."""
+    from vanban.review.textdiff import diff_documents, format_diff
+
+    lines = diff_documents(old, new)
+    text = format_diff(lines)
+    console.print(text if text.strip() else "Hai văn bản có nội dung giống nhau.", markup=False)
+
+
+@app.command("new-workbook")
+def new_workbook(
+    path: Annotated[Path, typer.Argument(help="Tên tệp .xlsx mới")],
+) -> None:
+    """Tạo bảng tính kế hoạch trống, có sheet Hướng dẫn và danh sách chọn."""
+    from vanban.workbook.blank import write_blank_workbook
+
+    write_blank_workbook(path)
+    console.print(f'Đã tạo {path}. Mở sheet "Hướng dẫn" để biết cách điền.')
+
+
+@audit_app.command("verify")
+def audit_verify(outdir: Annotated[Path, typer.Argument(help="Thư mục đầu ra")]) -> None:
+    """Kiểm tra sổ nhật ký: chuỗi mã băm, tệp bị sửa, thiếu hoặc không có trong sổ."""
+    from vanban.issuing.audit import verify
+
+    result = verify(outdir)
+    if not show.verify_report(console, result):
+        raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    outdir: Annotated[Path, typer.Argument(help="Thư mục đầu ra")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Chỉ hiện một đơn vị")] = None,
+) -> None:
+    """In lịch sử phát hành dạng bảng."""
+    from vanban.issuing.audit import history_rows
+
+    show.history_table(console, history_rows(outdir, unit))
+
+
+@templates_app.command("check")
+def templates_check(
+    directory: Annotated[
+        Path | None, typer.Argument(help="Thư mục mẫu (mặc định templates/docx)")
+    ] = None,
+) -> None:
+    """Soát mẫu Word: cú pháp, biến và bộ lọc không có, thẻ bị Word tách rời."""
+    from vanban.documents.lint import lint_templates
+    from vanban.documents.render import default_templates_dir
+
+    findings = lint_templates(directory or default_templates_dir())
+    if not show.lint_findings(console, findings):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: the one place that turns vanban's errors into messages and exit codes.
+
+    Typer handles its own usage errors (exit 2 with its usage line); everything vanban raises on
+    purpose comes out of the command as a VanbanError and is shown here without a traceback.
+    """
+    try:
+        app()
+    except VanbanError as exc:
+        show.error(err_console, exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Đã dừng.")
+        sys.exit(130)

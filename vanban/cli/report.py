@@ -1,0 +1,163 @@
+"""What the terminal shows: short Rich summaries in Vietnamese.
+
+Nothing printed here names a person from the roster; units are places, not people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from vanban.documents.kinds import KINDS
+from vanban.errors import Problem, VanbanError, WorkbookError
+from vanban.model import Plan
+from vanban.text.formatting import group_digits, short_date, vnd
+
+STATUS_LABELS = {
+    "issued": "đã phát hành",
+    "unchanged": "không đổi",
+    "pending": "chờ",
+    "failed": "lỗi",
+    "refused": "từ chối ghi đè",
+    "not_attempted": "chưa chạy",
+}
+
+
+def error(console: Console, exc: VanbanError) -> None:
+    if isinstance(exc, WorkbookError):
+        console.print(f"[bold red]{exc.message.splitlines()[0]}[/]")
+        for p in exc.errors:
+            console.print(f"  [red]✗[/] {p}", markup=True, highlight=False)
+        warnings = [p for p in exc.problems if not p.is_error]
+        if warnings:
+            console.print(f"Cảnh báo ({len(warnings)}):")
+            for p in warnings:
+                console.print(f"  [yellow]![/] {p}")
+        return
+    console.print(f"[bold red]Lỗi:[/] {exc.message}")
+
+
+def warnings(console: Console, items: Iterable[Problem | str]) -> None:
+    items = list(items)
+    if items:
+        console.print(f"Cảnh báo ({len(items)}):")
+        for w in items:
+            console.print(f"  [yellow]![/] {w}")
+
+
+def plan_summary(console: Console, plan: Plan) -> None:
+    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {plan.symbol}")
+    console.print(f"  Cơ quan ban hành: {plan.issuer.name}")
+    console.print(f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}")
+    console.print(
+        f"  Đơn vị: {len(plan.units)}; hộ nghèo {group_digits(plan.poor)}, hộ cận nghèo "
+        f"{group_digits(plan.near_poor)}, tổng {group_digits(plan.households)} hộ"
+    )
+    console.print(f"  Kinh phí: {vnd(plan.budget)}")
+    console.print(f"  Đã có kết quả: {len(plan.units_with_results)}/{len(plan.units)} đơn vị")
+    warnings(console, plan.warnings)
+
+
+def run_summary(console: Console, report: Any) -> None:
+    """One row per kind of document with its counts, then only what needs the clerk's eye."""
+    kinds: dict[str, dict[str, int]] = {k.label: {} for k in KINDS}
+    for s in report.statuses:
+        counts = kinds.setdefault(s.job.kind.label, {})
+        counts[s.status] = counts.get(s.status, 0) + 1
+    table = Table(title="Văn bản")
+    table.add_column("Văn bản")
+    columns = [k for k in STATUS_LABELS if report.count(k)]
+    for key in columns:
+        table.add_column(STATUS_LABELS[key], justify="right")
+    for label, counts in kinds.items():
+        if not counts:
+            continue  # a kind this run did not touch (--unit, --only)
+        table.add_row(label, *(str(counts.get(k, "")) for k in columns))
+    console.print(table)
+
+    # Failures and refusals one by one; pending documents grouped by their common reason.
+    for s in report.statuses:
+        if s.status in ("failed", "refused"):
+            console.print(
+                f"[red]✗ {STATUS_LABELS[s.status]}[/] {s.job.relpath}: {s.reason or ''}",
+                highlight=False,
+            )
+    waiting: dict[tuple[str, str], list[str]] = {}
+    for s in report.statuses:
+        if s.status in ("pending", "not_attempted"):
+            group = (s.job.kind.label, s.reason or "")
+            waiting.setdefault(group, []).append(s.job.unit_name or s.job.relpath)
+    for (label, reason), names in waiting.items():
+        shown = ", ".join(names[:4]) + (
+            f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else ""
+        )
+        console.print(f"[yellow]… {label}[/] ({shown}): {reason}", highlight=False)
+
+    counts_line = ", ".join(
+        f"{STATUS_LABELS[k]} {report.count(k)}" for k in STATUS_LABELS if report.count(k)
+    )
+    console.print(f"Tổng: {counts_line}.")
+    console.print(f"Thư mục: [bold]{report.out_dir}[/]")
+
+
+def check_findings(console: Console, findings: Mapping[Path, list[Any]], root: Path) -> int:
+    bad = 0
+    for path, items in findings.items():
+        rel = path.relative_to(root) if path.is_relative_to(root) else path
+        if not items:
+            console.print(f"[green]✓[/] {rel}: đạt thể thức")
+            continue
+        bad += 1
+        console.print(f"[red]✗[/] {rel}: {len(items)} lỗi thể thức")
+        for f in items:
+            console.print(f"    - {f.message} ({f.where}) [{f.rule}]", markup=False)
+    if not findings:
+        console.print(f"Không có tệp .docx nào trong {root}.")
+    return bad
+
+
+def review_summary(console: Console, result: Any) -> None:
+    console.print(f"Đã tạo trang xem trước: [bold]{result.index}[/]")
+    console.print(f"  {len(result.pdfs)} tệp PDF, {len(result.pngs)} ảnh trang đầu")
+    if result.message:
+        console.print(f"[yellow]{result.message}[/]")
+
+
+def verify_report(console: Console, result: Any) -> bool:
+    if result.ok:
+        console.print(
+            f"[green]Sổ nhật ký toàn vẹn:[/] {result.checked_entries} dòng, "
+            f"{result.checked_files} tệp khớp."
+        )
+        return True
+    console.print(f"[red]Sổ nhật ký có {len(result.problems)} vấn đề:[/]")
+    for p in result.problems:
+        console.print(f"  ✗ {p}", markup=False)
+    return False
+
+
+def history_table(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Lịch sử phát hành")
+    for col in ("Thời gian", "Sự kiện", "Loại", "Đơn vị", "Tệp", "Mã băm", "Trạng thái", "Lần thử"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            *(
+                str(r.get(k) or "")
+                for k in ("time", "event", "kind", "unit", "path", "hash", "status", "attempts")
+            )
+        )
+    console.print(table)
+
+
+def lint_findings(console: Console, findings: list[Any]) -> bool:
+    if not findings:
+        console.print("[green]Mọi mẫu đều hợp lệ.[/]")
+        return True
+    for f in findings:
+        console.print(f"[red]✗[/] {f}", markup=False)
+    return False

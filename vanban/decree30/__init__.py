@@ -1,0 +1,5 @@
+"""Decree 30/2020/NĐ-CP: its numbers, the layout builder for templates, and the format checker.
+
+It knows Word documents and the decree, nothing of plans: it may import only ``vanban.errors``,
+``vanban.files`` and ``vanban.text``.
+"""

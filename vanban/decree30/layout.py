@@ -1,0 +1,596 @@
+"""Decree 30/2020/NĐ-CP layout: a builder of document skeletons with the decree's measurements.
+
+The measurements themselves live in :mod:`vanban.decree30.spec`, which the checker reads too.
+
+The builder writes every string it is given as one run of one paragraph (or one table cell), so a
+Jinja tag such as ``{{ issuer.name }}`` or a ``{%p for ... %}`` control paragraph reaches docxtpl
+whole: docxtpl cannot join a tag that Word-style formatting has split over several runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Emu, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from vanban.decree30.spec import (
+    A4_MM,
+    BODY_INDENT_CM,
+    BODY_LINE_SPACING,
+    BODY_SPACE_MIN_PT,
+    FONT_NAME,
+    FOOTER_SPLIT,
+    HEADER_SPLIT,
+    ISSUER_LINE_RATIO,
+    LANDSCAPE_MARGINS_MM,
+    MARGINS_MM,
+    QUOC_HIEU,
+    RECIPIENTS_HEADING,
+    SIGNATURE_SPACE_LINES,
+    SIZES,
+    TIEU_NGU,
+    TITLE_LINE_RATIO,
+)
+from vanban.errors import TemplateError, TransientIOError
+
+BODY_STYLE: Final = "Body"
+RunFormat = Mapping[str, bool]  # keys: "bold", "italic", "underline"
+
+_TAG_RE: Final = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})")
+_CONTROL_RE: Final = re.compile(r"^\s*\{%(p|tr|tc|r)\s.*%\}\s*$", re.DOTALL)
+_ALIGNMENTS: Final = MappingProxyType(
+    {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }
+)
+# Layout tables pad their cells by 1 mm instead of Word's 1.9 mm, so the national title (about
+# 98 mm in 13 pt bold) fits on one line in the right column of a 165 mm text width.
+_CELL_MARGIN_MM: Final = 1.0
+
+
+def is_control(text: str) -> bool:
+    """True for a string that is a whole docxtpl control tag ({%p ...%}, {%tr ...%}, ...)."""
+    return bool(_CONTROL_RE.match(text))
+
+
+def upper_outside_tags(text: str) -> str:
+    """Capitalise literal text but leave Jinja tags alone ("{{ x }}" must not become "{{ X }}")."""
+    return "".join(
+        part if _TAG_RE.fullmatch(part) else part.upper() for part in _TAG_RE.split(text)
+    )
+
+
+def add_text(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    caps: bool = False,
+) -> None:
+    """Append ``text`` to ``paragraph`` as one run in the given format (a tag is never split)."""
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    if underline:
+        run.font.underline = True
+    if caps:
+        # Shown in capitals even when a tag renders lower-case data; the literal text is also
+        # upper-cased so the file's text reads the same as the page.
+        run.font.all_caps = True
+
+
+def _insert(parent: BaseOxmlElement, child: BaseOxmlElement) -> None:
+    """Put ``child`` where the schema wants it in ``parent``, replacing one of the same tag."""
+    for old in parent.findall(child.tag):
+        parent.remove(old)
+    seq: tuple[str, ...] = getattr(type(parent), "_tag_seq", ())
+    tags = [qn(t) for t in seq]
+    if child.tag in tags:
+        parent.insert_element_before(child, *seq[tags.index(child.tag) + 1 :])
+    else:
+        parent.append(child)
+
+
+def _element(tag: str, **attrs: str) -> BaseOxmlElement:
+    el: BaseOxmlElement = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), value)
+    return el
+
+
+def _borders(tag: str, edges: Sequence[str], val: str) -> BaseOxmlElement:
+    box = _element(tag)
+    for edge in edges:
+        if val in ("nil", "none"):
+            box.append(_element(f"w:{edge}", val=val))
+        else:
+            box.append(_element(f"w:{edge}", val=val, sz="4", space="0", color="auto"))
+    return box
+
+
+def _set_table_borders(table: Table, val: str) -> None:
+    edges = ("top", "left", "bottom", "right", "insideH", "insideV")
+    _insert(table._tbl.tblPr, _borders("w:tblBorders", edges, val))
+
+
+def _set_table_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    total = sum(Mm(w).twips for w in widths_mm)
+    _insert(tbl_pr, _element("w:tblW", w=str(total), type="dxa"))
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
+        grid_col.w = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _tiny_mark(paragraph: Paragraph, half_points: int) -> None:
+    """Shrink an empty paragraph to the height of its paragraph mark."""
+    mark = _element("w:rPr")
+    mark.append(_element("w:sz", val=str(half_points)))
+    _insert(paragraph._p.get_or_add_pPr(), mark)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _top_rule(paragraph: Paragraph, indent_mm: float, *, space_after: float = 0) -> None:
+    """Make an empty paragraph into a short solid line: a top border between equal indents."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    _insert(p_pr, _borders("w:pBdr", ("top",), "single"))
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = Mm(indent_mm)
+    fmt.right_indent = Mm(indent_mm)
+    fmt.first_line_indent = Emu(0)
+    _tiny_mark(paragraph, 8)
+    # Without a little space the rule touches the descenders of the line above.
+    fmt.space_before = Pt(3)
+    fmt.space_after = Pt(space_after)
+
+
+def _restart_numbering(sect_pr: BaseOxmlElement) -> None:
+    _insert(sect_pr, _element("w:pgNumType", start="1"))
+
+
+class Decree30Document:
+    """A Decree-30 document under construction: page setup, styles, blocks, then ``save``."""
+
+    def __init__(self, *, landscape: bool = False) -> None:
+        self._doc: DocxDocument = docx.Document()
+        self._landscape = landscape
+        self._setup_styles()
+        self._setup_section()
+
+    @property
+    def document(self) -> DocxDocument:
+        """The python-docx document, for what this builder does not cover."""
+        return self._doc
+
+    @property
+    def text_width_mm(self) -> float:
+        section = self._doc.sections[-1]
+        width = section.page_width or Mm(A4_MM[0])
+        return float(Emu(width - (section.left_margin or 0) - (section.right_margin or 0)).mm)
+
+    # --- setup -----------------------------------------------------------------------------------
+
+    def _setup_styles(self) -> None:
+        styles = self._doc.styles
+        doc_defaults = styles.element.find(qn("w:docDefaults"))
+        assert doc_defaults is not None  # the python-docx template always has one
+        r_pr = doc_defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if r_pr is not None:
+            for tag in ("w:sz", "w:szCs"):
+                for size_el in r_pr.iter(qn(tag)):
+                    size_el.set(qn("w:val"), str(round(SIZES["body"] * 2)))
+            for lang in r_pr.iter(qn("w:lang")):
+                lang.set(qn("w:val"), "vi-VN")
+        spacing = doc_defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+        if spacing is not None:
+            for name, value in (("after", "0"), ("line", "240"), ("lineRule", "auto")):
+                spacing.set(qn(f"w:{name}"), value)
+        # Every style of the template, docDefaults included, is pinned to Times New Roman and
+        # black: a clerk who later picks "Heading 1" in Word must not get the theme's Calibri.
+        for r_pr_el in list(styles.element.iter(qn("w:rPr"))):
+            parent = r_pr_el.getparent()
+            if parent is None or parent.tag not in (qn("w:rPrDefault"), qn("w:style")):
+                continue
+            rfonts = r_pr_el.get_or_add_rFonts()
+            rfonts.attrib.clear()
+            for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+                rfonts.set(qn(f"w:{slot}"), FONT_NAME)
+            r_pr_el.remove_all("w:color")
+        normal = styles["Normal"]
+        normal.font.name = FONT_NAME
+        normal_fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+        for slot in ("cs", "eastAsia"):
+            normal_fonts.set(qn(f"w:{slot}"), FONT_NAME)
+        normal.font.size = Pt(SIZES["body"])
+        normal.font.color.rgb = RGBColor(0, 0, 0)
+        normal.paragraph_format.space_after = Pt(0)
+        normal.paragraph_format.line_spacing = 1.0
+
+        body = styles.add_style(BODY_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        body.base_style = normal
+        body.quick_style = True
+        fmt = body.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.first_line_indent = Cm(BODY_INDENT_CM)
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(BODY_SPACE_MIN_PT)
+        fmt.line_spacing = BODY_LINE_SPACING
+
+    def _setup_section(self) -> None:
+        section = self._doc.sections[0]
+        width, height = A4_MM
+        margins = LANDSCAPE_MARGINS_MM if self._landscape else MARGINS_MM
+        if self._landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            width, height = height, width
+        section.page_width = Mm(width)
+        section.page_height = Mm(height)
+        section.top_margin = Mm(margins["top"])
+        section.bottom_margin = Mm(margins["bottom"])
+        section.left_margin = Mm(margins["left"])
+        section.right_margin = Mm(margins["right"])
+        section.gutter = Emu(0)
+        section.header_distance = Mm(10)
+        section.footer_distance = Mm(10)
+        # Decree 30: page numbers centred in the top margin, never on page 1; every document (and
+        # every annex) counts its own pages from 1.
+        section.different_first_page_header_footer = True
+        _restart_numbering(section._sectPr)
+        header = section.header
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._page_field(paragraph)
+        first = section.first_page_header
+        first.is_linked_to_previous = False
+        first.paragraphs[0].text = ""
+
+    @staticmethod
+    def _page_field(paragraph: Paragraph) -> None:
+        def run_with(child: BaseOxmlElement) -> None:
+            run = paragraph.add_run()
+            run.font.size = Pt(SIZES["page_number"])
+            run._r.append(child)
+
+        run_with(_element("w:fldChar", fldCharType="begin"))
+        instr = _element("w:instrText")
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        instr.text = " PAGE "
+        run_with(instr)
+        run_with(_element("w:fldChar", fldCharType="end"))
+
+    # --- paragraphs ------------------------------------------------------------------------------
+
+    def _cell_paragraph(self, cell: _Cell, first: list[bool]) -> Paragraph:
+        """The cell's own empty paragraph the first time, a new one after that."""
+        paragraph: Paragraph
+        if first[0]:
+            first[0] = False
+            paragraph = cell.paragraphs[0]
+        else:
+            paragraph = cell.add_paragraph()
+        return paragraph
+
+    def _line(
+        self,
+        paragraph: Paragraph,
+        text: str,
+        *,
+        size: float,
+        bold: bool = False,
+        italic: bool = False,
+        underline: bool = False,
+        caps: bool = False,
+        align: str = "center",
+    ) -> Paragraph:
+        paragraph.alignment = _ALIGNMENTS[align]
+        if is_control(text):
+            paragraph.add_run(text)
+            return paragraph
+        if caps:
+            text = upper_outside_tags(text)
+        add_text(
+            paragraph, text, size=size, bold=bold, italic=italic, underline=underline, caps=caps
+        )
+        return paragraph
+
+    def centered(
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: float = 14,
+        space_after: float = 0,
+    ) -> Paragraph:
+        """A centred paragraph outside the body rules (annex titles, "(Kèm theo ...)" lines).
+
+        Consecutive centred lines sit tight like a title; give the last one ``space_after=6``
+        when a table follows.
+        """
+        paragraph = self._doc.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(space_after)
+        return self._line(paragraph, text, size=size, bold=bold, italic=italic)
+
+    def heading(self, text: str) -> Paragraph:
+        """A body heading ("I. MỤC ĐÍCH – YÊU CẦU"): bold, justified and indented like the body."""
+        return self.paragraph(runs=[(text, {"bold": True})])
+
+    def paragraph(
+        self, text: str = "", *, runs: Sequence[tuple[str, RunFormat]] | None = None
+    ) -> Paragraph:
+        """A body paragraph; ``runs`` mixes formats ("Kinh phí là " + a bold amount + ...)."""
+        paragraph = self._doc.add_paragraph(style=BODY_STYLE)
+        if is_control(text) and runs is None:
+            paragraph.add_run(text)
+            return paragraph
+        for part, fmt in runs if runs is not None else [(text, {})]:
+            add_text(
+                paragraph,
+                part,
+                size=SIZES["body"],
+                bold=fmt.get("bold", False),
+                italic=fmt.get("italic", False),
+                underline=fmt.get("underline", False),
+            )
+        return paragraph
+
+    def control(self, tag: str) -> Paragraph:
+        """A paragraph holding only a docxtpl control tag; docxtpl removes it when rendering."""
+        if not is_control(tag):
+            raise TemplateError(f'"{tag}" không phải thẻ điều khiển dạng {{%p ... %}}')
+        paragraph = self._doc.add_paragraph()
+        paragraph.add_run(tag)
+        return paragraph
+
+    def page_break(self) -> None:
+        self._doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def section_break(self, *, landscape: bool | None = None, restart: bool = True) -> None:
+        """End the current section on this page; what follows starts a new page and section.
+
+        ``restart`` (the default) makes what follows a separate document or annex: pages counted
+        from 1 and no number on its first page. ``restart=False`` continues the numbering, e.g. for
+        a landscape stretch inside one document.
+        """
+        body_sect_pr = self._doc.element.body.get_or_add_sectPr()
+        paragraph = self._doc.add_paragraph()
+        # A full-size empty paragraph after a closing table can spill onto a blank page.
+        _tiny_mark(paragraph, 2)
+        _insert(paragraph._p.get_or_add_pPr(), copy.deepcopy(body_sect_pr))
+        section = self._doc.sections[-1]
+        if landscape is not None and landscape != self._landscape:
+            self._landscape = landscape
+            width, height = A4_MM
+            margins = LANDSCAPE_MARGINS_MM if landscape else MARGINS_MM
+            if landscape:
+                width, height = height, width
+            section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(width), Mm(height)
+            section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
+            section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
+        section.different_first_page_header_footer = restart
+        if restart:
+            _restart_numbering(section._sectPr)
+        else:
+            section._sectPr.remove_all("w:pgNumType")
+
+    # --- blocks ----------------------------------------------------------------------------------
+
+    def _layout_table(self, rows: int, widths_mm: Sequence[float]) -> Table:
+        table: Table = self._doc.add_table(rows=rows, cols=len(widths_mm))
+        _set_table_borders(table, "nil")
+        margins = _element("w:tblCellMar")
+        for side in ("left", "right"):
+            margins.append(_element(f"w:{side}", w=str(Mm(_CELL_MARGIN_MM).twips), type="dxa"))
+        _insert(table._tbl.tblPr, margins)
+        _set_table_widths(table, widths_mm)
+        return table
+
+    def header_block(
+        self, *, governing: Sequence[str], issuer: Sequence[str], number_line: str, place_date: str
+    ) -> None:
+        """The first-page two-column block: issuing body and number | national title and date."""
+        width = self.text_width_mm
+        left_w, right_w = width * HEADER_SPLIT, width * (1 - HEADER_SPLIT)
+        table = self._layout_table(2, (left_w, right_w))
+        left, right = table.cell(0, 0), table.cell(0, 1)
+        first = [True]
+        for text in governing:
+            self._line(self._cell_paragraph(left, first), text, size=SIZES["governing"], caps=True)
+        for text in issuer:
+            self._line(
+                self._cell_paragraph(left, first),
+                text,
+                size=SIZES["issuer"],
+                bold=True,
+                caps=True,
+            )
+        line_len = left_w * ISSUER_LINE_RATIO
+        indent = (left_w - 2 * _CELL_MARGIN_MM - line_len) / 2
+        _top_rule(self._cell_paragraph(left, first), indent)
+        first = [True]
+        self._line(
+            self._cell_paragraph(right, first), QUOC_HIEU, size=SIZES["quoc_hieu"], bold=True
+        )
+        self._line(
+            self._cell_paragraph(right, first),
+            TIEU_NGU,
+            size=SIZES["tieu_ngu"],
+            bold=True,
+            underline=True,
+        )
+        # "Số:" and the place-and-date line share the second row so they stand on one line
+        # whatever the number of issuer lines above.
+        number = self._line(table.cell(1, 0).paragraphs[0], number_line, size=SIZES["number_line"])
+        date = self._line(
+            table.cell(1, 1).paragraphs[0], place_date, size=SIZES["place_date"], italic=True
+        )
+        for paragraph in (number, date):
+            paragraph.paragraph_format.space_before = Pt(6)
+
+    def title(self, type_name: str | None, summary: Sequence[str], *, line: bool = True) -> None:
+        """The centred type name and summary lines, with the short line under them."""
+        lines: list[tuple[str, bool]] = []
+        if type_name is not None:
+            lines.append((type_name, True))
+        lines += [(text, False) for text in summary]
+        for index, (text, caps) in enumerate(lines):
+            paragraph = self._line(
+                self._doc.add_paragraph(), text, size=SIZES["title"], bold=True, caps=caps
+            )
+            if index == 0:
+                paragraph.paragraph_format.space_before = Pt(12)
+        if line:
+            width = self.text_width_mm
+            _top_rule(self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
+
+    def table(
+        self,
+        header_rows: Sequence[Sequence[str]],
+        body_rows: Sequence[Sequence[str]],
+        *,
+        widths_mm: Sequence[float],
+        merges: Sequence[tuple[int, int, int, int]] = (),
+        bold_rows: Sequence[int] = (),
+        aligns: Sequence[str] | None = None,
+        size: float | None = None,
+    ) -> Table:
+        """A bordered grid table in 13 pt with a bold centred header that repeats on every page.
+
+        A body row whose first cell is a docxtpl row tag ("{%tr for u in units %}") is written as
+        a control row: the tag alone in the first cell, the other cells empty. ``merges`` are
+        (row, col, row2, col2) rectangles counted over header rows then body rows as written (a
+        "Tổng cộng" row may merge its first two cells); the top-left cell keeps the text.
+        ``bold_rows`` index ``body_rows`` (a total line); ``aligns`` gives "left", "center",
+        "right" or "justify" per column for body rows (default centre).
+        """
+        cols = len(widths_mm)
+        aligns = list(aligns) if aligns is not None else ["center"] * cols
+        if len(aligns) != cols:
+            raise TemplateError(f"Bảng có {cols} cột nhưng {len(aligns)} cách căn lề")
+        rows = [*header_rows, *body_rows]
+        for row in rows:
+            if len(row) != cols and not (row and is_control(row[0])):
+                raise TemplateError(f"Bảng có {cols} cột nhưng một hàng có {len(row)} ô: {row!r}")
+        table: Table = self._doc.add_table(rows=len(rows), cols=cols)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _set_table_borders(table, "single")
+        _set_table_widths(table, widths_mm)
+        covered: set[tuple[int, int]] = set()
+        for r, c, r2, c2 in merges:
+            table.cell(r, c).merge(table.cell(r2, c2))
+            covered |= {(i, j) for i in range(r, r2 + 1) for j in range(c, c2 + 1)} - {(r, c)}
+        for r, row in enumerate(rows):
+            header = r < len(header_rows)
+            if header:
+                table.rows[r]._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+            if row and is_control(row[0]):
+                table.cell(r, 0).paragraphs[0].add_run(row[0])
+                continue
+            for c, text in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                cell = table.cell(r, c)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                bold = header or (r - len(header_rows)) in bold_rows
+                self._cell_text(
+                    cell, text, bold=bold, align="center" if header else aligns[c], size=size
+                )
+        return table
+
+    def _cell_text(
+        self, cell: _Cell, text: str, *, bold: bool, align: str, size: float | None = None
+    ) -> None:
+        first = [True]
+        for line in text.split("\n"):
+            paragraph = self._line(
+                self._cell_paragraph(cell, first),
+                line,
+                size=size or SIZES["table"],
+                bold=bold,
+                align=align,
+            )
+            paragraph.paragraph_format.space_before = Pt(2)
+            paragraph.paragraph_format.space_after = Pt(2)
+
+    def footer_block(
+        self,
+        *,
+        recipients: Sequence[str],
+        signature: Sequence[str],
+        signer_name: str,
+        recipients_heading: str = RECIPIENTS_HEADING,
+    ) -> None:
+        """The closing two-column block: "Nơi nhận:" and its list | authority, space, signer."""
+        width = self.text_width_mm
+        table = self._layout_table(1, (width * FOOTER_SPLIT, width * (1 - FOOTER_SPLIT)))
+        left, right = table.cell(0, 0), table.cell(0, 1)
+        first = [True]
+        heading = self._line(
+            self._cell_paragraph(left, first),
+            recipients_heading,
+            size=SIZES["recipients_heading"],
+            bold=True,
+            italic=True,
+            align="left",
+        )
+        heading.paragraph_format.space_before = Pt(12)
+        for text in recipients:
+            self._line(
+                self._cell_paragraph(left, first), text, size=SIZES["recipients"], align="left"
+            )
+        first = [True]
+        for index, text in enumerate(signature):
+            paragraph = self._line(
+                self._cell_paragraph(right, first),
+                text,
+                size=SIZES["signature"],
+                bold=True,
+                caps=True,
+            )
+            if index == 0:
+                paragraph.paragraph_format.space_before = Pt(12)
+        for _ in range(SIGNATURE_SPACE_LINES):
+            self._cell_paragraph(right, first).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._line(
+            self._cell_paragraph(right, first), signer_name, size=SIZES["signature"], bold=True
+        )
+
+    def save(self, path: Path | str) -> None:
+        body = self._doc.element.body
+        blocks = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
+        if blocks and blocks[-1].tag == qn("w:tbl"):
+            # Word wants a paragraph after a closing table; keep it tiny so it adds no page.
+            _tiny_mark(self._doc.add_paragraph(), 2)
+        try:
+            self._doc.save(str(path))
+        except OSError as exc:
+            raise TransientIOError(f"Không ghi được tệp {path}: {exc}") from exc

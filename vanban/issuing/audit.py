@@ -1,0 +1,327 @@
+"""The tamper-evident log ``audit.jsonl`` of an output folder.
+
+One JSON object per line, in a canonical form (UTF-8, keys sorted, no spaces) so that a line's
+bytes, and so its hash, never depend on who wrote it. Each entry's ``prev`` is the SHA-256 of the
+previous line's bytes, so editing or removing a line breaks the chain at the line after it. The log
+holds counts and hashes only, never names of people.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from vanban.errors import InputError
+from vanban.files import TEMP_PREFIX, sha256_bytes, sha256_file, translate_os_error
+from vanban.issuing.storage import HISTORY_DIR
+from vanban.text.names import match_key
+
+LOG_NAME = "audit.jsonl"
+GENESIS = "0" * 64
+
+# The fields an entry may carry. Anything else must be a count, flag or identifier (_check_extra),
+# so that no free text, and with it no person's name, reaches the log.
+FIELDS = frozenset(
+    {
+        "time",
+        "flow_run_id",
+        "event",
+        "prev",
+        "kind",
+        "unit",
+        "path",
+        "sha256",
+        "template",
+        "template_sha256",
+        "workbook_sha256",
+        "attempts",
+        "status",
+        "error",
+        "history",
+    }
+)
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")
+_ERROR_MAX = 500
+_IGNORED_DIRS = {HISTORY_DIR, "review"}
+
+# Within one process, tasks may append from several threads; the chain needs one writer at a time.
+_guard = threading.Lock()
+_path_locks: dict[str, threading.Lock] = {}
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    key = os.path.abspath(path)
+    with _guard:
+        return _path_locks.setdefault(key, threading.Lock())
+
+
+def canonical_line(entry: Mapping[str, Any]) -> bytes:
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def _check_extra(key: str, value: Any) -> None:
+    if value is None or isinstance(value, (bool, int, float)):
+        return
+    if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+        return
+    raise ValueError(
+        f"audit field {key!r} must be a count, flag or short identifier, not free text: {value!r}"
+    )
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the terminator of the last line, not a line
+    return lines
+
+
+def _read_tail(fd: int) -> tuple[bytes | None, bool]:
+    """The last line of the open log (None if empty) and whether the file ends with a newline."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return None, True
+    os.lseek(fd, size - 1, os.SEEK_SET)
+    terminated = os.read(fd, 1) == b"\n"
+    end = size - 1 if terminated else size
+    pieces: list[bytes] = []
+    pos = end
+    while pos > 0:
+        start = max(0, pos - 65536)
+        os.lseek(fd, start, os.SEEK_SET)
+        chunk = b""
+        while len(chunk) < pos - start:
+            more = os.read(fd, pos - start - len(chunk))
+            if not more:
+                break
+            chunk += more
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            pieces.append(chunk[cut + 1 :])
+            break
+        pieces.append(chunk)
+        pos = start
+    return b"".join(reversed(pieces)), terminated
+
+
+def _lock_file(fd: int, *, shared: bool = False) -> None:
+    # Other processes (a process-pool task runner) may append too; the folder lock covers runs only.
+    if os.name != "nt":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+
+
+class AuditLog:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def append(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Append one entry (adding ``time`` if absent and ``prev``) durably; returns it in full."""
+        full = dict(entry)
+        if not isinstance(full.get("event"), str) or not full["event"]:
+            raise ValueError("an audit entry needs an 'event'")
+        full.setdefault("flow_run_id", None)
+        full.setdefault("time", datetime.now(UTC).isoformat(timespec="milliseconds"))
+        if isinstance(full.get("error"), str) and len(full["error"]) > _ERROR_MAX:
+            full["error"] = full["error"][: _ERROR_MAX - 1] + "…"
+        for key, value in full.items():
+            if key not in FIELDS:
+                _check_extra(key, value)
+        with _lock_for(self.path):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+                fd = os.open(self.path, flags, 0o666)
+                try:
+                    _lock_file(fd)
+                    last, terminated = _read_tail(fd)
+                    full["prev"] = GENESIS if last is None else sha256_bytes(last)
+                    line = canonical_line(full) + b"\n"
+                    if not terminated:
+                        line = b"\n" + line  # keep a torn or hand-written last line on its own
+                    view = memoryview(line)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)  # also releases the flock
+            except OSError as exc:
+                raise translate_os_error(exc, self.path) from exc
+        return full
+
+    def _raw_lines(self) -> list[bytes]:
+        # Read under the same locks as ``append``: a task reading while another appends would
+        # otherwise see a line half written and take it for a broken log.
+        with _lock_for(self.path):
+            try:
+                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            except FileNotFoundError:
+                return []
+            except OSError as exc:
+                raise translate_os_error(exc, self.path, "đọc") from exc
+            try:
+                _lock_file(fd, shared=True)
+                chunks = []
+                while chunk := os.read(fd, 1 << 20):
+                    chunks.append(chunk)
+            except OSError as exc:
+                raise translate_os_error(exc, self.path, "đọc") from exc
+            finally:
+                os.close(fd)
+        return _split_lines(b"".join(chunks))
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry in order; a line that is not a JSON object raises InputError naming it."""
+        result = []
+        for number, raw in enumerate(self._raw_lines(), start=1):
+            entry = _parse(raw)
+            if entry is None:
+                raise InputError(
+                    f"Sổ nhật ký {self.path}, dòng {number}: không phải một bản ghi JSON hợp lệ. "
+                    "Sổ có thể đã bị sửa tay; chạy kiểm tra sổ nhật ký (vanban audit verify) "
+                    "để xem chi tiết."
+                )
+            result.append(entry)
+        return result
+
+    def latest_issued(self) -> dict[str, dict[str, Any]]:
+        """Relative path -> the last "issued" entry for it."""
+        latest: dict[str, dict[str, Any]] = {}
+        for entry in self.entries():
+            if entry.get("event") == "issued" and isinstance(entry.get("path"), str):
+                latest[entry["path"]] = entry
+        return latest
+
+
+def _parse(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    checked_entries: int = 0
+    checked_files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _safe_relpath(value: Any) -> bool:
+    if not isinstance(value, str) or not value or "\\" in value:
+        return False
+    pure = PurePosixPath(value)
+    return not pure.is_absolute() and ".." not in pure.parts
+
+
+def _documents(root: Path, log_name: str) -> list[str]:
+    """Relative paths of the .docx files a run could have issued (not history, review, temps)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if here == root:
+            dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS]
+        dirnames[:] = [d for d in dirnames if not d.startswith(TEMP_PREFIX)]
+        for name in filenames:
+            if name == log_name or not name.lower().endswith(".docx"):
+                continue
+            if name.startswith((TEMP_PREFIX, "~$", ".~lock")):
+                continue
+            found.append((here / name).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
+    """Check the log's chain and that every document matches what was last issued."""
+    root = Path(root)
+    report = VerifyReport()
+    log = AuditLog(root / log_name)
+    expected = GENESIS
+    latest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for number, raw in enumerate(log._raw_lines(), start=1):
+        report.checked_entries += 1
+        entry = _parse(raw)
+        if entry is None:
+            report.problems.append(f"{log_name} dòng {number}: không phải bản ghi JSON hợp lệ.")
+        elif entry.get("prev") != expected:
+            where = f"dòng {number - 1}" if number > 1 else "phần đầu sổ"
+            report.problems.append(
+                f"{log_name} dòng {number}: chuỗi liên kết bị đứt (mã prev không khớp {where}); "
+                "một dòng trước nó đã bị sửa hoặc bị xoá."
+            )
+        expected = sha256_bytes(raw)
+        if entry is not None and entry.get("event") == "issued":
+            if isinstance(entry.get("path"), str):
+                latest[entry["path"]] = (number, entry)
+            else:
+                report.problems.append(
+                    f"{log_name} dòng {number}: bản ghi phát hành thiếu đường dẫn tệp."
+                )
+
+    on_disk = set(_documents(root, log_name))
+    for relpath, (number, entry) in sorted(latest.items()):
+        report.checked_files += 1
+        if not _safe_relpath(relpath):
+            report.problems.append(
+                f"{log_name} dòng {number}: đường dẫn tệp không hợp lệ ({relpath})."
+            )
+            continue
+        on_disk.discard(relpath)
+        path = root / relpath
+        if not path.is_file():
+            report.problems.append(
+                f"Tệp {relpath} có trong sổ nhật ký (dòng {number}) nhưng không còn trong thư mục."
+            )
+        elif sha256_file(path) != entry.get("sha256"):
+            report.problems.append(
+                f"Tệp {relpath} đã bị sửa sau khi phát hành: nội dung không khớp bản ghi "
+                f"ở dòng {number}."
+            )
+    for relpath in sorted(on_disk):
+        report.checked_files += 1
+        report.problems.append(f"Tệp {relpath} không có trong sổ nhật ký phát hành.")
+    return report
+
+
+def _matches_unit(value: Any, unit: str) -> bool:
+    """ "Mỹ Quý" or "xã Mỹ Quý" finds the log's "Xã Mỹ Quý", as --unit does for a run."""
+    if not isinstance(value, str):
+        return False
+    logged, wanted = match_key(value), match_key(unit)
+    return logged == wanted or logged.endswith(" " + wanted)
+
+
+def history_rows(root: Path, unit: str | None = None) -> list[dict[str, Any]]:
+    """Rows for ``vanban audit show``, in log order; ``unit`` keeps only that unit's entries."""
+    rows = []
+    for entry in AuditLog(Path(root) / LOG_NAME).entries():
+        if unit is not None and not _matches_unit(entry.get("unit"), unit):
+            continue
+        sha = entry.get("sha256")
+        rows.append(
+            {
+                "time": entry.get("time"),
+                "event": entry.get("event"),
+                "kind": entry.get("kind"),
+                "unit": entry.get("unit"),
+                "path": entry.get("path"),
+                "hash": sha[:12] if isinstance(sha, str) else None,
+                "status": entry.get("status"),
+                "attempts": entry.get("attempts"),
+            }
+        )
+    return rows

@@ -1,0 +1,157 @@
+"""The output folder: writing documents without ever losing one.
+
+A document that someone edited after it was issued is not overwritten unless forced, and every
+version that is replaced is first copied into ``.history/``. Writes are atomic (``vanban.files``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from vanban.errors import EditedOutputError, InputError, OutputConflictError
+from vanban.files import TEMP_PREFIX, atomic_write, sha256_bytes, sha256_file, translate_os_error
+
+HISTORY_DIR = ".history"
+
+
+Status = Literal["written", "unchanged", "replaced", "forced"]
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What ``write_document`` did; ``history_path`` is where the superseded version now lives."""
+
+    status: Status
+    path: Path
+    relpath: str
+    sha256: str
+    previous_sha256: str | None
+    history_path: Path | None
+
+    @property
+    def message(self) -> str:
+        """One Vietnamese line for the user."""
+        if self.status == "written":
+            return f"Đã tạo {self.relpath}."
+        if self.status == "unchanged":
+            return f"{self.relpath} không thay đổi, giữ nguyên tệp."
+        if self.status == "replaced":
+            return f"Đã cập nhật {self.relpath}; bản cũ được lưu tại {self.history_path}."
+        return (
+            f"Đã ghi đè {self.relpath} dù tệp đã bị sửa tay; bản đã sửa được lưu tại "
+            f"{self.history_path}."
+        )
+
+
+def history_name(relpath: str, sha256: str, digits: int = 16) -> str:
+    """``03-giay-moi/my-quy.docx`` with hash ``ab12...`` -> ``03-giay-moi__my-quy.ab12....docx``."""
+    flat = PurePosixPath(relpath.replace("/", "__"))
+    if flat.suffix:
+        return f"{flat.stem}.{sha256[:digits]}{flat.suffix}"
+    return f"{flat.name}.{sha256[:digits]}"
+
+
+class OutputFolder:
+    """One run's output folder: documents, their history and nothing else."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.history_dir = self.root / HISTORY_DIR
+
+    def relpath(self, path: Path) -> str:
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            raise InputError(f"Tệp {path} không nằm trong thư mục đầu ra {self.root}.") from None
+
+    def _checked(self, relpath: str) -> PurePosixPath:
+        pure = PurePosixPath(relpath)
+        unsafe = (
+            not relpath
+            or "\\" in relpath
+            or pure.is_absolute()
+            or any(part in ("", ".", "..") for part in relpath.split("/"))
+            or pure.parts[0] == HISTORY_DIR
+            or pure.name.startswith(TEMP_PREFIX)
+            or any(unicodedata.category(ch)[0] == "C" for ch in relpath)
+        )
+        if unsafe:
+            raise InputError(f'Đường dẫn văn bản "{relpath}" không hợp lệ trong thư mục đầu ra.')
+        return pure
+
+    def write_document(
+        self, relpath: str, data: bytes, *, issued_sha256: str | None, force: bool = False
+    ) -> WriteOutcome:
+        """Write one document; see the module doc for what is kept and what is refused.
+
+        ``issued_sha256`` is the hash the audit log last recorded for ``relpath`` (None if never
+        issued).
+        """
+        self._checked(relpath)
+        path = self.root / relpath
+        new_sha = sha256_bytes(data)
+        if not path.exists() and not path.is_symlink():
+            atomic_write(path, data)
+            return WriteOutcome("written", path, relpath, new_sha, None, None)
+        if not path.is_file():
+            raise OutputConflictError(
+                f"Không ghi được {relpath}: đường dẫn này là thư mục hoặc không phải tệp thường."
+            )
+        try:
+            old = path.read_bytes()
+        except OSError as exc:
+            raise translate_os_error(exc, path, "đọc") from exc
+        current = sha256_bytes(old)
+        if current == new_sha:
+            return WriteOutcome("unchanged", path, relpath, new_sha, current, None)
+        edited = current != issued_sha256
+        if edited and not force:
+            raise EditedOutputError(self._edited_message(relpath, current, issued_sha256))
+        history_path = self._keep(relpath, old, current)
+        # Narrows the window in which an edit saved between our read and our replace would be lost.
+        if sha256_file(path) != current:
+            raise EditedOutputError(
+                f"Tệp {relpath} vừa được sửa trong lúc đang phát hành lại; chưa ghi đè. "
+                "Hãy đóng tệp trong trình soạn thảo rồi chạy lại."
+            )
+        atomic_write(path, data)
+        status: Status = "forced" if edited else "replaced"
+        return WriteOutcome(status, path, relpath, new_sha, current, history_path)
+
+    def _keep(self, relpath: str, data: bytes, sha256: str) -> Path:
+        """Copy a superseded version into history (durably) and return where it went."""
+        target = self.history_dir / history_name(relpath, sha256)
+        if target.exists():
+            if sha256_file(target) == sha256:
+                return target
+            # A 64-bit prefix clash or a tampered history file: keep it, use the full hash.
+            target = self.history_dir / history_name(relpath, sha256, digits=64)
+            if target.exists():
+                if sha256_file(target) == sha256:
+                    return target
+                raise OutputConflictError(
+                    f"Không lưu được bản cũ của {relpath} vào {self.history_dir}: tệp "
+                    f"{target.name} đã có với nội dung khác. Hãy kiểm tra thư mục lịch sử."
+                )
+        atomic_write(target, data)
+        return target
+
+    def _edited_message(self, relpath: str, current: str, issued: str | None) -> str:
+        if issued is None:
+            what = (
+                f"Tệp {relpath} đã có sẵn trong thư mục nhưng không có trong sổ nhật ký phát hành "
+                f"(có thể đã được tạo hoặc sửa tay; mã băm hiện tại {current[:12]})"
+            )
+        else:
+            what = (
+                f"Tệp {relpath} đã bị sửa sau khi phát hành (mã băm hiện tại {current[:12]}, "
+                f"bản đã phát hành {issued[:12]})"
+            )
+        return (
+            f"{what}, nên không ghi đè. Muốn giữ bản đã sửa: đổi tên hoặc chuyển tệp ra khỏi thư "
+            f"mục {self.root} rồi chạy lại. Muốn thay bằng bản mới: chạy lại với tùy chọn --force, "
+            f"bản đã sửa sẽ được cất vào {self.history_dir}."
+        )

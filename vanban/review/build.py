@@ -1,0 +1,286 @@
+"""Everything a signer needs to look at before signing, in ``<output>/review/``.
+
+:func:`review` reads the run's ``manifest.json`` and ``audit.jsonl`` (see
+:mod:`vanban.review.inputs`), converts every document that exists to PDF with one LibreOffice
+process, renders the first page of each as a PNG (see :mod:`vanban.review.previews`), checks the
+format, diffs each document against its previous issue and writes ``review/index.html``
+(see :mod:`vanban.review.page`). The folder is rebuilt whole each time, so it never holds previews
+of documents that are gone.
+
+Without LibreOffice the page is still written, without previews, and says how to install it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from vanban.errors import InputError, VanbanError
+from vanban.files import TEMP_PREFIX
+from vanban.review.inputs import (
+    REVIEW_DIR,
+    clean_relative,
+    latest_issued,
+    list_documents,
+    read_manifest,
+    str_or_none,
+)
+from vanban.review.page import (
+    FIRST_ISSUE,
+    DocumentReview,
+    ReviewPage,
+    ordered,
+    render_page,
+)
+from vanban.review.previews import (
+    INSTALL_LIBREOFFICE,
+    INSTALL_POPPLER,
+    convert_jobs,
+    convert_to_pdf,
+    find_soffice,
+    first_page_png,
+    relative_path,
+)
+from vanban.review.textdiff import diff_documents
+
+__all__ = [
+    "INSTALL_LIBREOFFICE",
+    "INSTALL_POPPLER",
+    "REVIEW_DIR",
+    "Checker",
+    "ReviewResult",
+    "convert_to_pdf",
+    "find_soffice",
+    "first_page_png",
+    "review",
+]
+
+Checker = Callable[[Path], Sequence[Any]]
+
+
+@dataclass
+class ReviewResult:
+    """What :func:`review` wrote. ``pdfs`` and ``pngs`` are absolute paths under ``review/``."""
+
+    index: Path
+    pdfs: list[Path]
+    pngs: list[Path]
+    libreoffice: bool
+    message: str | None
+    documents: list[DocumentReview] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+
+def review(
+    out_dir: Path,
+    *,
+    check: Checker | None = None,
+    timeout: float | None = None,
+    width: int = 300,
+) -> ReviewResult:
+    """Write ``out_dir/review/`` (PDFs, first-page PNGs, index.html) and say what was done.
+
+    ``check`` is the format checker (path -> findings with ``.rule``, ``.message``, ``.where``);
+    by default ``vanban.decree30.checker.check_document`` when that module exists.
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise InputError(f"Không tìm thấy thư mục kết quả: {out_dir}")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    notes: list[str] = []
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        notes.append(
+            "Không có manifest.json: danh sách văn bản lấy từ các tệp .docx trong thư mục."
+        )
+    issued, skipped = latest_issued(out_dir / "audit.jsonl")
+    if skipped:
+        notes.append(
+            f"audit.jsonl có {skipped} dòng không đọc được, đã bỏ qua khi so sánh với bản trước "
+            "(kiểm tra sổ: vanban audit verify)."
+        )
+    docs = ordered(list_documents(out_dir, manifest, issued))
+    any_file = any(doc.exists for doc in docs)
+
+    # The temporary prefix makes the run's own tools (audit verify, storage) ignore it.
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}review-", dir=out_dir))
+    staging.chmod(0o755)  # mkdtemp makes it private; the page is meant to be shared
+    try:
+        soffice = find_soffice()
+        if soffice is None:
+            notes.append(INSTALL_LIBREOFFICE)
+            for doc in docs:
+                if doc.exists:
+                    doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
+        elif any_file:
+            _previews(docs, out_dir, staging, notes, timings, timeout=timeout, width=width)
+
+        mark = time.perf_counter()
+        _check_all(docs, out_dir, check)
+        timings["check"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for doc in docs:
+            _diff(doc, out_dir, issued)
+        timings["diff"] = time.perf_counter() - mark
+
+        plan = (manifest or {}).get("plan") or {}
+        page = ReviewPage(
+            title=str(plan.get("title") or plan.get("symbol") or out_dir.name),
+            symbol=str_or_none(plan.get("symbol")),
+            generated_at=str_or_none((manifest or {}).get("generated_at")),
+            reviewed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            message="\n".join(notes) or None,
+            documents=docs,
+        )
+        (staging / "index.html").write_text(render_page(page), encoding="utf-8")
+        review_dir = _replace_dir(staging, out_dir / REVIEW_DIR)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    timings["total"] = time.perf_counter() - started
+    return ReviewResult(
+        index=review_dir / "index.html",
+        pdfs=[review_dir / doc.pdf for doc in docs if doc.pdf],
+        pngs=[review_dir / doc.png for doc in docs if doc.png],
+        libreoffice=soffice is not None,
+        message="\n".join(notes) or None,
+        documents=docs,
+        timings=timings,
+    )
+
+
+# --- previews -----------------------------------------------------------------------------------
+
+
+def _previews(
+    docs: list[DocumentReview],
+    out_dir: Path,
+    staging: Path,
+    notes: list[str],
+    timings: dict[str, float],
+    *,
+    timeout: float | None,
+    width: int,
+) -> None:
+    present = [doc for doc in docs if doc.exists and doc.path]
+    jobs = [(out_dir / doc.path, staging / _pdf_name(doc.path)) for doc in present if doc.path]
+    mark = time.perf_counter()
+    try:
+        failures = convert_jobs(jobs, timeout=timeout)
+    except VanbanError as exc:
+        notes.append(exc.message)
+        for doc in present:
+            doc.preview_note = "Không chuyển được sang PDF"
+        return
+    finally:
+        timings["convert"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    has_pdftoppm = shutil.which("pdftoppm") is not None
+    if not has_pdftoppm:
+        notes.append(INSTALL_POPPLER)
+    for doc, (source, target) in zip(present, jobs, strict=True):
+        if source in failures:
+            doc.preview_note = f"Không chuyển được sang PDF: {failures[source]}"
+            continue
+        doc.pdf = relative_path(target, staging).as_posix()
+        if not has_pdftoppm:
+            continue
+        png = target.with_suffix(".png")
+        try:
+            first_page_png(target, png, width=width)
+        except VanbanError as exc:
+            doc.preview_note = exc.message
+            continue
+        doc.png = relative_path(png, staging).as_posix()
+    timings["render"] = time.perf_counter() - mark
+
+
+def _pdf_name(relative: str) -> str:
+    return PurePosixPath(relative).with_suffix(".pdf").as_posix()
+
+
+# --- format checks and diffs --------------------------------------------------------------------
+
+
+def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None) -> None:
+    checker, note = (check, None) if check is not None else _default_checker()
+    for doc in docs:
+        if not doc.exists or not doc.path:
+            continue
+        if checker is None:
+            doc.check_note = note
+            continue
+        try:
+            doc.findings = list(checker(out_dir / doc.path))
+        except Exception as exc:  # a checker bug must not hide the rest of the page
+            doc.check_note = f"Lỗi khi kiểm tra thể thức: {exc}"
+
+
+def _default_checker() -> tuple[Checker | None, str]:
+    try:
+        module = importlib.import_module("vanban.decree30.checker")
+    except ModuleNotFoundError as exc:
+        if exc.name == "vanban.decree30.checker":
+            return None, "Chưa kiểm tra thể thức: chưa có bộ kiểm tra (vanban.decree30.checker)."
+        return None, f"Chưa kiểm tra thể thức: không nạp được vanban.decree30.checker ({exc})."
+    except ImportError as exc:
+        return None, f"Chưa kiểm tra thể thức: không nạp được vanban.decree30.checker ({exc})."
+    function = getattr(module, "check_document", None)
+    if not callable(function):
+        return None, "Chưa kiểm tra thể thức: vanban.decree30.checker không có check_document."
+    checker: Checker = function
+    return checker, ""
+
+
+def _diff(doc: DocumentReview, out_dir: Path, issued: dict[str, dict[str, Any]]) -> None:
+    if not doc.exists or not doc.path:
+        return
+    entry = issued.get(doc.path)
+    if entry is None:
+        doc.diff_note = "Không có trong nhật ký phát hành (audit.jsonl): không so sánh được."
+        return
+    history = clean_relative(entry.get("history"))
+    if history is None:
+        doc.diff_note = FIRST_ISSUE
+        return
+    previous = _history_file(out_dir, history)
+    doc.previous = relative_path(previous, out_dir).as_posix()
+    if not previous.is_file():
+        doc.diff_note = f"Không tìm thấy bản phát hành trước: {doc.previous}"
+        return
+    try:
+        doc.diff = diff_documents(previous, out_dir / doc.path)
+    except VanbanError as exc:
+        doc.diff_note = f"Không so sánh được: {exc.message}"
+
+
+def _history_file(out_dir: Path, history: str) -> Path:
+    """``history`` is under ``.history/``; accept it written with or without that prefix."""
+    relative = PurePosixPath(history)
+    if relative.parts[0] == ".history":
+        return out_dir / relative
+    inside = out_dir / ".history" / relative
+    return inside if inside.exists() or not (out_dir / relative).exists() else out_dir / relative
+
+
+def _replace_dir(new: Path, target: Path) -> Path:
+    """Put ``new`` in place of ``target``; the old folder is removed only once the new one is in."""
+    old: Path | None = None
+    if target.exists():
+        old = target.with_name(
+            f"{TEMP_PREFIX}{target.name}-old-{os.getpid()}-{time.monotonic_ns()}"
+        )
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -1,0 +1,143 @@
+"""What the review reads from a run's output folder: manifest.json, audit.jsonl and the documents.
+
+The list of documents comes from ``manifest.json`` when there is one, else from the .docx files in
+the folder; each is flagged when the file on disk is not the one last issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from vanban.errors import InputError
+from vanban.review.page import DocumentReview
+from vanban.review.previews import relative_path
+
+REVIEW_DIR = "review"
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    path = out_dir / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"Không đọc được {path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
+        raise InputError(f"{path} không đúng cấu trúc: cần một đối tượng có danh sách 'documents'.")
+    return data
+
+
+def latest_issued(audit: Path) -> tuple[dict[str, dict[str, Any]], int]:
+    """The latest ``issued`` entry of each path, and how many lines were not JSON objects.
+
+    Unlike the audit module's strict reader, a bad line (a torn write, a hand edit) is skipped: the
+    review page should still show everything else and say that the log needs checking.
+    """
+    latest: dict[str, dict[str, Any]] = {}
+    skipped = 0
+    if not audit.exists():
+        return latest, skipped
+    with audit.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                entry = None
+            if not isinstance(entry, dict):
+                skipped += 1
+                continue
+            if entry.get("event") == "issued":
+                path = clean_relative(entry.get("path"))
+                if path is not None:
+                    latest[path] = entry
+    return latest, skipped
+
+
+def list_documents(
+    out_dir: Path, manifest: dict[str, Any] | None, issued: dict[str, dict[str, Any]]
+) -> list[DocumentReview]:
+    if manifest is None:
+        return _documents_from_folder(out_dir, issued)
+    docs = []
+    for entry in manifest.get("documents", []):
+        if not isinstance(entry, dict):
+            continue
+        raw_path = entry.get("path")
+        path = clean_relative(raw_path)
+        doc = DocumentReview(
+            kind=str(entry.get("kind") or ""),
+            label=str(entry.get("label") or entry.get("kind") or raw_path or "Văn bản"),
+            status=str(entry.get("status") or "unknown"),
+            stage=entry["stage"] if isinstance(entry.get("stage"), int) else None,
+            stage_label=str(entry.get("stage_label") or ""),
+            unit=str_or_none(entry.get("unit")),
+            path=path if path is not None else str_or_none(raw_path),
+            reason=str_or_none(entry.get("reason")),
+        )
+        doc.exists = path is not None and (out_dir / path).is_file()
+        if raw_path and path is None:
+            doc.preview_note = "Đường dẫn trong manifest.json không hợp lệ"
+        _edited_warning(doc, out_dir, issued, entry.get("sha256"))
+        docs.append(doc)
+    return docs
+
+
+def _documents_from_folder(
+    out_dir: Path, issued: dict[str, dict[str, Any]]
+) -> list[DocumentReview]:
+    docs = []
+    for file in sorted(out_dir.rglob("*.docx")):
+        relative = relative_path(file, out_dir)
+        if any(part.startswith(".") or part == REVIEW_DIR for part in relative.parts):
+            continue
+        path = relative.as_posix()
+        top = relative.parts[0]
+        prefix = top.split("-", 1)[0]
+        stage = int(prefix) if prefix.isdigit() else None
+        doc = DocumentReview(
+            kind="",
+            label=relative.stem if len(relative.parts) == 1 else top,
+            unit=relative.stem if len(relative.parts) > 1 else None,
+            status="issued" if path in issued else "unknown",
+            stage=stage,
+            path=path,
+            exists=True,
+        )
+        _edited_warning(doc, out_dir, issued, None)
+        docs.append(doc)
+    return docs
+
+
+def _edited_warning(
+    doc: DocumentReview, out_dir: Path, issued: dict[str, dict[str, Any]], expected: Any
+) -> None:
+    """Say so when the file on disk is not the one last issued: someone edited it by hand."""
+    if not doc.exists or not doc.path:
+        return
+    recorded = (issued.get(doc.path) or {}).get("sha256") or expected
+    if not isinstance(recorded, str) or not recorded:
+        return
+    actual = hashlib.sha256((out_dir / doc.path).read_bytes()).hexdigest()
+    if actual != recorded.lower():
+        warning = "Tệp trên đĩa khác với bản đã phát hành (có thể đã bị sửa tay)."
+        doc.reason = f"{doc.reason}\n{warning}" if doc.reason else warning
+
+
+def clean_relative(value: Any) -> str | None:
+    """A POSIX path relative to the output folder, or None if absent or pointing outside it."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = PurePosixPath(value.strip().replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        return None
+    return path.as_posix()
+
+
+def str_or_none(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)

@@ -1,0 +1,203 @@
+"""Turning a draft without errors into the :class:`~vanban.model.Plan`.
+
+Only :func:`vanban.workbook.loader.load_plan` calls this, after the reader and the rules found no error:
+every required value is then present and typed, which the ``_need`` checks restate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vanban.model import (
+    Body,
+    DocumentRef,
+    FundingLine,
+    FundingTier,
+    Opinions,
+    OrganisationItem,
+    Participants,
+    Place,
+    Plan,
+    Result,
+    Schedule,
+    Signer,
+    SummaryReport,
+    Topic,
+    Unit,
+)
+from vanban.text.formatting import Dialect
+from vanban.workbook.draft import Draft, Record
+from vanban.workbook.roster import invitees_of
+
+
+def _need(rec: Record, key: str) -> Any:
+    value = rec.get(key)
+    if value is None:
+        raise AssertionError(f"{rec.sheet} {rec.row}: {key} is missing after validation")
+    return value
+
+
+def _signer(meta: Record, prefix: str, collective: bool) -> Signer | None:
+    name = meta.get(f"{prefix}_name")
+    if not name:
+        return None
+    return Signer(
+        name=name,
+        title=meta.get(f"{prefix}_title"),
+        collective=meta.get(f"{prefix}_collective") if collective else None,
+        authority=meta.get(f"{prefix}_authority"),
+        head=meta.get(f"{prefix}_head"),
+    )
+
+
+def _unit_signer(rec: Record, meta: Record) -> Signer:
+    authority = rec.get("authority")
+    if authority == "TM.":
+        return Signer(_need(rec, "signer_name"), rec.get("signer_title"),
+                      collective=meta.get("unit_body_kind"))
+    return Signer(
+        _need(rec, "signer_name"), rec.get("signer_title"), authority=authority,
+        head=meta.get("unit_head"),
+    )
+
+
+def _schedule(rec: Record, unit: Unit, meta: Record) -> Schedule:
+    return Schedule(
+        day=_need(rec, "day"),
+        start=rec.get("start"),
+        venue=_need(rec, "venue"),
+        chair_name=rec.get("chair_name") or "",
+        chair_title=rec.get("chair_title") or "",
+        invitation=DocumentRef(rec.get("number"), _need(rec, "date"), unit.place.name),
+        signer=_unit_signer(rec, meta),
+    )
+
+
+def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Result:
+    mine = [
+        Opinions(_need(o, "topic"), _need(o, "raised"), _need(o, "answered"),
+                 _need(o, "passed_up"), o.get("summary") or "")
+        for o in opinions
+        if o.unit is not None and o.unit.row == unit.row
+    ]
+    return Result(
+        report=DocumentRef(rec.get("number"), _need(rec, "date"), unit.place.name),
+        steering=_need(rec, "steering"),
+        officials=_need(rec, "officials"),
+        poor=_need(rec, "poor"),
+        near_poor=_need(rec, "near_poor"),
+        issuer_delegates=rec.get("issuer_delegates") or 0,
+        policies=_need(rec, "policies"),
+        proposals=rec.get("proposals") or "",
+        spent=_need(rec, "spent"),
+        signer=_unit_signer(rec, meta),
+        opinions=tuple(sorted(mine, key=lambda o: o.topic)),
+    )
+
+
+def _units(d: Draft) -> list[Unit]:
+    units = []
+    for rec in d.units:
+        placeholder = rec.unit
+        assert placeholder is not None
+        schedule = Draft.only(d.schedules, placeholder)
+        result = Draft.only(d.results, placeholder)
+        unit = Unit(
+            Place(_need(rec, "kind"), _need(rec, "name")),
+            _need(rec, "poor"), _need(rec, "near_poor"), rec.row,
+        )
+        units.append(Unit(
+            unit.place, unit.poor, unit.near_poor, unit.row,
+            schedule=_schedule(schedule, unit, d.meta) if schedule is not None else None,
+            result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
+            invitees=invitees_of(d, unit),
+        ))
+    return units
+
+
+def assemble(d: Draft) -> Plan:
+    meta = d.meta
+    units = _units(d)
+    by_row = {u.row: u for u in units}
+    funding = [
+        FundingLine(by_row[line.unit.row], _need(line, "amount"), line.get("note") or "")
+        for line in d.funding
+        if line.unit is not None
+    ]
+    tiers = sorted(
+        (FundingTier(_need(t, "min_households"), _need(t, "amount")) for t in d.tiers),
+        key=lambda t: t.min_households,
+    )
+    sections = d.texts.sections
+    issuer = Body(
+        kind=_need(meta, "issuer_kind"),
+        abbr=_need(meta, "issuer_abbr"),
+        place=Place(_need(meta, "place_kind"), _need(meta, "place_name")),
+        governing=meta.get("governing"),
+    )
+    summary = SummaryReport(
+        body=Body(
+            kind=_need(meta, "summary_body"),
+            abbr=_need(meta, "summary_abbr"),
+            place=issuer.place,
+            governing=meta.get("summary_governing"),
+        ),
+        ref=DocumentRef(meta.get("summary_number"), meta.get("summary_date"),
+                        _need(meta, "date_place")),
+        addressee=_need(meta, "summary_addressee"),
+        signer=_signer(meta, "summary_signer", collective=False),
+        recipients=tuple(sections["Nơi nhận báo cáo tổng hợp"]),
+    )
+    signer = _signer(meta, "signer", collective=True)
+    assert signer is not None  # signer_name is required
+    return Plan(
+        issuer=issuer,
+        ref=DocumentRef(meta.get("number"), _need(meta, "date"), _need(meta, "date_place")),
+        summary_line=_need(meta, "summary_line"),
+        legal_basis=_need(meta, "legal_basis"),
+        intro=_need(meta, "intro"),
+        dialogue_name=_need(meta, "dialogue_name"),
+        content_intro=_need(meta, "content_intro"),
+        topics=tuple(Topic(i, t) for i, t in enumerate(sections["Chủ đề"], start=1)),
+        purposes=tuple(sections["Mục đích"]),
+        period_start=_need(meta, "period_start"),
+        period_end=_need(meta, "period_end"),
+        venue=_need(meta, "venue"),
+        participants=Participants(
+            issuer_level=_need(meta, "issuer_level"),
+            issuer_group=_need(meta, "issuer_group"),
+            unit_level=_need(meta, "unit_level"),
+            steering_name=_need(meta, "steering_name"),
+            steering_count=_need(meta, "steering_count"),
+            officials_name=_need(meta, "officials_name"),
+            officials_count=_need(meta, "officials_count"),
+        ),
+        budget=_need(meta, "budget"),
+        funding_source=_need(meta, "funding_source"),
+        organisation=tuple(OrganisationItem(h, tuple(ps)) for h, ps in d.texts.organisation),
+        contact_office=_need(meta, "contact_office"),
+        phone=_need(meta, "phone"),
+        recipients=tuple(sections["Nơi nhận kế hoạch"]),
+        archive=_need(meta, "archive"),
+        signer=signer,
+        annex_title=tuple(
+            line.strip() for line in str(_need(meta, "annex_title")).split("\n") if line.strip()
+        ),
+        annex_note=meta.get("annex_note") or "",
+        dialect=Dialect(
+            thousand=meta.get("thousand") or "ngàn",
+            zero_tens=meta.get("zero_tens") or "lẻ",
+            four=meta.get("four") or "tư",
+        ),
+        unit_body_kind=_need(meta, "unit_body_kind"),
+        unit_body_abbr=_need(meta, "unit_body_abbr"),
+        unit_governing=meta.get("unit_governing"),
+        unit_head=_need(meta, "unit_head"),
+        unit_report_addressee=_need(meta, "unit_report_addressee"),
+        unit_recipients=tuple(sections["Nơi nhận báo cáo đơn vị"]),
+        invitation_recipients=tuple(sections["Nơi nhận giấy mời"]),
+        summary=summary,
+        units=tuple(units),
+        funding=tuple(funding),
+        funding_tiers=tuple(tiers),
+    )

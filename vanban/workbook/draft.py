@@ -1,0 +1,73 @@
+"""The workbook as read, before it is a plan: typed values that may be missing, and their cells.
+
+A :class:`Draft` holds every row of every sheet with the values that could be read (None where a
+cell was wrong, the reason already recorded) and the cell each came from. The rules between
+sheets (:mod:`vanban.workbook.rules`) run on it even when some cells are wrong, so a clerk sees all the
+mistakes of a workbook at once; only a draft without errors becomes a
+:class:`~vanban.model.Plan` (:mod:`vanban.workbook.assemble`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vanban.model import Unit
+from vanban.workbook import schema
+from vanban.workbook.unitref import UnitIndex
+
+
+@dataclass
+class Record:
+    """One row of a sheet (or the whole "Kế hoạch" sheet): values and cells by field key."""
+
+    sheet: str
+    row: int
+    values: dict[str, Any] = field(default_factory=dict)
+    coords: dict[str, str] = field(default_factory=dict)
+    unit: Unit | None = None  # the unit the row names, when it could be resolved
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def coord(self, key: str) -> str | None:
+        return self.coords.get(key)
+
+    def ints(self, *keys: str) -> bool:
+        """True when every one of the fields was read as a whole number."""
+        return all(isinstance(self.values.get(k), int) for k in keys)
+
+
+@dataclass
+class Texts:
+    sections: dict[str, list[str]] = field(
+        default_factory=lambda: {s: [] for s in schema.SECTIONS}
+    )
+    organisation: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    meta: Record
+    units: list[Record]
+    unit_totals: Record | None
+    funding: list[Record]
+    funding_total: Record | None
+    tiers: list[Record]
+    schedules: list[Record]
+    results: list[Record]
+    opinions: list[Record]
+    texts: Texts
+    index: UnitIndex
+    tiers_complete: bool = True  # every tier row read
+    roster: list[Record] = field(default_factory=list)  # "Danh sách mời", one row per invitee
+
+    def unit_record(self, unit: Unit) -> Record | None:
+        return next((r for r in self.units if r.unit is not None and r.unit.row == unit.row), None)
+
+    @staticmethod
+    def only(records: Iterable[Record], unit: Unit) -> Record | None:
+        """The row of a sheet for the unit, when there is exactly one."""
+        found = [r for r in records if r.unit is not None and r.unit.row == unit.row]
+        return found[0] if len(found) == 1 else None

@@ -1,0 +1,330 @@
+"""The plan workbook's schema: its sheets, their Vietnamese headers, types, help and examples.
+
+One definition serves the reader (columns are found by header, not position), the blank
+workbook of ``vanban new-workbook`` (headers, dropdowns, formats, the "Hướng dẫn" sheet) and the
+README's description of the workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from vanban.model import INVITEE_CATEGORIES
+
+FieldType = Literal["text", "long", "int", "money", "date", "time", "choice", "phone", "lines"]
+
+AUTHORITIES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+UNIT_KINDS = ("xã", "phường", "thị trấn", "đặc khu", "ấp", "khóm", "tổ dân phố", "thôn", "bản")
+PLACE_KINDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã") + UNIT_KINDS
+TOTAL_LABEL = "Tổng cộng"
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str  # the header (table sheets) or the "Mục" text (the plan sheet)
+    type: FieldType
+    required: bool
+    help: str
+    example: object = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    help: str
+    fields: tuple[Field, ...]
+    required: bool = True
+    key_value: bool = False  # "Kế hoạch" lists one field per row: Mục | Giá trị | Hướng dẫn
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+def _f(
+    key: str,
+    label: str,
+    type_: FieldType,
+    required: bool,
+    help_: str,
+    example: object = None,
+    choices: tuple[str, ...] = (),
+) -> Field:
+    return Field(key, label, type_, required, help_, example, choices)
+
+
+KV_HEADERS = ("Mục", "Giá trị", "Hướng dẫn")
+
+PLAN = Sheet(
+    "Kế hoạch",
+    "Thông tin chung của kế hoạch: mỗi dòng một mục, ghi giá trị vào cột \"Giá trị\".",
+    (
+        _f("governing", "Cơ quan chủ quản", "text", False,
+           "Dòng trên tên cơ quan ban hành (bỏ trống nếu không có).", ""),
+        _f("issuer_kind", "Cơ quan ban hành", "text", True,
+           "Loại cơ quan ban hành, viết thường như trong câu.", "Ủy ban nhân dân"),
+        _f("issuer_abbr", "Viết tắt cơ quan ban hành", "text", True,
+           "Dùng trong ký hiệu văn bản: 6662/KH-UBND.", "UBND"),
+        _f("place_kind", "Cấp địa bàn", "choice", True,
+           "Cấp hành chính của địa bàn cơ quan ban hành.", "huyện", PLACE_KINDS),
+        _f("place_name", "Tên địa bàn", "text", True, "Tên riêng của địa bàn.", "Tháp Mười"),
+        _f("date_place", "Địa danh ghi ngày tháng", "text", True,
+           "Địa danh đứng trước \"ngày … tháng … năm …\".", "Tháp Mười"),
+        _f("number", "Số kế hoạch", "int", False,
+           "Số do văn thư cấp; bỏ trống để in bản dự thảo.", 6662),
+        _f("date", "Ngày ban hành", "date", True, "Ngày ký kế hoạch.", "02/11/2022"),
+        _f("summary_line", "Trích yếu", "long", True, "Dòng trích yếu dưới chữ KẾ HOẠCH.",
+           "Thực hiện đối thoại chính sách giảm nghèo … năm 2022"),
+        _f("legal_basis", "Căn cứ", "long", True, "Đoạn căn cứ mở đầu kế hoạch.",
+           "Thực hiện Nghị quyết số 10/NQ-HĐND ngày 15/7/2022 …"),
+        _f("intro", "Lời dẫn", "long", True, "Câu dẫn trước phần I.",
+           "Ủy ban nhân dân huyện xây dựng Kế hoạch … cụ thể như sau:"),
+        _f("dialogue_name", "Tên cuộc đối thoại", "long", True,
+           "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\".",
+           "đối thoại chính sách giảm nghèo năm 2022"),
+        _f("content_intro", "Nội dung đối thoại", "long", True,
+           "Đoạn mở đầu mục II.1; các chủ đề ghi ở sheet \"Nội dung\".",
+           "Đối thoại chính sách giảm nghèo, nhằm … cần tập trung:"),
+        _f("period_start", "Thời gian từ ngày", "date", True, "Ngày đầu đợt đối thoại.",
+           "11/11/2022"),
+        _f("period_end", "Thời gian đến ngày", "date", True, "Ngày cuối đợt đối thoại.",
+           "20/11/2022"),
+        _f("venue", "Địa điểm", "long", True, "Mục II.3.", "Tổ chức đối thoại theo xã, thị trấn."),
+        _f("issuer_level", "Tên cấp ban hành", "text", True, "Mục III.1.", "Cấp huyện"),
+        _f("issuer_group", "Thành phần cấp ban hành", "text", True, "Mục III.1.",
+           "Tổ công tác đối thoại chính sách giảm nghèo"),
+        _f("unit_level", "Tên cấp đơn vị", "text", True, "Mục III.2.", "Cấp xã"),
+        _f("steering_name", "Tên Ban Chỉ đạo", "text", True, "Mục III.2.",
+           "Ban Chỉ đạo Giảm nghèo"),
+        _f("steering_count", "Số người Ban Chỉ đạo mỗi đơn vị", "int", True, "Mục III.2.", 3),
+        _f("officials_name", "Tên nhóm cán bộ ấp, khóm", "text", True, "Mục III.2.",
+           "cán bộ khóm, ấp"),
+        _f("officials_count", "Số cán bộ ấp, khóm mỗi đơn vị", "int", True, "Mục III.2.", 5),
+        _f("budget", "Tổng kinh phí (đồng)", "money", True,
+           "Phải bằng tổng sheet \"Kinh phí\".", 11300000),
+        _f("funding_source", "Nguồn kinh phí", "long", True,
+           "Viết tiếp sau \"được phân bổ kèm theo\".", "Quyết định 1023/QĐ-UBND ngày 21/9/2022 …"),
+        _f("contact_office", "Đầu mối liên hệ", "text", True, "Đơn vị nhận phản ánh, vướng mắc.",
+           "Phòng Lao động – TB&XH huyện"),
+        _f("phone", "Số điện thoại liên hệ", "phone", True, "Ghi dạng chữ để giữ số 0 đầu.",
+           "02773826212"),
+        _f("archive", "Lưu", "text", True, "Dòng \"- Lưu: …\" cuối nơi nhận.", "VT, NCVX(Sang)"),
+        _f("signer_collective", "Người ký: thay mặt (TM.)", "text", False,
+           "Tập thể mà người ký thay mặt; bỏ trống nếu không ký TM.", "Ủy ban nhân dân"),
+        _f("signer_authority", "Người ký: thẩm quyền", "choice", False,
+           "KT. (ký thay), Q. (quyền), TL. (thừa lệnh), TUQ. (thừa ủy quyền).", "KT.",
+           ("KT.", "Q.", "TL.", "TUQ.")),
+        _f("signer_head", "Người ký: chức danh thủ trưởng", "text", False,
+           "Người mà người ký ký thay: \"KT. CHỦ TỊCH\".", "Chủ tịch"),
+        _f("signer_title", "Người ký: chức vụ", "text", False, "Chức vụ người ký.", "Phó Chủ tịch"),
+        _f("signer_name", "Người ký: họ tên", "text", True, "Họ tên người ký.", "Nguyễn Văn Hiệp"),
+        _f("annex_title", "Phụ lục: tiêu đề", "lines", True,
+           "Tiêu đề danh sách phân bổ kinh phí; xuống dòng bằng Alt+Enter.",
+           "Phân bố kinh phí đối thoại chính sách giảm nghèo\ncác xã, thị trấn năm 2022"),
+        _f("annex_note", "Phụ lục: phụ chú", "long", False, "Dòng \"* Phụ chú: …\".",
+           "Hỗ trợ Nước uống + Bánh ngọt."),
+        _f("thousand", "Đọc số: nghìn hay ngàn", "choice", False,
+           "Cách đọc số tiền bằng chữ.", "ngàn", ("ngàn", "nghìn")),
+        _f("zero_tens", "Đọc số: lẻ hay linh", "choice", False, "105: một trăm lẻ năm.", "lẻ",
+           ("lẻ", "linh")),
+        _f("four", "Đọc số: tư hay bốn", "choice", False, "24: hai mươi tư.", "tư", ("tư", "bốn")),
+        _f("unit_body_kind", "Đơn vị: cơ quan ban hành", "text", True,
+           "Cơ quan của mỗi đơn vị ký giấy mời và báo cáo.", "Ủy ban nhân dân"),
+        _f("unit_body_abbr", "Đơn vị: viết tắt", "text", True, "Ký hiệu: …/GM-UBND.", "UBND"),
+        _f("unit_governing", "Đơn vị: cơ quan chủ quản", "text", False,
+           "Dòng trên tên cơ quan của đơn vị (thường bỏ trống).", ""),
+        _f("unit_head", "Đơn vị: chức danh thủ trưởng", "text", True,
+           "Dùng khi người ký của đơn vị ký thay (KT.).", "Chủ tịch"),
+        _f("unit_report_addressee", "Báo cáo đơn vị: kính gửi", "text", True,
+           "Nơi các đơn vị gửi báo cáo kết quả.",
+           "Phòng Lao động - Thương binh và Xã hội huyện Tháp Mười"),
+        _f("summary_governing", "Báo cáo tổng hợp: cơ quan chủ quản", "text", False,
+           "Dòng trên tên cơ quan báo cáo tổng hợp.", "UBND huyện Tháp Mười"),
+        _f("summary_body", "Báo cáo tổng hợp: cơ quan ban hành", "text", True,
+           "Cơ quan lập báo cáo tổng hợp.", "Phòng Lao động - Thương binh và Xã hội"),
+        _f("summary_abbr", "Báo cáo tổng hợp: viết tắt", "text", True, "Ký hiệu: …/BC-LĐTBXH.",
+           "LĐTBXH"),
+        _f("summary_number", "Báo cáo tổng hợp: số", "int", False, "Bỏ trống để in dự thảo.", None),
+        _f("summary_date", "Báo cáo tổng hợp: ngày", "date", False,
+           "Bỏ trống thì báo cáo tổng hợp chờ.", "25/11/2022"),
+        _f("summary_addressee", "Báo cáo tổng hợp: kính gửi", "text", True,
+           "Cơ quan cấp trên nhận báo cáo tổng hợp.",
+           "Sở Lao động - Thương binh và Xã hội tỉnh Đồng Tháp"),
+        _f("summary_signer_authority", "Báo cáo tổng hợp: thẩm quyền ký", "choice", False,
+           "KT., Q., TL., TUQ. hoặc bỏ trống.", "", ("KT.", "Q.", "TL.", "TUQ.")),
+        _f("summary_signer_head", "Báo cáo tổng hợp: chức danh thủ trưởng", "text", False,
+           "Dùng khi ký thay.", "Trưởng phòng"),
+        _f("summary_signer_title", "Báo cáo tổng hợp: chức vụ người ký", "text", False,
+           "Chức vụ in dưới thẩm quyền ký.",
+           "Trưởng phòng"),
+        _f("summary_signer_name", "Báo cáo tổng hợp: người ký", "text", False,
+           "Họ tên người ký báo cáo tổng hợp.", "Lê Văn A"),
+    ),
+    key_value=True,
+)
+
+UNITS = Sheet(
+    "Đơn vị",
+    "Mỗi đơn vị tham gia một dòng, theo thứ tự của bảng thành phần tham dự. Dòng \"Tổng cộng\" "
+    "(nếu có) được đối chiếu với tổng tính ra.",
+    (
+        _f("no", "STT", "int", False, "Số thứ tự.", 1),
+        _f("kind", "Loại đơn vị", "choice", True, "xã, phường, thị trấn, đặc khu, ấp, khóm…", "xã",
+           UNIT_KINDS),
+        _f("name", "Tên đơn vị", "text", True, "Tên riêng, không kèm loại.", "Mỹ Quý"),
+        _f("poor", "Số hộ nghèo", "int", True, "Số hộ nghèo được mời.", 41),
+        _f("near_poor", "Số hộ cận nghèo", "int", True, "Số hộ cận nghèo được mời.", 46),
+        _f("total", "Tổng số hộ", "int", False, "Nếu ghi, phải bằng hộ nghèo + cận nghèo.", 87),
+    ),
+)
+
+FUNDING = Sheet(
+    "Kinh phí",
+    "Phân bổ kinh phí theo thứ tự in trong phụ lục; tên đơn vị như ở sheet \"Đơn vị\".",
+    (
+        _f("no", "STT", "int", False, "Số thứ tự.", 1),
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("amount", "Số tiền (đồng)", "money", True, "Số tiền phân bổ.", 850000),
+        _f("note", "Ghi chú", "text", False, "In ở cột \"Ghi chú\" của phụ lục.", ""),
+    ),
+)
+
+TIERS = Sheet(
+    "Định mức kinh phí",
+    "Không bắt buộc. Mức kinh phí theo số hộ được mời: đơn vị có từ N hộ trở lên nhận mức của "
+    "dòng có N lớn nhất không vượt quá số hộ.",
+    (
+        _f("min_households", "Số hộ tham dự từ", "int", True,
+           "Số hộ nghèo và cận nghèo được mời tối thiểu của mức này; ghi 0 cho mức thấp nhất.",
+           100),
+        _f("amount", "Mức kinh phí (đồng)", "money", True,
+           "Số tiền mỗi đơn vị của mức này được phân bổ.", 900000),
+    ),
+    required=False,
+)
+
+SCHEDULE = Sheet(
+    "Lịch đối thoại",
+    "Mỗi đơn vị một dòng: ngày, giờ, địa điểm đối thoại và giấy mời của đơn vị.",
+    (
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("day", "Ngày đối thoại", "date", True, "Trong thời gian của kế hoạch.", "11/11/2022"),
+        _f("start", "Giờ bắt đầu", "time", False, "Ví dụ 07:30.", "07:30"),
+        _f("venue", "Địa điểm", "text", True, "Nơi tổ chức, in trong giấy mời.",
+           "Hội trường Ủy ban nhân dân xã Mỹ Quý"),
+        _f("chair_name", "Người chủ trì", "text", True, "Họ tên người chủ trì buổi đối thoại.",
+           "Trần Văn B"),
+        _f("chair_title", "Chức vụ người chủ trì", "text", True,
+           "Chức vụ đầy đủ, in trong báo cáo.", "Chủ tịch Ủy ban nhân dân xã"),
+        _f("number", "Số giấy mời", "int", False, "Bỏ trống để in dự thảo.", None),
+        _f("date", "Ngày giấy mời", "date", True, "Không sau ngày đối thoại.", "07/11/2022"),
+        _f("authority", "Thẩm quyền ký", "choice", False, "TM., KT., Q., TL., TUQ.", "TM.",
+           AUTHORITIES),
+        _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
+           "Chủ tịch"),
+        _f("signer_name", "Người ký", "text", True, "Họ tên người ký giấy mời.", "Trần Văn B"),
+    ),
+)
+
+# The roster's "Thành phần" column: the groups a unit invites, as the plan's section III lists
+# them, plus anyone else the unit invites by name. No choice may hold a comma (Excel's list
+# separator in a dropdown).
+ROSTER_CATEGORIES = tuple(INVITEE_CATEGORIES.values())
+
+ROSTER = Sheet(
+    "Danh sách mời",
+    "Không bắt buộc. Mỗi hộ hoặc người được mời một dòng. Đơn vị có dòng ở đây được in thêm giấy "
+    "mời riêng cho từng người (sau giấy mời chung) và danh sách ký nhận; số dòng mỗi thành phần "
+    "phải bằng số được mời (hộ nghèo, hộ cận nghèo ở sheet \"Đơn vị\"; Ban Chỉ đạo, cán bộ ấp, "
+    "khóm ở sheet \"Kế hoạch\"). Họ tên được in chuẩn (viết hoa chữ đầu mỗi tiếng), bảng tính "
+    "không bị sửa.",
+    (
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("hamlet", "Ấp, khóm", "text", False,
+           "Nơi ở; chỉ ghi tên thì in \"ấp …\" (xã) hoặc \"khóm …\" (thị trấn, phường); ghi "
+           "cả loại nếu khác (\"Thôn Đông\"). Bỏ trống thì không in.", "Quý Phước"),
+        _f("name", "Họ và tên", "text", True,
+           "Họ tên chủ hộ (hộ nghèo, hộ cận nghèo) hoặc người được mời.", "Nguyễn Văn Bình"),
+        _f("category", "Thành phần", "choice", True, ", ".join(ROSTER_CATEGORIES), "hộ nghèo",
+           ROSTER_CATEGORIES),
+        _f("note", "Ghi chú", "text", False, "In ở cột \"Ghi chú\" của danh sách ký nhận.", ""),
+    ),
+    required=False,
+)
+
+RESULTS = Sheet(
+    "Kết quả",
+    "Kết quả sau đối thoại, mỗi đơn vị đã đối thoại một dòng. Đơn vị chưa có dòng ở đây thì "
+    "báo cáo của đơn vị và báo cáo tổng hợp chờ.",
+    (
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("number", "Số báo cáo", "int", False, "Bỏ trống để in dự thảo.", None),
+        _f("date", "Ngày báo cáo", "date", True, "Không trước ngày đối thoại.", "14/11/2022"),
+        _f("steering", "Ban Chỉ đạo tham dự", "int", True, "Số người.", 3),
+        _f("officials", "Cán bộ ấp, khóm tham dự", "int", True, "Số người.", 5),
+        _f("poor", "Hộ nghèo tham dự", "int", True, "Không quá số được mời.", 40),
+        _f("near_poor", "Hộ cận nghèo tham dự", "int", True, "Không quá số được mời.", 45),
+        _f("issuer_delegates", "Đại biểu cấp ban hành tham dự", "int", False, "Số người.", 2),
+        _f("policies", "Chính sách đã thông tin", "long", True,
+           "Các chính sách đã giới thiệu tại buổi đối thoại.", "Chính sách hỗ trợ …"),
+        _f("proposals", "Đề xuất, kiến nghị", "long", False,
+           "Đề xuất, kiến nghị của đơn vị gửi cấp trên.", "Đề nghị …"),
+        _f("spent", "Kinh phí đã chi (đồng)", "money", True, "Không quá số được phân bổ.", 850000),
+        _f("authority", "Thẩm quyền ký", "choice", False, "TM., KT., Q., TL., TUQ.", "TM.",
+           AUTHORITIES),
+        _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
+           "Chủ tịch"),
+        _f("signer_name", "Người ký", "text", True, "Họ tên người ký báo cáo.", "Trần Văn B"),
+    ),
+    required=False,
+)
+
+OPINIONS = Sheet(
+    "Ý kiến",
+    "Ý kiến tại mỗi buổi đối thoại theo nhóm chủ đề (số thứ tự chủ đề ở sheet \"Nội dung\").",
+    (
+        _f("unit", "Đơn vị", "text", True, "Loại và tên đơn vị.", "Xã Mỹ Quý"),
+        _f("topic", "Nhóm chủ đề", "int", True, "Số thứ tự của chủ đề.", 1),
+        _f("raised", "Số ý kiến", "int", True, "Số ý kiến người dân nêu về nhóm chủ đề này.", 4),
+        _f("answered", "Trả lời tại chỗ", "int", True, "Số ý kiến được trả lời ngay tại buổi.", 3),
+        _f("passed_up", "Chuyển cấp trên", "int", True, "Trả lời + chuyển = số ý kiến.", 1),
+        _f("summary", "Nội dung chính", "long", False, "Tóm tắt các ý kiến.", "Vay vốn chăn nuôi"),
+    ),
+    required=False,
+)
+
+SECTIONS = (
+    "Mục đích",
+    "Chủ đề",
+    "Tổ chức thực hiện",
+    "Nơi nhận kế hoạch",
+    "Nơi nhận giấy mời",
+    "Nơi nhận báo cáo đơn vị",
+    "Nơi nhận báo cáo tổng hợp",
+)
+
+TEXTS = Sheet(
+    "Nội dung",
+    "Các đoạn văn của kế hoạch theo thứ tự. \"Tổ chức thực hiện\": dòng có \"Đề mục\" mở một mục "
+    "mới, các dòng sau không có đề mục là đoạn tiếp theo của mục đó. Nơi nhận ghi không kèm "
+    "\"- \" và \";\".",
+    (
+        _f("section", "Phần", "choice", True, ", ".join(SECTIONS), "Tổ chức thực hiện", SECTIONS),
+        _f("heading", "Đề mục", "text", False,
+           "Chỉ dùng ở phần \"Tổ chức thực hiện\": cơ quan được giao nhiệm vụ.",
+           "Phòng Tài chính – Kế hoạch huyện"),
+        _f("text", "Nội dung", "long", True,
+           "Một đoạn văn, một chủ đề hoặc một nơi nhận mỗi dòng.",
+           "Phối hợp với Phòng Lao động - Thương binh và Xã hội huyện hướng dẫn …"),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    PLAN, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS
+)
+GUIDE_SHEET = "Hướng dẫn"

@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind, plan_slug, unit_slugs
+from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind
 from vanban.documents.render import file_sha256, render_docx
 from vanban.errors import EditedOutputError, VanbanError
 from vanban.files import atomic_write, sha256_bytes, sha256_file
 from vanban.issuing.audit import AuditLog
+from vanban.issuing.paths import plan_slug, unit_slugs
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex

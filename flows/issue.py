@@ -88,14 +88,14 @@ def prefect_executor(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterat
         label = batch[0].relpath if len(batch) == 1 else f"{batch[0].relpath} (+{len(batch) - 1})"
         futures[issue_documents_batch.submit(issuer, list(batch), label)] = batch
     for future in as_completed(list(futures)):
-        state = future.state
-        if state.is_completed():
-            yield from future.result()
+        # The final state, waited for: the future may finish before its state is recorded.
+        result = future.result(raise_on_failure=False)
+        if isinstance(result, list):
+            yield from result
             continue
         # The task itself broke (a worker died, an error outside any document): every job of
-        # the batch that has no status of its own fails with it.
-        error = state.result(raise_on_failure=False)
-        exc = error if isinstance(error, BaseException) else RuntimeError(str(error))
+        # the batch fails with it.
+        exc = result if isinstance(result, BaseException) else RuntimeError(str(result))
         for job in futures[future]:
             issuer.log_failure(job, exc, RETRIES + 1)
             yield failure(job, exc, RETRIES + 1)

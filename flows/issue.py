@@ -97,9 +97,9 @@ def prefect_executor(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterat
         # the batch fails with it.
         exc = result if isinstance(result, BaseException) else RuntimeError(str(result))
         for job in futures[future]:
-            issuer.log_failure(job, exc, RETRIES + 1)
-            yield failure(job, exc, RETRIES + 1)
-            get_run_logger().error("%s: thất bại (%s)", job.relpath, type(exc).__name__)
+            status = failure(job, exc, RETRIES + 1)
+            issuer.log_failure(job, status.reason or "", status.attempts)
+            yield status
 
 
 def _markdown(report: RunReport) -> str:

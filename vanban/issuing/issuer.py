@@ -15,7 +15,7 @@ from typing import Any
 
 from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind
 from vanban.documents.render import file_sha256, render_docx
-from vanban.errors import EditedOutputError, VanbanError
+from vanban.errors import EditedOutputError
 from vanban.files import atomic_write, sha256_bytes, sha256_file
 from vanban.issuing.audit import AuditLog
 from vanban.issuing.paths import plan_slug, unit_slugs
@@ -262,9 +262,8 @@ class Issuer:
         self._issued = None  # the log grew: read it afresh
         return recovered
 
-    def log_failure(self, job: Job, error: BaseException, attempts: int) -> None:
-        # Only the error's class and message: a message never holds a person's name.
-        message = str(error) if isinstance(error, VanbanError) else type(error).__name__
+    def log_failure(self, job: Job, message: str, attempts: int) -> None:
+        # ``message`` is a failed status's reason: vanban's own text, never a person's name.
         self.audit.append(
             {
                 "event": "failed",

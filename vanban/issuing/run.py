@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from vanban.errors import exit_code_of, is_retryable
-from vanban.files import clean_stray_temps, prepare_folder
+from vanban.errors import VanbanError, exit_code_of, is_retryable
+from vanban.files import clean_stray_temps, prepare_folder, translate_os_error
 from vanban.issuing.issuer import (
     DocStatus,
     Issuer,
@@ -51,8 +51,19 @@ class Progress(Protocol):
 
 
 def failure(job: Job, exc: BaseException, attempts: int) -> DocStatus:
-    """The status of a document whose issue raised ``exc``; the exit code follows the error."""
-    return DocStatus(job, "failed", str(exc), attempts=attempts, exit_code=exit_code_of(exc))
+    """The status of a document whose issue raised ``exc``; the exit code follows the error.
+
+    An OS error that reached this far untranslated still gets its Vietnamese reason. Any other
+    unexpected error is named by its class only: its text may quote a person's data.
+    """
+    if isinstance(exc, OSError):
+        exc = translate_os_error(exc, job.relpath)
+    reason = (
+        str(exc)
+        if isinstance(exc, VanbanError)
+        else f"lỗi không lường trước ({type(exc).__name__})"
+    )
+    return DocStatus(job, "failed", reason, attempts=attempts, exit_code=exit_code_of(exc))
 
 
 def issue_batch(
@@ -80,8 +91,8 @@ def issue_batch(
         except Exception as exc:  # noqa: BLE001 - one document's failure is its status
             if retry_transient and is_retryable(exc):
                 raise
-            issuer.log_failure(job, exc, attempt)
             status = failure(job, exc, attempt)
+            issuer.log_failure(job, status.reason or "", attempt)
         done[job.id] = status
         out.append(status)
     return out

@@ -15,8 +15,7 @@ import tracemalloc
 from pathlib import Path
 
 from tools.example_workbook import fill, seed_data
-from vanban.documents.render import default_templates_dir
-from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.issuing.run import run_issue
 from vanban.workbook.blank import build_blank_workbook
 from vanban.workbook.loader import load_plan
 
@@ -39,31 +38,28 @@ def bench(units: int, flow: bool) -> None:
         t_load = time.perf_counter() - t0
 
         tracemalloc.start()
-        issuer = Issuer(plan, Path(tmp) / "lib", default_templates_dir())
-        jobs = [j for j in plan_jobs(plan) if j.pending is None]
         t0 = time.perf_counter()
-        for job in jobs:
-            issuer.issue(job)
+        report = run_issue(plan, out_dir=Path(tmp) / "lib")
         t_lib = time.perf_counter() - t0
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        issued = report.count("issued")
 
         t0 = time.perf_counter()
-        for job in jobs:
-            issuer.issue(job)
+        run_issue(plan, out_dir=Path(tmp) / "lib")
         t_again = time.perf_counter() - t0
 
-        print(f"{units} đơn vị, {len(jobs)} văn bản")
+        print(f"{units} đơn vị, {issued} văn bản")
         print(f"  đọc và kiểm tra bảng tính: {t_load:.2f} s")
         print(
-            f"  phát hành (thư viện): {t_lib:.2f} s, {len(jobs) / t_lib:.1f} văn bản/s, "
+            f"  phát hành (thư viện): {t_lib:.2f} s, {issued / t_lib:.1f} văn bản/s, "
             f"bộ nhớ đỉnh {peak / 2**20:.1f} MiB"
         )
         print(f"  chạy lại không đổi: {t_again:.2f} s ({t_again / t_lib:.2f} × lần đầu)")
         if flow:
             os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            from flows.issue import issue_documents
+            from vanban_flows.issue import issue_documents
 
             t0 = time.perf_counter()
             issue_documents(str(wb), out_dir=str(Path(tmp) / "flow"))

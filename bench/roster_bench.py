@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from tools.example_workbook import fill, seed_data
-from vanban.documents.render import default_templates_dir
+from vanban.documents.kinds import default_templates_dir
 from vanban.issuing.issuer import Issuer, plan_jobs
 from vanban.workbook.blank import build_blank_workbook
 from vanban.workbook.loader import load_plan
@@ -46,7 +46,7 @@ def bench(invitees: int, check: bool) -> None:
         issuer = Issuer(plan, Path(tmp) / "out", default_templates_dir())
         jobs = {
             j.kind.key: j
-            for j in plan_jobs(plan, units=[unit], only=["invitations"])
+            for j in plan_jobs(plan, issuer.registry, units=[unit], only=["invitations"])
             if j.pending is None
         }
         print(f"{len(unit.invitees)} người được mời ({UNIT}); đọc bảng tính: {t_load:.2f} s")

@@ -1,12 +1,12 @@
 """Serve ``issue_documents`` as the deployment "vanban" on a running Prefect server.
 
-Run ``python -m flows.serve`` with PREFECT_API_URL pointing at the server; then start runs from
+Run ``python -m vanban_flows.serve`` with PREFECT_API_URL pointing at the server; then start runs from
 the UI or with ``prefect deployment run 'issue-documents/vanban' --param workbook=...``.
 """
 
 from __future__ import annotations
 
-from flows.issue import issue_documents
+from .issue import issue_documents
 
 
 def main() -> None:

@@ -58,12 +58,13 @@ def test_second_plan_has_none_of_thap_muoi(commune_docs: Path) -> None:
 
 
 def test_a_unit_without_results_is_pending_and_the_summary_waits(tmp_path: Path) -> None:
+    from vanban.documents.kinds import default_registry
     from vanban.issuing.issuer import plan_jobs
 
     data = seed_data()
     data["with_results"] = {"Xã Mỹ Quý", "Xã Mỹ Đông"}
     plan = load_plan(write_workbook(tmp_path / "partial.xlsx", data))
-    jobs = {j.relpath: j for j in plan_jobs(plan)}
+    jobs = {j.relpath: j for j in plan_jobs(plan, default_registry())}
     assert jobs["04-bao-cao-ket-qua/xa-my-quy.docx"].pending is None
     assert "Kết quả" in (jobs["04-bao-cao-ket-qua/xa-thanh-loi.docx"].pending or "")
     summary = jobs["05-bao-cao-tong-hop.docx"].pending or ""

@@ -21,6 +21,7 @@ from tests.rosters import (
     without_roster_workbook,
 )
 from vanban.decree30.checker import check_document
+from vanban.documents.kinds import default_registry
 from vanban.issuing.issuer import plan_jobs
 from vanban.model import Invitee, Plan, Unit
 from vanban.review.docxtext import blocks, paragraphs, tables
@@ -133,7 +134,7 @@ def test_a_unit_without_a_roster_keeps_the_general_invitation_only(
     small: tuple[Path, Plan, Path],
 ) -> None:
     _, plan, _ = small
-    jobs = {j.relpath: j for j in plan_jobs(plan)}
+    jobs = {j.relpath: j for j in plan_jobs(plan, default_registry())}
     assert jobs["03-giay-moi/xa-my-quy.docx"].pending is None
     reason = jobs["03-giay-moi/xa-my-quy-danh-sach.docx"].pending or ""
     assert 'sheet "Danh sách mời"' in reason and "giấy mời chung" in reason

@@ -26,7 +26,7 @@ PENDING = 11
 
 
 def run(workbook: Path, out: Path, **kwargs: Any) -> Any:
-    from flows.issue import issue_documents
+    from vanban_flows.issue import issue_documents
 
     return issue_documents(str(workbook), out_dir=str(out), **kwargs)
 
@@ -213,7 +213,7 @@ def test_a_write_that_always_fails_stops_later_stages(
 def test_bad_input_runs_once_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.issue as flow_module
+    import vanban_flows.issue as flow_module
 
     calls: list[str] = []
     real = flow_module.load_plan

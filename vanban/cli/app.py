@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from vanban.cli import report as show
-from vanban.documents.kinds import STAGES
+from vanban.documents.kinds import default_registry
 from vanban.errors import VanbanError
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ templates_app = typer.Typer(help="Mẫu văn bản Word.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(templates_app, name="templates")
 
+STAGES = default_registry().stages
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
@@ -83,7 +84,7 @@ def run(
     select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
     show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)
-    from flows.issue import issue_flow
+    from vanban_flows.issue import issue_flow
 
     report = issue_flow(dask)(
         str(workbook),
@@ -185,8 +186,8 @@ def templates_check(
     ] = None,
 ) -> None:
     """Soát mẫu Word: cú pháp, biến và bộ lọc không có, thẻ bị Word tách rời."""
+    from vanban.documents.kinds import default_templates_dir
     from vanban.documents.lint import lint_templates
-    from vanban.documents.render import default_templates_dir
 
     findings = lint_templates(directory or default_templates_dir())
     if not show.lint_findings(console, findings):

@@ -12,7 +12,6 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from vanban.documents.kinds import KINDS
 from vanban.errors import Problem, VanbanError, WorkbookError
 from vanban.model import Plan
 from vanban.text.formatting import group_digits, short_date, vnd
@@ -64,7 +63,7 @@ def plan_summary(console: Console, plan: Plan) -> None:
 
 def run_summary(console: Console, report: Any) -> None:
     """One row per kind of document with its counts, then only what needs the clerk's eye."""
-    kinds: dict[str, dict[str, int]] = {k.label: {} for k in KINDS}
+    kinds: dict[str, dict[str, int]] = {}  # in the order of the run: by stage
     for s in report.statuses:
         counts = kinds.setdefault(s.job.kind.label, {})
         counts[s.status] = counts.get(s.status, 0) + 1
@@ -74,8 +73,6 @@ def run_summary(console: Console, report: Any) -> None:
     for key in columns:
         table.add_column(STATUS_LABELS[key], justify="right")
     for label, counts in kinds.items():
-        if not counts:
-            continue  # a kind this run did not touch (--unit, --only)
         table.add_row(label, *(str(counts.get(k, "")) for k in columns))
     console.print(table)
 

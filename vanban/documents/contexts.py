@@ -8,7 +8,7 @@ that comes from the workbook is plain text here: the renderer escapes it and nev
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import Any, Protocol
 
 from vanban.model import (
     INVITEE_CATEGORIES,
@@ -24,6 +24,22 @@ from vanban.text.formatting import capitalize_first, roman, symbol, upper_vn
 from vanban.text.names import match_key
 
 Context = dict[str, Any]
+
+
+class KindInfo(Protocol):
+    """What a context builder needs of its document kind (vanban.documents.kinds.DocumentKind)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def metadata(self) -> str: ...
 
 
 def time_text(t: time | None) -> str:
@@ -66,7 +82,7 @@ def doc_block(
 def _plan_block(plan: Plan) -> Context:
     p = plan.participants
     return {
-        "symbol": symbol(plan.ref.number, "KH", plan.issuer.abbr),
+        "symbol": symbol(plan.ref.number, "KH", plan.issuer.abbr),  # the plan's own number
         "date": plan.ref.date,
         "issuer_name": plan.issuer.name,
         "issuer_short": plan.issuer.short_name,
@@ -122,12 +138,12 @@ def _unit_block(plan: Plan, unit: Unit) -> Context:
     }
 
 
-def plan_context(plan: Plan, unit: Unit | None = None) -> Context:
+def plan_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     return {
         "doc": doc_block(
             plan.issuer,
             plan.ref,
-            "KH",
+            kind.type,
             "KẾ HOẠCH",
             [plan.summary_line],
             plan.signer,
@@ -150,7 +166,7 @@ def plan_context(plan: Plan, unit: Unit | None = None) -> Context:
     }
 
 
-def annex_context(plan: Plan, unit: Unit | None = None) -> Context:
+def annex_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     return {
         "doc": {"title": [upper_vn(line) for line in plan.annex_title], "note": plan.annex_note},
         "plan": _plan_block(plan),
@@ -192,7 +208,7 @@ def _invitees(plan: Plan, unit: Unit) -> list[Context]:
     ]
 
 
-def invitation_context(plan: Plan, unit: Unit | None) -> Context:
+def invitation_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     """The unit's general invitation, then one personal letter per roster row (none without)."""
     assert unit is not None and unit.schedule is not None
     s = unit.schedule
@@ -203,7 +219,7 @@ def invitation_context(plan: Plan, unit: Unit | None) -> Context:
         "doc": doc_block(
             plan.unit_body(unit),
             s.invitation,
-            "GM",
+            kind.type,
             "GIẤY MỜI",
             summary,
             s.signer,
@@ -254,7 +270,7 @@ def _groups(plan: Plan, unit: Unit) -> list[Context]:
     return groups
 
 
-def roster_context(plan: Plan, unit: Unit | None) -> Context:
+def roster_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     """The unit's participants' list, which doubles as the sign-in sheet that settles its funds."""
     assert unit is not None and unit.schedule is not None
     s = unit.schedule
@@ -263,7 +279,7 @@ def roster_context(plan: Plan, unit: Unit | None) -> Context:
         "doc": doc_block(
             plan.unit_body(unit),
             s.invitation,
-            "GM",
+            kind.type,
             "DANH SÁCH",
             [f"Thành phần tham dự {plan.dialogue_name}"],
             s.signer,
@@ -307,16 +323,40 @@ def _opinions(plan: Plan, rows: list[tuple[int, int, int, int]]) -> list[Context
     ]
 
 
-def report_context(plan: Plan, unit: Unit | None) -> Context:
+def _result_block(plan: Plan, unit: Unit) -> Context:
+    r = unit.result
+    assert r is not None
+    allocated = plan.funding_for(unit) or 0
+    return {
+        "steering": r.steering,
+        "officials": r.officials,
+        "poor": r.poor,
+        "near_poor": r.near_poor,
+        "issuer_delegates": r.issuer_delegates,
+        "attendees": r.attendees,
+        "policies": r.policies,
+        "proposals": r.proposals,
+        "spent": r.spent,
+        "allocated": allocated,
+        "remaining": allocated - r.spent,
+        "raised": r.raised,
+        "answered": r.answered,
+        "passed_up": r.passed_up,
+        "opinions": _opinions(
+            plan, [(o.topic, o.raised, o.answered, o.passed_up) for o in r.opinions]
+        ),
+    }
+
+
+def report_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     assert unit is not None and unit.result is not None and unit.schedule is not None
     r, s = unit.result, unit.schedule
-    allocated = plan.funding_for(unit) or 0
     body = plan.unit_body(unit)
     return {
         "doc": doc_block(
             body,
             r.report,
-            "BC",
+            kind.type,
             "BÁO CÁO",
             [f"Kết quả tổ chức {plan.dialogue_name}"],
             r.signer,
@@ -326,30 +366,12 @@ def report_context(plan: Plan, unit: Unit | None) -> Context:
         "unit": _unit_block(plan, unit),
         "schedule": _schedule_block(s),
         "addressee": plan.unit_report_addressee,
-        "result": {
-            "steering": r.steering,
-            "officials": r.officials,
-            "poor": r.poor,
-            "near_poor": r.near_poor,
-            "issuer_delegates": r.issuer_delegates,
-            "attendees": r.attendees,
-            "policies": r.policies,
-            "proposals": r.proposals,
-            "spent": r.spent,
-            "allocated": allocated,
-            "remaining": allocated - r.spent,
-            "raised": r.raised,
-            "answered": r.answered,
-            "passed_up": r.passed_up,
-            "opinions": _opinions(
-                plan, [(o.topic, o.raised, o.answered, o.passed_up) for o in r.opinions]
-            ),
-        },
+        "result": _result_block(plan, unit),
         "dialect": plan.dialect,
     }
 
 
-def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
+def summary_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     sr = plan.summary
     done = plan.units_with_results
     rows: list[dict[str, Any]] = []
@@ -386,7 +408,7 @@ def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
         "doc": doc_block(
             sr.body,
             sr.ref,
-            "BC",
+            kind.type,
             "BÁO CÁO",
             [f"Kết quả tổ chức {plan.dialogue_name}"],
             sr.signer,
@@ -404,3 +426,75 @@ def summary_context(plan: Plan, unit: Unit | None = None) -> Context:
         "proposals": [row for row in rows if bool(row["proposals"])],
         "dialect": plan.dialect,
     }
+
+
+def _metadata(
+    plan: Plan, unit: Unit | None, kind: KindInfo
+) -> tuple[Body, DocumentRef, Signer | None, list[str]]:
+    """Who issues a document of ``kind``, its number and date, its signer and recipients."""
+    if kind.metadata == "summary":
+        sr = plan.summary
+        return sr.body, sr.ref, sr.signer, recipients(sr.recipients, "VT")
+    if kind.metadata == "plan" or unit is None:
+        return plan.issuer, plan.ref, plan.signer, recipients(plan.recipients, plan.archive)
+    if kind.metadata == "report" and unit.result is not None:
+        r = unit.result
+        return plan.unit_body(unit), r.report, r.signer, recipients(plan.unit_recipients, "VT")
+    s = unit.schedule
+    assert s is not None  # every unit has its row in "Lịch đối thoại" (workbook rules)
+    return (
+        plan.unit_body(unit),
+        s.invitation,
+        s.signer,
+        recipients(plan.invitation_recipients, "VT"),
+    )
+
+
+def generic_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
+    """Everything a new kind of document may print, with no Python of its own.
+
+    The whole plan (``plan``, ``units``, ``totals``, ``funding``), the document's own block
+    (``doc``: issuer, number, date, signer and recipients, chosen by the kind's ``metadata``),
+    and for a unit's document ``unit``, ``schedule``, ``result`` (None until it has reported)
+    and ``roster`` (how many invitees of each group, never who).
+    """
+    body, ref, signer, recipient_lines = _metadata(plan, unit, kind)
+    context: Context = {
+        "doc": doc_block(
+            body,
+            ref,
+            kind.type,
+            upper_vn(kind.label),
+            [capitalize_first(plan.dialogue_name)],
+            signer,
+            recipient_lines,
+        ),
+        "kind": {"key": kind.key, "label": kind.label},
+        "plan": _plan_block(plan),
+        "units": [_unit_row(i, u) for i, u in enumerate(plan.units, start=1)],
+        "totals": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
+        "funding": [
+            {"no": i, "name": line.unit.name, "amount": line.amount, "note": line.note}
+            for i, line in enumerate(plan.funding, start=1)
+        ],
+        "dialect": plan.dialect,
+    }
+    if unit is not None:
+        counts = {key: sum(1 for p in unit.invitees if p.group == key) for key in INVITEE_GROUPS}
+        context["unit"] = _unit_block(plan, unit)
+        context["schedule"] = _schedule_block(unit.schedule) if unit.schedule else None
+        context["result"] = _result_block(plan, unit) if unit.result else None
+        context["roster"] = {**counts, "people": len(unit.invitees)}
+    return context
+
+
+# The arrangements a kind names in kinds.toml ("context = ..."); "generic" is the default.
+BUILDERS = {
+    "generic": generic_context,
+    "plan": plan_context,
+    "annex": annex_context,
+    "invitation": invitation_context,
+    "roster": roster_context,
+    "report": report_context,
+    "summary": summary_context,
+}

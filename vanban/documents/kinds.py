@@ -1,60 +1,50 @@
-"""The one registry of document kinds.
+"""The registry of document kinds, read from ``kinds.toml`` beside the templates.
 
-Adding a kind of document means one template in ``templates/docx/`` and one entry here: its
-template, whether it is issued once or per unit, its stage, its output name, how its context is
-built and when it is ready.
+The file is the one place that says which documents a run issues: each kind's template, whether
+it is issued once or per unit, its stage, its output name, when it is ready, its type
+abbreviation, where its number and signer come from and what its template receives. Stages, the
+CLI's ``--only`` choices and the README's tables follow from it. A folder given with
+``--templates`` may carry its own ``kinds.toml``; without one, the shipped registry applies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
 
 from vanban.documents import contexts
+from vanban.errors import TemplateError
 from vanban.model import Plan, Unit
 
+REGISTRY_NAME = "kinds.toml"
 Scope = Literal["plan", "unit"]
-STAGES = ("plan", "annex", "invitations", "reports", "summary")
-STAGE_LABELS = {
-    "plan": "Kế hoạch",
-    "annex": "Phụ lục phân bổ kinh phí",
-    "invitations": "Giấy mời",
-    "reports": "Báo cáo kết quả",
-    "summary": "Báo cáo tổng hợp",
-}
 
 
-@dataclass(frozen=True)
-class DocumentKind:
-    key: str
-    label: str  # Vietnamese, for the terminal and the review page
-    template: str  # file name in templates/docx/
-    scope: Scope
-    stage: str  # one of STAGES; a stage runs only when the one before it succeeded
-    output: str  # relative path; "{unit}" is replaced by the unit's slug
-    context: Callable[[Plan, Unit | None], contexts.Context]
-    # Why the document cannot be issued yet (it is pending, not an error), or None when ready.
-    pending: Callable[[Plan, Unit | None], str | None]
-    # It prints the unit's roster: the audit log records how many people, never who.
-    roster: bool = False
+def default_templates_dir() -> Path:
+    """The templates vanban ships: package data when installed, ``templates/docx`` in a checkout.
 
-    @property
-    def stage_number(self) -> int:
-        return STAGES.index(self.stage) + 1
+    Found from this package's own location, never from the working folder.
+    """
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates" / "docx"
 
 
 def _always(plan: Plan, unit: Unit | None) -> str | None:
     return None
 
 
-def _needs_result(plan: Plan, unit: Unit | None) -> str | None:
+def _unit_has_result(plan: Plan, unit: Unit | None) -> str | None:
     if unit is not None and unit.result is None:
         return 'chưa có kết quả đối thoại ở sheet "Kết quả"'
     return None
 
 
-def _needs_roster(plan: Plan, unit: Unit | None) -> str | None:
+def _unit_has_roster(plan: Plan, unit: Unit | None) -> str | None:
     if unit is not None and not unit.invitees:
         return (
             'chưa có dòng nào ở sheet "Danh sách mời": đơn vị chỉ có giấy mời chung, chưa lập '
@@ -63,7 +53,7 @@ def _needs_roster(plan: Plan, unit: Unit | None) -> str | None:
     return None
 
 
-def _needs_all_results(plan: Plan, unit: Unit | None) -> str | None:
+def _all_units_have_results(plan: Plan, unit: Unit | None) -> str | None:
     missing = [u.name for u in plan.units if u.result is None]
     if missing:
         return f"còn {len(missing)} đơn vị chưa có kết quả: " + ", ".join(missing)
@@ -72,74 +62,160 @@ def _needs_all_results(plan: Plan, unit: Unit | None) -> str | None:
     return None
 
 
-KINDS: tuple[DocumentKind, ...] = (
-    DocumentKind(
-        "ke_hoach",
-        "Kế hoạch",
-        "ke-hoach.docx",
-        "plan",
-        "plan",
-        "01-ke-hoach.docx",
-        contexts.plan_context,
-        _always,
-    ),
-    DocumentKind(
-        "phu_luc",
-        "Danh sách phân bổ kinh phí",
-        "phu-luc-phan-bo-kinh-phi.docx",
-        "plan",
-        "annex",
-        "02-phu-luc-phan-bo-kinh-phi.docx",
-        contexts.annex_context,
-        _always,
-    ),
-    DocumentKind(
-        "giay_moi",
-        "Giấy mời",
-        "giay-moi.docx",
-        "unit",
-        "invitations",
-        "03-giay-moi/{unit}.docx",
-        contexts.invitation_context,
-        _always,
-        roster=True,
-    ),
-    DocumentKind(
-        "danh_sach",
-        "Danh sách tham dự",
-        "danh-sach-tham-du.docx",
-        "unit",
-        "invitations",
-        "03-giay-moi/{unit}-danh-sach.docx",
-        contexts.roster_context,
-        _needs_roster,
-        roster=True,
-    ),
-    DocumentKind(
-        "bao_cao_don_vi",
-        "Báo cáo kết quả",
-        "bao-cao-ket-qua.docx",
-        "unit",
-        "reports",
-        "04-bao-cao-ket-qua/{unit}.docx",
-        contexts.report_context,
-        _needs_result,
-    ),
-    DocumentKind(
-        "bao_cao_tong_hop",
-        "Báo cáo tổng hợp",
-        "bao-cao-tong-hop.docx",
-        "plan",
-        "summary",
-        "05-bao-cao-tong-hop.docx",
-        contexts.summary_context,
-        _needs_all_results,
-    ),
-)
+# Why a document cannot be issued yet (it is pending, not an error), or None when it is ready.
+READINESS: Mapping[str, Callable[[Plan, Unit | None], str | None]] = {
+    "always": _always,
+    "unit_has_result": _unit_has_result,
+    "unit_has_roster": _unit_has_roster,
+    "all_units_have_results": _all_units_have_results,
+}
+METADATA = ("plan", "invitation", "report", "summary")
+_FIELDS = {"key", "label", "template", "scope", "stage", "output", "ready", "type", "metadata"}
+_OPTIONAL = {"context", "prints_roster"}
 
 
-def kind(key: str) -> DocumentKind:
-    for k in KINDS:
-        if k.key == key:
-            return k
-    raise KeyError(key)
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    label: str  # Vietnamese, for the terminal and the review page
+    template: str  # file name in the templates folder
+    scope: Scope
+    stage: str  # a stage runs only when the one before it succeeded
+    output: str  # relative path; "{unit}" is replaced by the unit's slug
+    ready: str  # a name in READINESS
+    type: str  # the type abbreviation in the document's number
+    metadata: str  # a name in METADATA: where number, date and signer come from
+    context: str = "generic"  # a name in contexts.BUILDERS
+    prints_roster: bool = False  # the audit log records how many people, never who
+    stage_number: int = field(default=0, compare=False)  # 1 for the first stage
+    stage_label: str = field(default="", compare=False)
+
+    def pending(self, plan: Plan, unit: Unit | None) -> str | None:
+        return READINESS[self.ready](plan, unit)
+
+    def build_context(self, plan: Plan, unit: Unit | None) -> contexts.Context:
+        return contexts.BUILDERS[self.context](plan, unit, self)
+
+
+@dataclass(frozen=True)
+class Registry:
+    kinds: tuple[DocumentKind, ...]
+    stage_labels: Mapping[str, str]  # in issue order
+    source: Path
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        return tuple(self.stage_labels)
+
+    def kind(self, key: str) -> DocumentKind:
+        for k in self.kinds:
+            if k.key == key:
+                return k
+        raise KeyError(key)
+
+
+def _bad(source: Path, where: str, message: str) -> TemplateError:
+    return TemplateError(f"Tệp danh mục văn bản {source}, {where}: {message}.")
+
+
+def _kind(source: Path, n: int, raw: Mapping[str, Any], labels: Mapping[str, Any]) -> DocumentKind:
+    stages = list(labels)
+    where = f"mục [[kind]] thứ {n}"
+    if not isinstance(raw, Mapping):
+        raise _bad(source, where, "phải là một bảng khóa = giá trị")
+    unknown = set(raw) - _FIELDS - _OPTIONAL
+    if unknown:
+        raise _bad(source, where, "không có trường " + ", ".join(sorted(unknown)))
+    missing = _FIELDS - set(raw)
+    if missing:
+        raise _bad(source, where, "thiếu trường " + ", ".join(sorted(missing)))
+    values = {k: raw[k] for k in _FIELDS | (_OPTIONAL & set(raw))}
+    for name, value in values.items():
+        valid = (
+            isinstance(value, bool)
+            if name == "prints_roster"
+            else (isinstance(value, str) and bool(value.strip()))
+        )
+        if not valid:
+            raise _bad(source, f"{where}, trường {name}", "giá trị không hợp lệ")
+    choices: dict[str, Any] = {
+        "scope": ("plan", "unit"),
+        "stage": stages,
+        "ready": tuple(READINESS),
+        "metadata": METADATA,
+        "context": tuple(contexts.BUILDERS),
+    }
+    for name, allowed in choices.items():
+        if name in values and values[name] not in allowed:
+            raise _bad(
+                source, f"{where}, trường {name}", f'"{values[name]}" không thuộc {list(allowed)}'
+            )
+    template, output = values["template"], values["output"]
+    if "/" in template or "\\" in template or not template.endswith(".docx"):
+        raise _bad(source, f"{where}, trường template", "phải là tên một tệp .docx trong thư mục")
+    per_unit = "{unit}" in output
+    if per_unit != (values["scope"] == "unit") or not output.endswith(".docx"):
+        raise _bad(
+            source,
+            f"{where}, trường output",
+            'văn bản theo đơn vị phải có "{unit}" trong tên tệp, văn bản chung thì không; '
+            "tên tệp kết thúc bằng .docx",
+        )
+    try:
+        output.format(unit="x")
+    except (KeyError, IndexError, ValueError):
+        raise _bad(source, f"{where}, trường output", 'chỉ được dùng "{unit}"') from None
+    if values["metadata"] in ("invitation", "report") and values["scope"] != "unit":
+        raise _bad(source, f"{where}, trường metadata", "chỉ văn bản theo đơn vị mới dùng được")
+    if values["metadata"] == "report" and values["ready"] != "unit_has_result":
+        raise _bad(
+            source,
+            f"{where}, trường ready",
+            'văn bản lấy số và người ký từ "Kết quả" phải có ready = "unit_has_result"',
+        )
+    return DocumentKind(
+        **values,
+        stage_number=stages.index(values["stage"]) + 1,
+        stage_label=str(labels[values["stage"]]),
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(source: Path, mtime_ns: int) -> Registry:
+    try:
+        data = tomllib.loads(source.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise TemplateError(f"Không đọc được tệp danh mục văn bản {source}: {exc}.") from exc
+    stage_labels = data.get("stages")
+    if not isinstance(stage_labels, dict) or not stage_labels:
+        raise _bad(source, "bảng [stages]", "phải liệt kê các giai đoạn theo thứ tự phát hành")
+    stages = list(stage_labels)
+    raw_kinds = data.get("kind")
+    if not isinstance(raw_kinds, list) or not raw_kinds:
+        raise _bad(source, "mục [[kind]]", "chưa có loại văn bản nào")
+    kinds = [_kind(source, n, raw, stage_labels) for n, raw in enumerate(raw_kinds, start=1)]
+    for attribute in ("key", "output"):
+        seen: set[str] = set()
+        for k in kinds:
+            value = getattr(k, attribute)
+            if value in seen:
+                raise _bad(source, f"trường {attribute}", f'"{value}" dùng cho hai loại văn bản')
+            seen.add(value)
+    ordered = tuple(sorted(kinds, key=lambda k: k.stage_number))
+    return Registry(ordered, {s: str(stage_labels[s]) for s in stages}, source)
+
+
+def load_registry(templates_dir: Path | None = None) -> Registry:
+    """The registry of ``templates_dir`` (its own kinds.toml, else the shipped one)."""
+    source = Path(templates_dir or default_templates_dir()) / REGISTRY_NAME
+    if not source.is_file():
+        source = default_templates_dir() / REGISTRY_NAME
+    try:
+        mtime = source.stat().st_mtime_ns
+    except OSError as exc:
+        raise TemplateError(f"Không tìm thấy tệp danh mục văn bản {source}.") from exc
+    return _load(source, mtime)
+
+
+def default_registry() -> Registry:
+    return load_registry(None)

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 
-from vanban.documents.kinds import KINDS, DocumentKind
+from vanban.documents.kinds import DocumentKind, load_registry
 from vanban.documents.render import make_environment
 from vanban.documents.sample import sample_plan
 
@@ -214,7 +214,7 @@ def lint_template(
             )
         )
         return findings
-    walker = _Walker(name, context or kind.context(sample_plan(), sample_plan().units[0]), env)
+    walker = _Walker(name, context or kind.build_context(sample_plan(), sample_plan().units[0]), env)
     walker.visit(tree)
     texts = [t for t, _ in _paragraph_texts(path)]
     seen: set[str] = set()
@@ -240,6 +240,6 @@ def _bad_tag(env: jinja2.Environment, tag: str) -> bool:
 def lint_templates(directory: Path) -> list[LintFinding]:
     """Every kind's template in ``directory``; an empty list when all are good."""
     findings: list[LintFinding] = []
-    for kind in KINDS:
+    for kind in load_registry(directory).kinds:
         findings += lint_template(directory / kind.template, kind)
     return findings

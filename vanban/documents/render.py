@@ -63,12 +63,6 @@ def make_environment() -> jinja2.Environment:
 _SHARED = make_environment()
 
 
-def default_templates_dir() -> Path:
-    """templates/docx of the checkout this package lives in, else of the working folder."""
-    here = Path(__file__).resolve().parent.parent / "templates" / "docx"
-    return here if here.is_dir() else Path.cwd() / "templates" / "docx"
-
-
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind
+from vanban.documents.kinds import DocumentKind, Registry, load_registry
 from vanban.documents.render import file_sha256, render_docx
 from vanban.errors import EditedOutputError
 from vanban.files import atomic_write, sha256_bytes, sha256_file
@@ -61,7 +61,7 @@ class DocStatus:
             "kind": k.key,
             "label": k.label,
             "stage": k.stage_number,
-            "stage_label": STAGE_LABELS[k.stage],
+            "stage_label": k.stage_label,
             "unit": self.job.unit_name,
             "path": self.job.relpath if self.status in ("issued", "unchanged", "refused") else None,
             "status": self.status,
@@ -102,7 +102,11 @@ def select_units(plan: Plan, names: Sequence[str] | None) -> list[Unit] | None:
 
 
 def plan_jobs(
-    plan: Plan, *, units: Sequence[Unit] | None = None, only: Sequence[str] | None = None
+    plan: Plan,
+    registry: Registry,
+    *,
+    units: Sequence[Unit] | None = None,
+    only: Sequence[str] | None = None,
 ) -> list[Job]:
     """Every document of the plan in stage order, limited to some units and some stages.
 
@@ -111,7 +115,7 @@ def plan_jobs(
     """
     slugs = unit_slugs(plan)
     jobs: list[Job] = []
-    for kind in sorted(KINDS, key=lambda k: k.stage_number):
+    for kind in registry.kinds:
         if only and kind.stage not in only:
             continue
         if kind.scope == "unit":
@@ -120,15 +124,15 @@ def plan_jobs(
                     continue
                 relpath = kind.output.format(unit=slugs[unit.row])
                 jobs.append(Job(kind, unit, relpath, kind.pending(plan, unit)))
-        elif units is None or kind.stage == "summary":
+        elif units is None or kind.ready == "all_units_have_results":
             jobs.append(Job(kind, None, kind.output, kind.pending(plan, None)))
     return jobs
 
 
-def stages_of(jobs: Sequence[Job]) -> list[tuple[str, list[Job]]]:
+def stages_of(jobs: Sequence[Job], registry: Registry) -> list[tuple[str, list[Job]]]:
     return [
         (s, [j for j in jobs if j.kind.stage == s])
-        for s in STAGES
+        for s in registry.stages
         if any(j.kind.stage == s for j in jobs)
     ]
 
@@ -149,6 +153,7 @@ class Issuer:
         self.folder = OutputFolder(out_dir)
         self.audit = AuditLog(out_dir / AUDIT_NAME)
         self.templates_dir = templates_dir
+        self.registry = load_registry(templates_dir)
         self.flow_run_id = flow_run_id
         self.force = force
         # What the log last says of each path, read once per run: reading the whole log for
@@ -159,7 +164,7 @@ class Issuer:
         return self.templates_dir / job.kind.template
 
     def render(self, job: Job) -> bytes:
-        return render_docx(self.template_path(job), job.kind.context(self.plan, job.unit))
+        return render_docx(self.template_path(job), job.kind.build_context(self.plan, job.unit))
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
         """Render and write one document; log it when written. Raises on failure.
@@ -222,7 +227,7 @@ class Issuer:
         }
         if outcome.history_path is not None:
             entry["history"] = self.folder.relpath(outcome.history_path)
-        if job.kind.roster and job.unit is not None:
+        if job.kind.prints_roster and job.unit is not None:
             entry["invitees"] = len(job.unit.invitees)  # how many, never who
         self._latest_issued()[job.relpath] = self.audit.append(entry)
 
@@ -293,7 +298,7 @@ class Issuer:
                 previous = {}
         current = {f"{s.job.kind.key}|{s.job.unit_name}": s.as_manifest() for s in report.statuses}
         documents = []
-        for job in plan_jobs(self.plan):
+        for job in plan_jobs(self.plan, self.registry):
             key = f"{job.kind.key}|{job.unit_name}"
             doc = current.get(key) or previous.get(key)
             if doc is None:

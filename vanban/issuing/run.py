@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from vanban.documents.kinds import default_templates_dir
 from vanban.errors import VanbanError, exit_code_of, is_retryable
 from vanban.files import clean_stray_temps, prepare_folder, translate_os_error
 from vanban.issuing.issuer import (
@@ -128,8 +129,6 @@ def run_issue(
     ``OutputLockedError``. Every other outcome, failures included, is in the returned report,
     whose ``exit_code`` is what the CLI exits with.
     """
-    from vanban.documents.render import default_templates_dir
-
     plan = workbook if isinstance(workbook, Plan) else load_plan(workbook)
     chosen = select_units(plan, units)
     target = Path(out_dir) if out_dir else default_out_dir(plan)
@@ -146,7 +145,10 @@ def run_issue(
         clean_stray_temps(target)
         report.recovered = issuer.recover()
         failed_stage: str | None = None
-        for stage, jobs in stages_of(plan_jobs(plan, units=chosen, only=only)):
+        jobs_by_stage = stages_of(
+            plan_jobs(plan, issuer.registry, units=chosen, only=only), issuer.registry
+        )
+        for stage, jobs in jobs_by_stage:
             if progress is not None:
                 progress.stage(stage, len(jobs))
             if failed_stage is not None:

@@ -1,0 +1,123 @@
+"""A kind of document is a template and an entry in kinds.toml: no code change.
+
+The throwaway kind below lives only in a temporary folder given as ``--templates``; it prints
+data every plan has, through the generic context, and is issued, logged and linted like the
+shipped kinds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.conftest import EXAMPLE, TEMPLATES
+from tests.workbook_mutations import run_main
+from vanban.documents.kinds import load_registry
+from vanban.errors import TemplateError
+from vanban.issuing.audit import AuditLog
+from vanban.issuing.run import run_issue
+from vanban.review.docxtext import blocks
+
+NOTICE = """
+[[kind]]
+key = "thong_bao"
+label = "Thông báo"
+template = "thong-bao.docx"
+scope = "unit"
+stage = "invitations"
+output = "07-thong-bao/{unit}.docx"
+ready = "always"
+type = "TB"
+metadata = "invitation"
+"""
+
+
+def _notice_template(path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("{{ doc.issuer_name | hoa }} – Số: {{ doc.symbol }}")
+    doc.add_paragraph("{{ kind.label | hoa }}")
+    doc.add_paragraph(
+        "{{ unit.name }} có {{ unit.poor | so }} hộ nghèo và {{ unit.near_poor | so }} hộ cận "
+        "nghèo; đối thoại {{ schedule.day | ngay }}, tại {{ schedule.venue }}."
+    )
+    doc.add_paragraph("Cả {{ units | length }} đơn vị; kinh phí {{ plan.budget | vnd }}.")
+    doc.add_paragraph("{{ doc.signer }}")
+    doc.save(str(path))
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    _notice_template(folder / "thong-bao.docx")
+    registry = folder / "kinds.toml"
+    registry.write_text(registry.read_text("utf-8") + NOTICE, "utf-8")
+    return folder
+
+
+def test_a_kind_from_a_template_and_an_entry_is_issued(templates: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = run_issue(EXAMPLE, out_dir=out, templates_dir=templates)
+    assert report.exit_code == 0
+    notices = [s for s in report.statuses if s.job.kind.key == "thong_bao"]
+    assert len(notices) == 13 and {s.status for s in notices} == {"issued"}
+    text = "\n".join(blocks(out / "07-thong-bao" / "xa-my-quy.docx"))
+    assert "THÔNG BÁO" in text
+    assert "Xã Mỹ Quý có 41 hộ nghèo và 46 hộ cận nghèo" in text
+    assert "Cả 13 đơn vị; kinh phí 11.300.000đ." in text
+    assert "/TB-UBND" in text  # its own type abbreviation, the unit's issuer
+    logged = AuditLog(out / "audit.jsonl").latest_issued()
+    assert logged["07-thong-bao/xa-my-quy.docx"]["kind"] == "thong_bao"
+    # The shipped kinds are issued beside it, unchanged.
+    assert (out / "01-ke-hoach.docx").is_file()
+
+
+def test_the_new_kind_is_linted_and_runs_in_its_stage(templates: Path) -> None:
+    registry = load_registry(templates)
+    notice = registry.kind("thong_bao")
+    assert notice.stage_number == registry.kind("giay_moi").stage_number
+    code, out, err = run_main(["templates", "check", str(templates)])
+    assert code == 0, out + err
+    # A misspelt variable in the new template is caught with the closest name.
+    doc = Document(str(templates / "thong-bao.docx"))
+    doc.add_paragraph("{{ unit.naem }}")
+    doc.save(str(templates / "thong-bao.docx"))
+    code, out, err = run_main(["templates", "check", str(templates)])
+    assert code == 1 and "thong-bao.docx" in out and "naem" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (('scope = "unit"', 'scope = "everyone"'), "scope"),
+        (('ready = "always"\ntype = "TB"', 'ready = "sometimes"\ntype = "TB"'), "ready"),
+        (('output = "07-thong-bao/{unit}.docx"', 'output = "07-thong-bao.docx"'), "output"),
+        (('output = "07-thong-bao/{unit}.docx"', 'output = "01-ke-hoach.docx"'), "output"),
+        (('key = "thong_bao"', 'key = "ke_hoach"'), "key"),
+        (('type = "TB"\n', ""), "type"),
+        (('template = "thong-bao.docx"', 'template = "../thong-bao.docx"'), "template"),
+        (('metadata = "invitation"', 'metadata = "report"'), "ready"),
+    ],
+)
+def test_a_broken_entry_is_a_template_error_naming_the_field(
+    templates: Path, change: tuple[str, str], named: str
+) -> None:
+    registry = templates / "kinds.toml"
+    text = registry.read_text("utf-8")
+    assert change[0] in text
+    registry.write_text(text.replace(change[0], change[1]), "utf-8")
+    with pytest.raises(TemplateError) as err:
+        load_registry(templates)
+    assert "kinds.toml" in str(err.value) and named in str(err.value)
+    code, out, err_text = run_main(["templates", "check", str(templates)])
+    printed = err_text.replace("\n", "")  # the terminal wraps long lines
+    assert code == 3 and "kinds.toml" in printed and "Traceback" not in out + err_text
+
+
+def test_a_registry_that_is_not_toml_is_refused(templates: Path) -> None:
+    (templates / "kinds.toml").write_text("[[kind]\nkey = ", "utf-8")
+    code, out, err = run_main(["templates", "check", str(templates)])
+    assert code == 3 and "kinds.toml" in err.replace("\n", "") and "Traceback" not in out + err

@@ -1,4 +1,4 @@
-"""Time vanban.review.build.review() on a run's output folder.
+"""Time vanban.review.build.review_folder() on a run's output folder.
 
     python bench/review_bench.py [OUTPUT_DIR] [--repeat N]
 
@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vanban.review.build import review
+from vanban.review.build import review_folder
 
 DEFAULT = Path("outputs/6662-kh-ubnd-2022")
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(args.folder, folder, ignore=shutil.ignore_patterns("review"))
         for run in range(1, max(1, args.repeat) + 1):
             started = time.perf_counter()
-            result = review(folder)
+            result = review_folder(folder)
             total = time.perf_counter() - started
             documents = len(result.documents)
             with_file = sum(1 for doc in result.documents if doc.exists)

@@ -21,7 +21,7 @@ from vanban.review.build import (
     ReviewResult,
     convert_to_pdf,
     first_page_png,
-    review,
+    review_folder,
 )
 
 PLAN_TITLE = "Kế hoạch số 6662/KH-UBND ngày 02 tháng 11 năm 2022"
@@ -192,7 +192,7 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Reviewed:
     calls: list[list[str]] = []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(subprocess, "Popen", _counting_popen(calls))
-        result = review(out, check=fake_checker)
+        result = review_folder(out, check=fake_checker)
     html = result.index.read_text(encoding="utf-8")
     return Reviewed(out, result, calls, _Page(html), html)
 
@@ -375,7 +375,7 @@ def test_without_libreoffice_the_page_is_still_written(
     (out / "review" / "stale.pdf").write_bytes(b"old")
     calls: list[list[str]] = []
     monkeypatch.setattr(subprocess, "Popen", _counting_popen(calls))
-    result = review(out, check=fake_checker)
+    result = review_folder(out, check=fake_checker)
     assert calls == []
     assert result.libreoffice is False
     assert result.pdfs == [] and result.pngs == []
@@ -396,7 +396,7 @@ def test_without_libreoffice_the_page_is_still_written(
 
 def test_history_without_its_folder_prefix_is_found(tmp_path: Path, no_tools_path: Path) -> None:
     out = build_output(tmp_path / "run", history=HISTORY.removeprefix(".history/"))
-    result = review(out, check=fake_checker)
+    result = review_folder(out, check=fake_checker)
     [plan] = [d for d in result.documents if d.path == "01-ke-hoach.docx"]
     assert plan.previous == HISTORY
     assert plan.diff is not None
@@ -412,7 +412,7 @@ def test_missing_previous_issue_and_edited_file_are_reported(
     out = build_output(tmp_path / "run")
     (out / HISTORY).unlink()
     _docx(out / "03-giay-moi/xa-my-quy.docx", ["GIẤY MỜI", "sửa tay"])
-    result = review(out, check=fake_checker)
+    result = review_folder(out, check=fake_checker)
     by_path = {d.path: d for d in result.documents}
     assert by_path["01-ke-hoach.docx"].diff is None
     assert "Không tìm thấy bản phát hành trước" in str(by_path["01-ke-hoach.docx"].diff_note)
@@ -426,7 +426,7 @@ def test_text_from_data_is_escaped(tmp_path: Path, no_tools_path: Path) -> None:
     manifest["plan"]["title"] = "<b>Kế hoạch</b> & <script>alert(1)</script>"
     manifest["documents"][1]["reason"] = '<img src=x onerror="alert(1)">'
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    html = review(out, check=fake_checker).index.read_text(encoding="utf-8")
+    html = review_folder(out, check=fake_checker).index.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;b&gt;Kế hoạch&lt;/b&gt; &amp; &lt;script&gt;" in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
@@ -439,15 +439,15 @@ def test_checker_defaults_to_a_note_when_absent_and_survives_its_errors(
         raise RuntimeError("hỏng")
 
     out = build_output(tmp_path / "run")
-    result = review(out, check=broken)
+    result = review_folder(out, check=broken)
     notes = {d.check_note for d in result.documents if d.path and d.exists}
     assert notes == {"Lỗi khi kiểm tra thể thức: hỏng"}
 
 
 def test_ids_are_stable_across_runs(tmp_path: Path, no_tools_path: Path) -> None:
     out = build_output(tmp_path / "run")
-    first = _Page(review(out, check=fake_checker).index.read_text(encoding="utf-8"))
-    second = _Page(review(out, check=fake_checker).index.read_text(encoding="utf-8"))
+    first = _Page(review_folder(out, check=fake_checker).index.read_text(encoding="utf-8"))
+    second = _Page(review_folder(out, check=fake_checker).index.read_text(encoding="utf-8"))
     assert list(first.articles) == list(second.articles)
     assert "doc-03-giay-moi-xa-my-quy-docx" in first.articles
     assert "doc-bao-cao-don-vi-xa-my-dong" in first.articles
@@ -475,7 +475,7 @@ def test_soffice_that_writes_nothing_fails_per_document(
 ) -> None:
     _fake_soffice(no_tools_path, "print('Error: source file could not be loaded')")
     out = build_output(tmp_path / "run")
-    result = review(out, check=fake_checker)
+    result = review_folder(out, check=fake_checker)
     assert result.libreoffice is True
     assert result.pdfs == []
     notes = [d.preview_note for d in result.documents if d.exists]

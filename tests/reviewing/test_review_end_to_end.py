@@ -23,7 +23,7 @@ NEW = "Nhà văn hóa ấp Mỹ Phước"
 
 @pytest.mark.libreoffice
 def test_one_changed_cell_is_exactly_the_change_shown(tmp_path: Path) -> None:
-    from vanban.review.build import review
+    from vanban.review.build import review_folder
 
     wb = tmp_path / "plan.xlsx"
     shutil.copy(EXAMPLE, wb)
@@ -57,7 +57,7 @@ def test_one_changed_cell_is_exactly_the_change_shown(tmp_path: Path) -> None:
     changed = [line for line in proc.stdout.splitlines() if line.startswith(("- ", "+ "))]
     assert len(changed) == 2 and OLD in changed[0] and NEW in changed[1]
 
-    result = review(out)
+    result = review_folder(out)
     page = result.index.read_text("utf-8")
     block = re.search(
         r'<article[^>]*data-path="03-giay-moi/xa-my-quy.docx".*?</article>', page, re.S

@@ -128,9 +128,9 @@ def review(
         if bad:
             raise typer.Exit(1)
         return
-    from vanban.review.build import review as make_review
+    from vanban.review.build import review_folder
 
-    result = make_review(outdir)
+    result = review_folder(outdir)
     show.review_summary(console, result)
 
 

@@ -60,7 +60,7 @@ __all__ = [
     "convert_to_pdf",
     "find_soffice",
     "first_page_png",
-    "review",
+    "review_folder",
 ]
 
 Checker = Callable[[Path], Sequence[Any]]
@@ -79,7 +79,7 @@ class ReviewResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
 
-def review(
+def review_folder(
     out_dir: Path,
     *,
     check: Checker | None = None,

@@ -106,23 +106,13 @@ def test_two_runs_on_one_folder_end_cleanly(tmp_path: Path) -> None:
 
 
 def test_a_held_folder_is_refused_with_the_holder_named(tmp_path: Path) -> None:
-    import json
+    from vanban.issuing.locking import folder_lock
 
     out = tmp_path / "out"
-    out.mkdir()
-    # This test process is alive, so its lock is not stale: the run must wait, then refuse.
-    (out / ".vanban.lock").write_text(
-        json.dumps(
-            {
-                "pid": os.getpid(),
-                "host": os.uname().nodename,
-                "started": "2026-11-30T08:00:00+00:00",
-                "argv": ["vanban", "run"],
-            }
-        )
-    )
-    proc = vanban("run", str(EXAMPLE), "--out", str(out), home=tmp_path / "p")
-    stdout, stderr = proc.communicate(timeout=300)
+    # This test process holds the folder: the run must wait, then refuse, naming it.
+    with folder_lock(out):
+        proc = vanban("run", str(EXAMPLE), "--out", str(out), home=tmp_path / "p")
+        stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 4, stdout + stderr
     assert str(os.getpid()) in stderr
     assert "Traceback" not in stderr

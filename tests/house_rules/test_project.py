@@ -70,3 +70,17 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second() -> None:
 def test_outputs_folder_is_ignored_by_git() -> None:
     ignore = (ROOT / ".gitignore").read_text("utf-8")
     assert "/outputs/*" in ignore
+
+
+def test_the_readme_lists_what_the_registry_declares() -> None:
+    """Stages and output names come from kinds.toml; the README must not drift from it."""
+    from vanban.documents.kinds import default_registry
+
+    registry = default_registry()
+    only = next(line for line in README.splitlines() if "`--only` takes" in line)
+    following = README[README.index(only) :][:400]
+    for stage in registry.stages:
+        assert f"`{stage}`" in following, stage
+    comes_out = README[README.index("## What comes out") :]
+    for kind in registry.kinds:
+        assert kind.output.replace("{unit}", "<unit>") in comes_out, kind.output

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from vanban.text.formatting import Dialect, capitalize_first, upper_vn
+from vanban.text.formatting import Dialect, capitalize_first, symbol, upper_vn
 
 
 @dataclass(frozen=True)
@@ -310,8 +310,8 @@ class Plan:
 
     @property
     def symbol(self) -> str:
-        number = f"{self.ref.number:02d}" if self.ref.number is not None else ""
-        return f"{number}/KH-{self.issuer.abbr}"
+        """ "6662/KH-UBND"; a draft's "     /KH-UBND" leaves the number to the records office."""
+        return symbol(self.ref.number, "KH", self.issuer.abbr)
 
     @property
     def year(self) -> int:

@@ -13,17 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from vanban.errors import Problem, VanbanError, WorkbookError
+from vanban.issuing.issuer import STATUSES
 from vanban.model import Plan
 from vanban.text.formatting import group_digits, short_date, vnd
 
-STATUS_LABELS = {
-    "issued": "đã phát hành",
-    "unchanged": "không đổi",
-    "pending": "chờ",
-    "failed": "lỗi",
-    "refused": "từ chối ghi đè",
-    "not_attempted": "chưa chạy",
-}
+STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
 
 
 def error(console: Console, exc: VanbanError) -> None:

@@ -17,14 +17,24 @@ from vanban.documents.kinds import DocumentKind, Registry, load_registry
 from vanban.documents.render import file_sha256, render_docx
 from vanban.errors import EditedOutputError
 from vanban.files import atomic_write, sha256_bytes, sha256_file
-from vanban.issuing.audit import AuditLog
+from vanban.issuing.audit import LOG_NAME, AuditLog
 from vanban.issuing.paths import plan_slug, unit_slugs
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex
 
-AUDIT_NAME = "audit.jsonl"
 MANIFEST_NAME = "manifest.json"
+
+# Every status a document can have after a run: its short label (the terminal's table) and its
+# sentence (the review page).
+STATUSES: dict[str, tuple[str, str]] = {
+    "issued": ("đã phát hành", "Đã phát hành"),
+    "unchanged": ("không đổi", "Không thay đổi (giữ bản đã phát hành)"),
+    "pending": ("chờ", "Chưa phát hành: đang chờ dữ liệu"),
+    "failed": ("lỗi", "Lỗi khi phát hành"),
+    "refused": ("từ chối ghi đè", "Từ chối phát hành"),
+    "not_attempted": ("chưa chạy", "Chưa thực hiện"),
+}
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,7 @@ class Issuer:
     ) -> None:
         self.plan = plan
         self.folder = OutputFolder(out_dir)
-        self.audit = AuditLog(out_dir / AUDIT_NAME)
+        self.audit = AuditLog(out_dir / LOG_NAME)
         self.templates_dir = templates_dir
         self.registry = load_registry(templates_dir)
         self.flow_run_id = flow_run_id

@@ -25,6 +25,7 @@ from typing import Any
 
 from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX
+from vanban.issuing.audit import LOG_NAME
 from vanban.review.inputs import (
     REVIEW_DIR,
     clean_relative,
@@ -102,7 +103,7 @@ def review_folder(
         notes.append(
             "Không có manifest.json: danh sách văn bản lấy từ các tệp .docx trong thư mục."
         )
-    issued, skipped = latest_issued(out_dir / "audit.jsonl")
+    issued, skipped = latest_issued(out_dir / LOG_NAME)
     if skipped:
         notes.append(
             f"audit.jsonl có {skipped} dòng không đọc được, đã bỏ qua khi so sánh với bản trước "

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vanban.errors import InputError
+from vanban.issuing.issuer import MANIFEST_NAME
 from vanban.review.page import DocumentReview
 from vanban.review.previews import relative_path
 
@@ -19,7 +20,7 @@ REVIEW_DIR = "review"
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
-    path = out_dir / "manifest.json"
+    path = out_dir / MANIFEST_NAME
     if not path.exists():
         return None
     try:

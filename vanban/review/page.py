@@ -13,24 +13,17 @@ the page has loaded, which shows a broken thumbnail both to a reader and to a he
 from __future__ import annotations
 
 import html
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from vanban.issuing.issuer import STATUSES
 from vanban.review.textdiff import DiffLine, Segment, hunks
+from vanban.text.names import slugify
 
-STATUS_LABELS: dict[str, str] = {
-    "issued": "Đã phát hành",
-    "unchanged": "Không thay đổi (giữ bản đã phát hành)",
-    "pending": "Chưa phát hành: đang chờ dữ liệu",
-    "failed": "Lỗi khi phát hành",
-    "refused": "Từ chối phát hành",
-    "not_attempted": "Chưa thực hiện",
-    "unknown": "Không rõ tình trạng",
-}
+STATUS_LABELS = {status: sentence for status, (_, sentence) in STATUSES.items()}
+UNKNOWN_STATUS = "Không rõ tình trạng"
 
 NO_CHANGE = "Không thay đổi so với lần phát hành trước"
 FIRST_ISSUE = "Phát hành lần đầu"
@@ -73,13 +66,6 @@ class ReviewPage:
     reviewed_at: str | None = None
     message: str | None = None
     documents: list[DocumentReview] = field(default_factory=list)
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower case, hyphens: "Xã Đốc Bình Kiều" -> "xa-doc-binh-kieu"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def anchors(documents: Sequence[DocumentReview]) -> list[str]:
@@ -284,7 +270,7 @@ def _stage_text(doc: DocumentReview) -> str:
 
 
 def _status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return STATUS_LABELS.get(status, UNKNOWN_STATUS)
 
 
 def _e(text: str) -> str:

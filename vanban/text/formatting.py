@@ -8,7 +8,6 @@ zero for days below 10 and for months 1 and 2 only, amounts read in groups of th
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,8 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+
+from vanban.text.names import nfc
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def short_date(d: date) -> str:
 
 def place_date(place: str, d: date) -> str:
     """Place and date line: "Tháp Mười, ngày 02 tháng 11 năm 2022"."""
-    return f"{unicodedata.normalize('NFC', place.strip())}, {format_date(d)}"
+    return f"{nfc(place.strip())}, {format_date(d)}"
 
 
 def symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
@@ -271,8 +272,6 @@ def roman(n: int) -> str:
 # --- letter case ------------------------------------------------------------------------------
 
 
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
 
 
 def upper_vn(s: str) -> str:
@@ -280,14 +279,14 @@ def upper_vn(s: str) -> str:
 
     "Ủy ban nhân dân huyện Tháp Mười" -> "ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI".
     """
-    return _nfc(_nfc(s).upper())
+    return nfc(nfc(s).upper())
 
 
 def _change_first_letter(s: str, change: Callable[[str], str]) -> str:
-    text = _nfc(s)
+    text = nfc(s)
     for i, ch in enumerate(text):
         if ch.isalpha():
-            return _nfc(text[:i] + change(ch) + text[i + 1 :])
+            return nfc(text[:i] + change(ch) + text[i + 1 :])
     return text
 
 

@@ -20,8 +20,9 @@ same bytes less 0x20.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
+
+from vanban.text.names import nfc
 
 LegacyEncoding = Literal["tcvn3", "vni"]
 
@@ -31,13 +32,11 @@ _TONES = (_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT)
 _VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
 
 
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
 
 
 def vietnamese_letters() -> list[str]:
     """The 134 non-ASCII Vietnamese letters: 60 toned vowels and ă â ê ô ơ ư đ, both cases."""
-    lower = [_nfc(v + t) for v in _VOWELS for t in _TONES] + ["ă", "â", "ê", "ô", "ơ", "ư", "đ"]
+    lower = [nfc(v + t) for v in _VOWELS for t in _TONES] + ["ă", "â", "ê", "ô", "ơ", "ư", "đ"]
     return lower + [ch.upper() for ch in lower]
 
 
@@ -69,7 +68,7 @@ def _tcvn3_encode_table() -> dict[str, str]:
     table = {letter: chr(code) for letter, code in _TCVN3_PLAIN.items()}
     for vowel, codes in _TCVN3_TONED.items():
         for tone, code in zip(_TONES, codes, strict=True):
-            table[_nfc(vowel + tone)] = chr(code)
+            table[nfc(vowel + tone)] = chr(code)
     return table
 
 
@@ -91,7 +90,7 @@ def tcvn3_to_unicode(text: str, capitals: bool = False) -> str:
     decoded = "".join(_TCVN3_TO_UNICODE.get(ch, ch) for ch in text.translate(_C1_TO_CP1252))
     if capitals:
         decoded = decoded.upper()
-    return _nfc(decoded)
+    return nfc(decoded)
 
 
 def unicode_to_tcvn3(text: str, capitals: bool = False) -> str:
@@ -99,7 +98,7 @@ def unicode_to_tcvn3(text: str, capitals: bool = False) -> str:
 
     Raises ValueError for a character TCVN3 cannot hold.
     """
-    source = _nfc(text)
+    source = nfc(text)
     if capitals:
         source = source.lower()
     out = []
@@ -133,17 +132,17 @@ def _vni_encode_lower() -> dict[str, str]:
     table = dict(_VNI_SINGLE)
     for base in "aeouy":
         for tone, mark in zip(_TONES, _VNI_TONE, strict=True):
-            table.setdefault(_nfc(base + tone), base + mark)
+            table.setdefault(nfc(base + tone), base + mark)
     for base, vni_base in (("ơ", "ô"), ("ư", "ö")):
         for tone, mark in zip(_TONES, _VNI_TONE, strict=True):
-            table[_nfc(base + tone)] = vni_base + mark
+            table[nfc(base + tone)] = vni_base + mark
     for base in "aeo":
-        table[_nfc(base + "\u0302")] = base + _VNI_CIRCUMFLEX[0]
+        table[nfc(base + "\u0302")] = base + _VNI_CIRCUMFLEX[0]
         for tone, mark in zip(_TONES, _VNI_CIRCUMFLEX[1:], strict=True):
-            table[_nfc(base + "\u0302" + tone)] = base + mark
+            table[nfc(base + "\u0302" + tone)] = base + mark
     table["ă"] = "a" + _VNI_BREVE[0]
     for tone, mark in zip(_TONES, _VNI_BREVE[1:], strict=True):
-        table[_nfc("a\u0306" + tone)] = "a" + mark
+        table[nfc("a\u0306" + tone)] = "a" + mark
     return table
 
 
@@ -191,13 +190,13 @@ def vni_to_unicode(text: str) -> str:
         ch = source[i]
         out.append(_VNI_TO_UNICODE.get(ch, ch))
         i += 1
-    return _nfc("".join(out))
+    return nfc("".join(out))
 
 
 def unicode_to_vni(text: str) -> str:
     """Encode to VNI as Excel would show it. Raises ValueError for a character VNI cannot hold."""
     out = []
-    for ch in _nfc(text):
+    for ch in nfc(text):
         if ch in _UNICODE_TO_VNI:
             out.append(_UNICODE_TO_VNI[ch])
         elif ord(ch) < 0x80 or ch in _CP1252_CHARS or ch == "\xa0":
@@ -244,7 +243,7 @@ def convert_legacy(text: str, font_name: str | None) -> str | None:
     if encoding is None:
         return None
     if _already_unicode(text):
-        return _nfc(text)
+        return nfc(text)
     if encoding == "vni":
         return vni_to_unicode(text)
     assert font_name is not None

@@ -19,7 +19,8 @@ from tests.docfactory import (
     build_template,
 )
 from vanban.decree30.checker import check_document
-from vanban.decree30.layout import Decree30Document, is_control, upper_outside_tags
+from vanban.decree30.layout import Decree30Document
+from vanban.decree30.ooxml import is_control, upper_outside_tags
 from vanban.decree30.spec import FONT_NAME, MARGIN_RANGES_MM, MARGINS_MM, SIZE_RANGES, SIZES
 from vanban.errors import TemplateError
 

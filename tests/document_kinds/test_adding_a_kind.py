@@ -121,3 +121,35 @@ def test_a_registry_that_is_not_toml_is_refused(templates: Path) -> None:
     (templates / "kinds.toml").write_text("[[kind]\nkey = ", "utf-8")
     code, out, err = run_main(["templates", "check", str(templates)])
     assert code == 3 and "kinds.toml" in err.replace("\n", "") and "Traceback" not in out + err
+
+
+def test_templates_new_writes_a_skeleton_that_issues_and_passes_the_checker(
+    tmp_path: Path,
+) -> None:
+    from vanban.decree30.checker import check_document
+
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / "kinds.toml").unlink()  # a folder without its own registry starts from the shipped one
+    code, out, err = run_main(
+        ["templates", "new", "thong_bao", "--label", "Thông báo", "--scope", "unit",
+         "--stage", "invitations", "--type", "TB", "--dir", str(folder)]
+    )  # fmt: skip
+    assert code == 0, out + err
+    assert (folder / "thong-bao.docx").is_file() and "thong_bao" in out
+    registry = load_registry(folder)
+    assert registry.kind("thong_bao").output == "thong-bao/{unit}.docx"
+    assert len(registry.kinds) == len(load_registry(TEMPLATES).kinds) + 1
+    report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
+    assert report.exit_code == 0
+    issued = tmp_path / "out" / "thong-bao" / "xa-my-quy.docx"
+    text = "\n".join(blocks(issued))
+    assert "THÔNG BÁO" in text and "Xã Mỹ Quý" in text
+    assert check_document(issued) == []
+    # Asked again, it refuses: a template someone may have edited is never overwritten.
+    before = (folder / "thong-bao.docx").read_bytes()
+    code, out, err = run_main(
+        ["templates", "new", "thong_bao", "--label", "Thông báo", "--dir", str(folder)]
+    )
+    assert code == 4 and "thong_bao" in err.replace("\n", "")
+    assert (folder / "thong-bao.docx").read_bytes() == before

@@ -194,6 +194,33 @@ def templates_check(
         raise typer.Exit(1)
 
 
+@templates_app.command("new")
+def templates_new(
+    key: Annotated[str, typer.Argument(help="Khóa của loại văn bản mới, ví dụ thong_bao")],
+    label: Annotated[str, typer.Option("--label", help="Tên loại văn bản, ví dụ \"Thông báo\"")],
+    scope: Annotated[
+        str, typer.Option("--scope", help="plan: một văn bản; unit: mỗi đơn vị một văn bản")
+    ] = "plan",
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Giai đoạn phát hành (mặc định giai đoạn đầu)")
+    ] = None,
+    type_abbr: Annotated[
+        str, typer.Option("--type", help="Chữ viết tắt tên loại trong số, ký hiệu, ví dụ TB")
+    ] = "",
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Thư mục mẫu (mặc định templates/docx)")
+    ] = None,
+) -> None:
+    """Tạo khung mẫu Word cho một loại văn bản mới và thêm mục của nó vào kinds.toml."""
+    from vanban.documents.skeleton import new_kind
+
+    template, registry = new_kind(
+        key, label=label, scope=scope, stage=stage, type_abbr=type_abbr, directory=directory
+    )
+    console.print(f"Đã tạo {template} và thêm loại văn bản \"{key}\" vào {registry}.", markup=False)
+    console.print("Mở mẫu trong Word để viết nội dung, rồi chạy: vanban templates check", markup=False)
+
+
 def main() -> None:
     """Entry point: the one place that turns vanban's errors into messages and exit codes.
 

@@ -10,10 +10,8 @@ whole: docxtpl cannot join a tag that Word-style formatting has split over sever
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
 from typing import Final
 
 import docx
@@ -22,13 +20,26 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from vanban.decree30.ooxml import (
+    ALIGNMENTS,
+    CELL_MARGIN_MM,
+    add_text,
+    element,
+    insert,
+    is_control,
+    restart_numbering,
+    set_table_borders,
+    set_table_widths,
+    tiny_mark,
+    top_rule,
+    upper_outside_tags,
+)
 from vanban.decree30.spec import (
     A4_MM,
     BODY_INDENT_CM,
@@ -51,129 +62,6 @@ from vanban.errors import TemplateError, TransientIOError
 
 BODY_STYLE: Final = "Body"
 RunFormat = Mapping[str, bool]  # keys: "bold", "italic", "underline"
-
-_TAG_RE: Final = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})")
-_CONTROL_RE: Final = re.compile(r"^\s*\{%(p|tr|tc|r)\s.*%\}\s*$", re.DOTALL)
-_ALIGNMENTS: Final = MappingProxyType(
-    {
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }
-)
-# Layout tables pad their cells by 1 mm instead of Word's 1.9 mm, so the national title (about
-# 98 mm in 13 pt bold) fits on one line in the right column of a 165 mm text width.
-_CELL_MARGIN_MM: Final = 1.0
-
-
-def is_control(text: str) -> bool:
-    """True for a string that is a whole docxtpl control tag ({%p ...%}, {%tr ...%}, ...)."""
-    return bool(_CONTROL_RE.match(text))
-
-
-def upper_outside_tags(text: str) -> str:
-    """Capitalise literal text but leave Jinja tags alone ("{{ x }}" must not become "{{ X }}")."""
-    return "".join(
-        part if _TAG_RE.fullmatch(part) else part.upper() for part in _TAG_RE.split(text)
-    )
-
-
-def add_text(
-    paragraph: Paragraph,
-    text: str,
-    *,
-    size: float,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    caps: bool = False,
-) -> None:
-    """Append ``text`` to ``paragraph`` as one run in the given format (a tag is never split)."""
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    if underline:
-        run.font.underline = True
-    if caps:
-        # Shown in capitals even when a tag renders lower-case data; the literal text is also
-        # upper-cased so the file's text reads the same as the page.
-        run.font.all_caps = True
-
-
-def _insert(parent: BaseOxmlElement, child: BaseOxmlElement) -> None:
-    """Put ``child`` where the schema wants it in ``parent``, replacing one of the same tag."""
-    for old in parent.findall(child.tag):
-        parent.remove(old)
-    seq: tuple[str, ...] = getattr(type(parent), "_tag_seq", ())
-    tags = [qn(t) for t in seq]
-    if child.tag in tags:
-        parent.insert_element_before(child, *seq[tags.index(child.tag) + 1 :])
-    else:
-        parent.append(child)
-
-
-def _element(tag: str, **attrs: str) -> BaseOxmlElement:
-    el: BaseOxmlElement = OxmlElement(tag)
-    for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), value)
-    return el
-
-
-def _borders(tag: str, edges: Sequence[str], val: str) -> BaseOxmlElement:
-    box = _element(tag)
-    for edge in edges:
-        if val in ("nil", "none"):
-            box.append(_element(f"w:{edge}", val=val))
-        else:
-            box.append(_element(f"w:{edge}", val=val, sz="4", space="0", color="auto"))
-    return box
-
-
-def _set_table_borders(table: Table, val: str) -> None:
-    edges = ("top", "left", "bottom", "right", "insideH", "insideV")
-    _insert(table._tbl.tblPr, _borders("w:tblBorders", edges, val))
-
-
-def _set_table_widths(table: Table, widths_mm: Sequence[float]) -> None:
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    total = sum(Mm(w).twips for w in widths_mm)
-    _insert(tbl_pr, _element("w:tblW", w=str(total), type="dxa"))
-    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm, strict=True):
-        grid_col.w = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_mm, strict=False):
-            cell.width = Mm(width)
-
-
-def _tiny_mark(paragraph: Paragraph, half_points: int) -> None:
-    """Shrink an empty paragraph to the height of its paragraph mark."""
-    mark = _element("w:rPr")
-    mark.append(_element("w:sz", val=str(half_points)))
-    _insert(paragraph._p.get_or_add_pPr(), mark)
-    paragraph.paragraph_format.space_before = Pt(0)
-    paragraph.paragraph_format.space_after = Pt(0)
-
-
-def _top_rule(paragraph: Paragraph, indent_mm: float, *, space_after: float = 0) -> None:
-    """Make an empty paragraph into a short solid line: a top border between equal indents."""
-    p_pr = paragraph._p.get_or_add_pPr()
-    _insert(p_pr, _borders("w:pBdr", ("top",), "single"))
-    fmt = paragraph.paragraph_format
-    fmt.left_indent = Mm(indent_mm)
-    fmt.right_indent = Mm(indent_mm)
-    fmt.first_line_indent = Emu(0)
-    _tiny_mark(paragraph, 8)
-    # Without a little space the rule touches the descenders of the line above.
-    fmt.space_before = Pt(3)
-    fmt.space_after = Pt(space_after)
-
-
-def _restart_numbering(sect_pr: BaseOxmlElement) -> None:
-    _insert(sect_pr, _element("w:pgNumType", start="1"))
-
 
 class Decree30Document:
     """A Decree-30 document under construction: page setup, styles, blocks, then ``save``."""
@@ -262,7 +150,7 @@ class Decree30Document:
         # Decree 30: page numbers centred in the top margin, never on page 1; every document (and
         # every annex) counts its own pages from 1.
         section.different_first_page_header_footer = True
-        _restart_numbering(section._sectPr)
+        restart_numbering(section._sectPr)
         header = section.header
         header.is_linked_to_previous = False
         paragraph = header.paragraphs[0]
@@ -279,12 +167,12 @@ class Decree30Document:
             run.font.size = Pt(SIZES["page_number"])
             run._r.append(child)
 
-        run_with(_element("w:fldChar", fldCharType="begin"))
-        instr = _element("w:instrText")
+        run_with(element("w:fldChar", fldCharType="begin"))
+        instr = element("w:instrText")
         instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         instr.text = " PAGE "
         run_with(instr)
-        run_with(_element("w:fldChar", fldCharType="end"))
+        run_with(element("w:fldChar", fldCharType="end"))
 
     # --- paragraphs ------------------------------------------------------------------------------
 
@@ -310,7 +198,7 @@ class Decree30Document:
         caps: bool = False,
         align: str = "center",
     ) -> Paragraph:
-        paragraph.alignment = _ALIGNMENTS[align]
+        paragraph.alignment = ALIGNMENTS[align]
         if is_control(text):
             paragraph.add_run(text)
             return paragraph
@@ -383,8 +271,8 @@ class Decree30Document:
         body_sect_pr = self._doc.element.body.get_or_add_sectPr()
         paragraph = self._doc.add_paragraph()
         # A full-size empty paragraph after a closing table can spill onto a blank page.
-        _tiny_mark(paragraph, 2)
-        _insert(paragraph._p.get_or_add_pPr(), copy.deepcopy(body_sect_pr))
+        tiny_mark(paragraph, 2)
+        insert(paragraph._p.get_or_add_pPr(), copy.deepcopy(body_sect_pr))
         section = self._doc.sections[-1]
         if landscape is not None and landscape != self._landscape:
             self._landscape = landscape
@@ -398,7 +286,7 @@ class Decree30Document:
             section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
         section.different_first_page_header_footer = restart
         if restart:
-            _restart_numbering(section._sectPr)
+            restart_numbering(section._sectPr)
         else:
             section._sectPr.remove_all("w:pgNumType")
 
@@ -406,12 +294,12 @@ class Decree30Document:
 
     def _layout_table(self, rows: int, widths_mm: Sequence[float]) -> Table:
         table: Table = self._doc.add_table(rows=rows, cols=len(widths_mm))
-        _set_table_borders(table, "nil")
-        margins = _element("w:tblCellMar")
+        set_table_borders(table, "nil")
+        margins = element("w:tblCellMar")
         for side in ("left", "right"):
-            margins.append(_element(f"w:{side}", w=str(Mm(_CELL_MARGIN_MM).twips), type="dxa"))
-        _insert(table._tbl.tblPr, margins)
-        _set_table_widths(table, widths_mm)
+            margins.append(element(f"w:{side}", w=str(Mm(CELL_MARGIN_MM).twips), type="dxa"))
+        insert(table._tbl.tblPr, margins)
+        set_table_widths(table, widths_mm)
         return table
 
     def header_block(
@@ -434,8 +322,8 @@ class Decree30Document:
                 caps=True,
             )
         line_len = left_w * ISSUER_LINE_RATIO
-        indent = (left_w - 2 * _CELL_MARGIN_MM - line_len) / 2
-        _top_rule(self._cell_paragraph(left, first), indent)
+        indent = (left_w - 2 * CELL_MARGIN_MM - line_len) / 2
+        top_rule(self._cell_paragraph(left, first), indent)
         first = [True]
         self._line(
             self._cell_paragraph(right, first), QUOC_HIEU, size=SIZES["quoc_hieu"], bold=True
@@ -470,7 +358,7 @@ class Decree30Document:
                 paragraph.paragraph_format.space_before = Pt(12)
         if line:
             width = self.text_width_mm
-            _top_rule(self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
+            top_rule(self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
 
     def table(
         self,
@@ -502,8 +390,8 @@ class Decree30Document:
                 raise TemplateError(f"Bảng có {cols} cột nhưng một hàng có {len(row)} ô: {row!r}")
         table: Table = self._doc.add_table(rows=len(rows), cols=cols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _set_table_borders(table, "single")
-        _set_table_widths(table, widths_mm)
+        set_table_borders(table, "single")
+        set_table_widths(table, widths_mm)
         covered: set[tuple[int, int]] = set()
         for r, c, r2, c2 in merges:
             table.cell(r, c).merge(table.cell(r2, c2))
@@ -511,7 +399,7 @@ class Decree30Document:
         for r, row in enumerate(rows):
             header = r < len(header_rows)
             if header:
-                table.rows[r]._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+                table.rows[r]._tr.get_or_add_trPr().append(element("w:tblHeader"))
             if row and is_control(row[0]):
                 table.cell(r, 0).paragraphs[0].add_run(row[0])
                 continue
@@ -589,7 +477,7 @@ class Decree30Document:
         blocks = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
         if blocks and blocks[-1].tag == qn("w:tbl"):
             # Word wants a paragraph after a closing table; keep it tiny so it adds no page.
-            _tiny_mark(self._doc.add_paragraph(), 2)
+            tiny_mark(self._doc.add_paragraph(), 2)
         try:
             self._doc.save(str(path))
         except OSError as exc:

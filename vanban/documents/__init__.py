@@ -1,5 +1,6 @@
-"""Document kinds: the registry, what each template receives, rendering and template lint.
+"""Document kinds: the registry, what each template receives, rendering, lint and skeletons.
 
-It may import ``vanban.text``, ``vanban.model``, ``vanban.errors`` and ``vanban.files``; it
-never reads a workbook and never writes an output folder.
+It may import ``vanban.text``, ``vanban.model``, ``vanban.errors``, ``vanban.files`` and
+``vanban.decree30`` (the layout builder, for new skeletons); it never reads a workbook and never
+writes an output folder.
 """

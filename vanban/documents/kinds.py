@@ -205,16 +205,21 @@ def _load(source: Path, mtime_ns: int) -> Registry:
     return Registry(ordered, {s: str(stage_labels[s]) for s in stages}, source)
 
 
-def load_registry(templates_dir: Path | None = None) -> Registry:
-    """The registry of ``templates_dir`` (its own kinds.toml, else the shipped one)."""
-    source = Path(templates_dir or default_templates_dir()) / REGISTRY_NAME
-    if not source.is_file():
-        source = default_templates_dir() / REGISTRY_NAME
+def read_registry(source: Path) -> Registry:
+    """The registry in the file ``source``, read again only when the file changed."""
     try:
         mtime = source.stat().st_mtime_ns
     except OSError as exc:
         raise TemplateError(f"Không tìm thấy tệp danh mục văn bản {source}.") from exc
     return _load(source, mtime)
+
+
+def load_registry(templates_dir: Path | None = None) -> Registry:
+    """The registry of ``templates_dir`` (its own kinds.toml, else the shipped one)."""
+    source = Path(templates_dir or default_templates_dir()) / REGISTRY_NAME
+    if not source.is_file():
+        source = default_templates_dir() / REGISTRY_NAME
+    return read_registry(source)
 
 
 def default_registry() -> Registry:

@@ -182,7 +182,7 @@ def audit_show(
 @templates_app.command("check")
 def templates_check(
     directory: Annotated[
-        Path | None, typer.Argument(help="Thư mục mẫu (mặc định templates/docx)")
+        Path | None, typer.Argument(help="Thư mục mẫu (mặc định: các mẫu kèm theo vanban)")
     ] = None,
 ) -> None:
     """Soát mẫu Word: cú pháp, biến và bộ lọc không có, thẻ bị Word tách rời."""
@@ -208,7 +208,7 @@ def templates_new(
         str, typer.Option("--type", help="Chữ viết tắt tên loại trong số, ký hiệu, ví dụ TB")
     ] = "",
     directory: Annotated[
-        Path | None, typer.Option("--dir", help="Thư mục mẫu (mặc định templates/docx)")
+        Path | None, typer.Option("--dir", help="Thư mục mẫu (mặc định: các mẫu kèm theo vanban)")
     ] = None,
 ) -> None:
     """Tạo khung mẫu Word cho một loại văn bản mới và thêm mục của nó vào kinds.toml."""

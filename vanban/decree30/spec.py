@@ -1,7 +1,7 @@
 """The numbers and words of Decree 30/2020/NĐ-CP that documents are built and checked against.
 
 One source for both sides: ``vanban.decree30.layout`` writes documents with these measurements and the
-checker (``vanban.decree30.checker`` and its ``checks_*`` modules) demands them, so the two cannot drift.
+checker (``vanban.decree30.checker`` and its ``checks`` modules) demands them, so the two cannot drift.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 :class:`CheckerBase` holds one document's state (its resolved properties, the body blocks with
 their sections, a readable place for every paragraph, the findings so far) and the predicates the
 rule groups are written with: sizes within a range, bold or italic on every run, capitals,
-borderless tables, short rule lines, dates. The rule groups (``vanban.checks_*``) subclass it and
+borderless tables, short rule lines, dates. The rule groups (``vanban.decree30.checks.*``) subclass it and
 ``vanban.decree30.checker`` puts them together.
 """
 

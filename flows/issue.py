@@ -9,7 +9,6 @@ runner. Bad input and broken templates fail at once and are never retried.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,9 +21,15 @@ from prefect.runtime import task_run as current_task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
-from vanban.errors import is_retryable
+from vanban.errors import VanbanError, is_retryable
 from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
-from vanban.issuing.run import failure, issue_batch, run_issue
+from vanban.issuing.run import (
+    earlier_attempts,
+    failure,
+    issue_batch,
+    keep_for_retry,
+    run_issue,
+)
 from vanban.model import Plan
 from vanban.workbook.loader import load_plan
 
@@ -48,12 +53,6 @@ def validate_workbook(workbook: str) -> Plan:
     return load_plan(workbook)
 
 
-# What earlier attempts of a batch issued, so that a retry reports them as they were. Retries run
-# in the process of the first attempt, so a process-wide table serves threads and Dask alike.
-_finished: dict[str, dict[str, DocStatus]] = {}
-_finished_lock = threading.Lock()
-
-
 @task(
     name="issue-batch",
     task_run_name="{label}",
@@ -64,16 +63,14 @@ _finished_lock = threading.Lock()
 def issue_documents_batch(issuer: Issuer, jobs: list[Job], label: str) -> list[DocStatus]:
     attempt = int(current_task_run.run_count or 1)
     key = f"{issuer.flow_run_id}|{jobs[0].id}"
-    with _finished_lock:
-        finished = _finished.pop(key, {})
+    finished = earlier_attempts(key)
     try:
         # The last attempt records a transient fault as the document's failure, not raising it.
         statuses = issue_batch(
             issuer, jobs, attempt=attempt, retry_transient=attempt <= RETRIES, finished=finished
         )
     except BaseException:
-        with _finished_lock:
-            _finished[key] = finished
+        keep_for_retry(key, finished)
         raise
     logger = get_run_logger()
     for s in statuses:
@@ -151,7 +148,12 @@ def issue_flow(dask: bool = False) -> Any:
     """The flow, on the thread pool or on a local Dask cluster of worker processes."""
     if not dask:
         return issue_documents
-    from prefect_dask.task_runners import DaskTaskRunner
+    try:
+        from prefect_dask.task_runners import DaskTaskRunner
+    except ImportError:
+        raise VanbanError(
+            "Chạy với --dask cần gói prefect-dask: cài bằng pip install 'vanban[dask]'."
+        ) from None
 
     runner: Any = DaskTaskRunner(cluster_kwargs={"n_workers": WORKERS, "threads_per_worker": 1})
     return issue_documents.with_options(task_runner=runner)

@@ -53,7 +53,8 @@ def prefect_harness() -> Iterator[None]:
     """A throwaway Prefect database for the session's flow runs."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    # A busy machine (a CI runner, the other core compiling) needs far more than the default 30 s.
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 

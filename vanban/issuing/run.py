@@ -10,6 +10,7 @@ or on Dask. The CLI, the tests and the benches all call this same function.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -99,6 +100,25 @@ def issue_batch(
     return out
 
 
+# What earlier attempts of a batch issued, kept between the attempts of an executor that retries
+# whole batches (Prefect's tasks): a retry reports those documents as they were, not as
+# "unchanged". Attempts run in the process of the first, so a process-wide table serves
+# threads and Dask workers alike.
+_attempted: dict[str, dict[str, DocStatus]] = {}
+_attempted_lock = threading.Lock()
+
+
+def earlier_attempts(key: str) -> dict[str, DocStatus]:
+    """What earlier attempts of the batch ``key`` issued (and forget it)."""
+    with _attempted_lock:
+        return _attempted.pop(key, {})
+
+
+def keep_for_retry(key: str, finished: dict[str, DocStatus]) -> None:
+    with _attempted_lock:
+        _attempted[key] = finished
+
+
 def issue_serially(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterator[DocStatus]:
     """The library's executor: every batch in this process, in order, without retries."""
     for batch in batches:
@@ -174,6 +194,8 @@ __all__ = [
     "Executor",
     "Progress",
     "batches_of",
+    "earlier_attempts",
+    "keep_for_retry",
     "failure",
     "issue_batch",
     "issue_serially",

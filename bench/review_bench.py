@@ -1,6 +1,7 @@
-"""Time vanban.review.build.review_folder() on a run's output folder.
+"""Time vanban.review.build.review_folder() on a run's output folder, side by side:
+one LibreOffice process, one per core, and a re-review of unchanged documents.
 
-    python bench/review_bench.py [OUTPUT_DIR] [--repeat N]
+    python -m bench.review_bench [OUTPUT_DIR] [--repeat N]
 
 OUTPUT_DIR defaults to outputs/6662-kh-ubnd-2022. The folder is copied to a temporary place first
 (without its review/), so timing never touches the real one. Prints figures; asserts nothing.
@@ -9,11 +10,13 @@ OUTPUT_DIR defaults to outputs/6662-kh-ubnd-2022. The folder is copied to a temp
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from vanban.review.build import review_folder
 
@@ -28,31 +31,42 @@ def main(argv: list[str] | None = None) -> int:
     if not args.folder.is_dir():
         print(f"no such output folder: {args.folder} (run vanban first)", file=sys.stderr)
         return 2
+    cores = os.cpu_count() or 1
+    per_doc: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
-        folder = Path(tmp) / args.folder.name
-        shutil.copytree(args.folder, folder, ignore=shutil.ignore_patterns("review"))
-        for run in range(1, max(1, args.repeat) + 1):
-            started = time.perf_counter()
-            result = review_folder(folder)
-            total = time.perf_counter() - started
-            documents = len(result.documents)
-            with_file = sum(1 for doc in result.documents if doc.exists)
-            phases = ", ".join(
-                f"{name} {seconds:.2f} s"
-                for name, seconds in result.timings.items()
-                if name != "total"
-            )
-            print(
-                f"run {run}: {documents} documents ({with_file} files, {len(result.pdfs)} PDFs, "
-                f"{len(result.pngs)} PNGs), libreoffice={result.libreoffice}"
-            )
-            print(f"  total {total:.2f} s")
-            print(f"  per document {total / documents if documents else 0.0:.3f} s")
-            print(f"  per file {total / with_file if with_file else 0.0:.3f} s")
-            print(f"  phases: {phases}")
-            if result.message:
-                print(f"  message: {result.message}")
+        for label, processes in (("1 process", 1), (f"{cores} processes", cores)):
+            for run in range(1, max(1, args.repeat) + 1):
+                # A fresh copy each time, so nothing is reused from an earlier review.
+                folder = Path(tmp) / f"{processes}-{run}" / args.folder.name
+                shutil.copytree(args.folder, folder, ignore=shutil.ignore_patterns("review"))
+                started = time.perf_counter()
+                result = review_folder(folder, processes=processes)
+                total = time.perf_counter() - started
+                per_doc[label] = _report(f"{label}, run {run}", result, total)
+        started = time.perf_counter()
+        result = review_folder(folder, processes=cores)
+        per_doc["re-review"] = _report(
+            "re-review, nothing changed", result, time.perf_counter() - started
+        )
+    one, many = per_doc["1 process"], per_doc[f"{cores} processes"]
+    print(f"ratio 1 process / {cores} processes: {one / many if many else 0.0:.2f}")
     return 0
+
+
+def _report(label: str, result: Any, total: float) -> float:
+    documents = len(result.documents)
+    with_file = sum(1 for doc in result.documents if doc.exists)
+    phases = ", ".join(
+        f"{name} {seconds:.2f} s" for name, seconds in result.timings.items() if name != "total"
+    )
+    per_doc = total / with_file if with_file else 0.0
+    print(
+        f"{label}: {documents} documents ({with_file} files, {len(result.pdfs)} PDFs), "
+        f"total {total:.2f} s, {per_doc:.3f} s per document; {phases}"
+    )
+    if result.message:
+        print(f"  message: {result.message}")
+    return per_doc
 
 
 if __name__ == "__main__":

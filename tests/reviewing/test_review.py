@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -238,11 +239,62 @@ def test_pdfs_sharing_a_base_name_hold_their_own_document(reviewed: Reviewed) ->
 
 
 @pytest.mark.libreoffice
-def test_soffice_started_exactly_once_with_a_private_profile(reviewed: Reviewed) -> None:
-    [call] = _soffice_calls(reviewed.calls)
-    assert "--headless" in call
-    assert any(arg.startswith("-env:UserInstallation=file:///") for arg in call)
-    assert sum(arg.endswith(".docx") for arg in call) == len(FILES)
+def test_soffice_runs_once_per_core_at_most_each_with_a_private_profile(
+    reviewed: Reviewed,
+) -> None:
+    calls = _soffice_calls(reviewed.calls)
+    assert 1 <= len(calls) <= min(len(FILES), os.cpu_count() or 1)
+    profiles = set()
+    for call in calls:
+        assert "--headless" in call
+        [profile] = [arg for arg in call if arg.startswith("-env:UserInstallation=file:///")]
+        profiles.add(profile)
+    assert len(profiles) == len(calls)  # two soffice processes never share a profile
+    assert sum(arg.endswith(".docx") for call in calls for arg in call) == len(FILES)
+
+
+@pytest.mark.libreoffice
+def test_a_re_review_converts_only_what_changed(tmp_path: Path) -> None:
+    out = build_output(tmp_path / "run")
+    first = review_folder(out, check=fake_checker)
+    pdfs = {p: p.read_bytes() for p in first.pdfs}
+    calls: list[list[str]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess, "Popen", _counting_popen(calls))
+        again = review_folder(out, check=fake_checker)
+    assert _soffice_calls(calls) == []
+    assert {p: p.read_bytes() for p in again.pdfs} == pdfs and len(again.pngs) == len(FILES)
+    # One document changes: only it is converted again, and its preview shows the change.
+    changed = "04-bao-cao-ket-qua/xa-my-quy.docx"
+    _docx(out / changed, [*FILES[changed][:-1], "Đoạn cuối đã sửa lại./."])
+    calls.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess, "Popen", _counting_popen(calls))
+        third = review_folder(out, check=fake_checker)
+    converted = [a for call in _soffice_calls(calls) for a in call if a.endswith(".docx")]
+    assert len(converted) == 1
+    pdf = out / "review" / Path(changed).with_suffix(".pdf")
+    assert "Đoạn cuối đã sửa lại" in " ".join(_pdf_text(pdf).split())
+    assert len(third.pdfs) == len(FILES)
+
+
+def test_conversion_is_shared_out_by_size_among_processes(tmp_path: Path) -> None:
+    from vanban.review import previews
+
+    sizes = {"big.docx": 9000, "a.docx": 3000, "b.docx": 3000, "c.docx": 2000, "d.docx": 1000}
+    jobs = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        jobs.append((tmp_path / name, tmp_path / "pdf" / name.replace(".docx", ".pdf")))
+    groups: list[list[str]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            previews,
+            "_convert_group",
+            lambda g, timeout: groups.append(sorted(s.name for s, _ in g)) or {},
+        )
+        assert previews.convert_jobs(jobs, timeout=None, processes=2) == {}
+    assert sorted(groups) == [["a.docx", "b.docx", "c.docx", "d.docx"], ["big.docx"]]
 
 
 @pytest.mark.libreoffice

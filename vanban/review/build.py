@@ -13,6 +13,7 @@ Without LibreOffice the page is still written, without previews, and says how to
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import tempfile
@@ -24,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vanban.errors import InputError, VanbanError
-from vanban.files import TEMP_PREFIX
+from vanban.files import TEMP_PREFIX, sha256_file
 from vanban.issuing.audit import LOG_NAME
 from vanban.review.inputs import (
     REVIEW_DIR,
@@ -86,8 +87,12 @@ def review_folder(
     check: Checker | None = None,
     timeout: float | None = None,
     width: int = 300,
+    processes: int | None = None,
 ) -> ReviewResult:
     """Write ``out_dir/review/`` (PDFs, first-page PNGs, index.html) and say what was done.
+
+    Only documents that changed since the last review are converted again, in ``processes``
+    LibreOffice processes at once (default: one per core); the others keep their previews.
 
     ``check`` is the format checker (path -> findings with ``.rule``, ``.message``, ``.where``);
     by default ``vanban.decree30.checker.check_document`` when that module exists.
@@ -123,7 +128,16 @@ def review_folder(
                 if doc.exists:
                     doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
         elif any_file:
-            _previews(docs, out_dir, staging, notes, timings, timeout=timeout, width=width)
+            _previews(
+                docs,
+                out_dir,
+                staging,
+                notes,
+                timings,
+                timeout=timeout,
+                width=width,
+                processes=processes,
+            )
 
         mark = time.perf_counter()
         _check_all(docs, out_dir, check)
@@ -171,12 +185,17 @@ def _previews(
     *,
     timeout: float | None,
     width: int,
+    processes: int | None,
 ) -> None:
     present = [doc for doc in docs if doc.exists and doc.path]
     jobs = [(out_dir / doc.path, staging / _pdf_name(doc.path)) for doc in present if doc.path]
+    previous = _previous_previews(out_dir / REVIEW_DIR)
+    hashes = {source: sha256_file(source) for source, _ in jobs}
+    kept = _keep_unchanged(jobs, hashes, previous, out_dir / REVIEW_DIR, staging, width)
     mark = time.perf_counter()
     try:
-        failures = convert_jobs(jobs, timeout=timeout)
+        to_convert = [job for job in jobs if job[0] not in kept]
+        failures = convert_jobs(to_convert, timeout=timeout, processes=processes)
     except VanbanError as exc:
         notes.append(exc.message)
         for doc in present:
@@ -188,21 +207,66 @@ def _previews(
     has_pdftoppm = shutil.which("pdftoppm") is not None
     if not has_pdftoppm:
         notes.append(INSTALL_POPPLER)
+    state: dict[str, dict[str, Any]] = {}
     for doc, (source, target) in zip(present, jobs, strict=True):
         if source in failures:
             doc.preview_note = f"Không chuyển được sang PDF: {failures[source]}"
             continue
+        assert doc.path is not None
         doc.pdf = relative_path(target, staging).as_posix()
-        if not has_pdftoppm:
-            continue
         png = target.with_suffix(".png")
-        try:
-            first_page_png(target, png, width=width)
-        except VanbanError as exc:
-            doc.preview_note = exc.message
-            continue
+        if source not in kept or not png.is_file():
+            if not has_pdftoppm:
+                continue
+            try:
+                first_page_png(target, png, width=width)
+            except VanbanError as exc:
+                doc.preview_note = exc.message
+                continue
         doc.png = relative_path(png, staging).as_posix()
+        state[doc.path] = {"sha256": hashes[source], "width": width}
+    (staging / PREVIEWS_STATE).write_text(json.dumps(state, indent=1), encoding="utf-8")
     timings["render"] = time.perf_counter() - mark
+
+
+# What the last review converted: each document's hash, so a re-review converts what changed.
+PREVIEWS_STATE = "previews.json"
+
+
+def _previous_previews(review_dir: Path) -> dict[str, dict[str, Any]]:
+    try:
+        if review_dir.is_symlink() or not review_dir.is_dir():
+            return {}
+        value = json.loads((review_dir / PREVIEWS_STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _keep_unchanged(
+    jobs: list[tuple[Path, Path]],
+    hashes: dict[Path, str],
+    previous: dict[str, dict[str, Any]],
+    review_dir: Path,
+    staging: Path,
+    width: int,
+) -> set[Path]:
+    """Copy the previews of documents unchanged since the last review; return their sources."""
+    kept: set[Path] = set()
+    for source, target in jobs:
+        relative = target.relative_to(staging)
+        before = previous.get(relative.with_suffix(".docx").as_posix())
+        old_pdf, old_png = review_dir / relative, (review_dir / relative).with_suffix(".png")
+        if not isinstance(before, dict) or before.get("sha256") != hashes[source]:
+            continue
+        if before.get("width") != width or old_pdf.is_symlink() or not old_pdf.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(old_pdf, target)
+        if old_png.is_file() and not old_png.is_symlink():
+            shutil.copyfile(old_png, target.with_suffix(".png"))
+        kept.add(source)
+    return kept
 
 
 def _pdf_name(relative: str) -> str:

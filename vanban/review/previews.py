@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from vanban.errors import InputError, TransientIOError, VanbanError
@@ -82,7 +83,47 @@ def first_page_png(pdf: Path, png: Path, *, width: int = 300) -> Path:
     return png
 
 
-def convert_jobs(jobs: list[tuple[Path, Path]], *, timeout: float | None) -> dict[Path, str]:
+def conversion_processes(jobs: int) -> int:
+    """How many LibreOffice processes to convert ``jobs`` files with: one per core, at most."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def convert_jobs(
+    jobs: list[tuple[Path, Path]], *, timeout: float | None, processes: int | None = None
+) -> dict[Path, str]:
+    """Convert (source, target PDF) pairs; return the failures with their reasons.
+
+    The files are shared out among ``processes`` LibreOffice processes (default: one per core),
+    each with a profile of its own (two soffice processes cannot share one), balanced by size.
+    """
+    if not jobs:
+        return {}
+    count = processes if processes is not None else conversion_processes(len(jobs))
+    count = max(1, min(count, len(jobs)))
+    groups: list[list[tuple[Path, Path]]] = [[] for _ in range(count)]
+    loads = [0] * count
+    # Largest first, each to the lightest group: a 1,000-page file gets a process to itself.
+    for job in sorted(jobs, key=lambda j: _size(j[0]), reverse=True):
+        k = loads.index(min(loads))
+        groups[k].append(job)
+        loads[k] += _size(job[0]) or 1
+    if count == 1:
+        return _convert_group(groups[0], timeout=timeout)
+    failures: dict[Path, str] = {}
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for result in pool.map(lambda g: _convert_group(g, timeout=timeout), groups):
+            failures.update(result)
+    return failures
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _convert_group(jobs: list[tuple[Path, Path]], *, timeout: float | None) -> dict[Path, str]:
     """Convert (source, target PDF) pairs in one soffice run; return the failures with reasons.
 
     Sources are staged under unique names first because soffice names each PDF after its input's

@@ -19,9 +19,9 @@ from typing import Any
 import jinja2
 from docx import Document
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 
+from vanban.documents.compiled import CompiledTemplate
 from vanban.documents.kinds import KINDS, DocumentKind
 from vanban.documents.render import render_docx
 from vanban.documents.sample import sample_plan
@@ -91,18 +91,7 @@ def _split_tags(name: str, path: Path) -> list[LintFinding]:
 
 def _sources(path: Path) -> list[str]:
     """The Jinja sources of the body, headers, footers and tagged properties, as rendered."""
-    tpl = DocxTemplate(str(path))
-    tpl.init_docx()
-    xmls = [tpl.get_xml()]
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        xmls += [tpl.get_part_xml(part) for _, part in tpl.get_headers_footers(uri)]
-    out = [re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml)) for xml in xmls]
-    props = tpl.docx.core_properties
-    for name in ("author", "comments", "identifier", "language", "subject", "title"):
-        value = getattr(props, name) or ""
-        if "{" in value:
-            out.append(value)
-    return out
+    return [source for _, source in CompiledTemplate(path.read_bytes(), None).sources]
 
 
 def _lookup(value: Any, attr: str) -> Any:

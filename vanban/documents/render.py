@@ -4,7 +4,10 @@ One sandboxed Jinja environment (:mod:`vanban.documents.sandbox`) serves renderi
 ``vanban templates check``: a template only prints data, undefined variables fail
 (StrictUndefined), the Vietnamese filters are registered, and every value is escaped for XML.
 Values are inserted, never parsed as templates, so a unit named ``{{ 7*7 }}`` prints as is.
-The .docx is rewritten with fixed zip timestamps so the same inputs give the same bytes.
+
+Each template is compiled once per process (:mod:`vanban.documents.compiled`); a context that
+needs what only docxtpl's own path writes (pictures, subdocuments, links) takes that path,
+:func:`render_docx_stock`. Both give fixed zip timestamps: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
+from lxml import etree
 
+from vanban.documents.compiled import CompiledTemplate, TemplateCache, is_plain
 from vanban.documents.sandbox import TemplateRefused, make_environment, tag_at
 from vanban.errors import TemplateError
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SHARED = make_environment()
+_CACHE = TemplateCache(_SHARED)
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
 
 
 def default_templates_dir() -> Path:
@@ -58,9 +65,29 @@ def template_error(name: str, exc: Exception) -> TemplateError:
     return TemplateError(f"Mẫu {name}: {str(exc).rstrip('.')}{at}.")
 
 
+def compiled_template(template: Path) -> CompiledTemplate:
+    """The compiled form of ``template``, from the cache while its bytes are unchanged."""
+    if not template.is_file():
+        raise TemplateError(f"Không tìm thấy mẫu {template}.")
+    try:
+        return _CACHE.get(template.read_bytes())
+    except jinja2.TemplateError as exc:
+        raise template_error(template.name, exc) from exc
+    except _UNREADABLE as exc:
+        raise TemplateError(
+            f"Mẫu {template.name}: không mở được tệp Word ({type(exc).__name__})."
+        ) from exc
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render one template to the bytes of a .docx, or raise TemplateError saying what broke."""
-    return render_docx_stock(template, context)
+    compiled = compiled_template(template)
+    if compiled.stock_reason is not None or not is_plain(context):
+        return render_docx_stock(template, context)
+    try:
+        return compiled.render(context)
+    except jinja2.TemplateError as exc:
+        raise template_error(template.name, exc) from exc
 
 
 def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:

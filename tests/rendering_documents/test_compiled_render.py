@@ -1,0 +1,114 @@
+"""The compiled template gives the documents docxtpl's own path gives, for every kind of both plans.
+
+The two paths are compared by extracted text (body, tables, headers and footers), never by zip
+bytes; every compiled document is a sound zip, renders to the same bytes twice, and passes the
+Decree 30 checker. A context holding docxtpl's own objects (pictures, subdocuments, rich text, listings) takes
+the stock path.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docxtpl import Listing
+
+from tests.conftest import TEMPLATES
+from tests.plans import commune_2026, write_workbook
+from vanban.decree30.checker import check_document
+from vanban.documents import render
+from vanban.documents.compiled import CompiledTemplate, is_plain
+from vanban.documents.kinds import KINDS
+from vanban.model import Plan
+from vanban.review.docxtext import blocks
+from vanban.workbook.loader import load_plan
+
+Job = tuple[str, str, dict[str, Any]]  # (name, template, context)
+
+
+def _jobs(plan: Plan, label: str) -> Iterator[Job]:
+    for kind in KINDS:
+        for unit in [None] if kind.scope == "plan" else list(plan.units):
+            if kind.pending(plan, unit) is None:
+                name = f"{label}-{kind.key}-{unit.name if unit else 'plan'}"
+                yield name, kind.template, kind.context(plan, unit)
+
+
+@pytest.fixture(scope="module")
+def jobs(example_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> list[Job]:
+    tmp = tmp_path_factory.mktemp("commune")
+    commune = load_plan(write_workbook(tmp / "phong-hoa-2026.xlsx", commune_2026()))
+    return [*_jobs(example_plan, "example"), *_jobs(commune, "commune")]
+
+
+def _text(data: bytes) -> list[str]:
+    doc = Document(BytesIO(data))
+    out = list(blocks(doc))
+    for section in doc.sections:
+        for part in (section.header, section.first_page_header, section.footer):
+            out += [f"[{type(part).__name__}] {p.text}" for p in part.paragraphs]
+    return out
+
+
+def test_every_kind_of_both_plans_is_covered(jobs: list[Job]) -> None:
+    assert {template for _, template, _ in jobs} == {k.template for k in KINDS}
+    assert len(jobs) >= 31 + 9
+
+
+def test_the_compiled_path_gives_the_stock_paths_text(jobs: list[Job], tmp_path: Path) -> None:
+    for name, template, context in jobs:
+        path = TEMPLATES / template
+        compiled = render.compiled_template(path)
+        assert compiled.stock_reason is None and is_plain(context), name
+        fast = compiled.render(context)
+        assert render.render_docx(path, context) == fast, f"{name}: not deterministic"
+        stock = render.render_docx_stock(path, context)
+        assert _text(fast) == _text(stock), name
+        with zipfile.ZipFile(BytesIO(fast)) as archive:
+            assert archive.testzip() is None
+            assert archive.namelist() == zipfile.ZipFile(path).namelist()
+        out = tmp_path / f"{name}.docx"
+        out.write_bytes(fast)
+        findings = [f"{f.rule}: {f.message}" for f in check_document(out)]
+        assert findings == [], name
+
+
+def test_unchanged_members_are_the_templates_compressed_bytes(example_plan: Plan) -> None:
+    path = TEMPLATES / "ke-hoach.docx"
+    template = zipfile.ZipFile(path)
+    data = render.render_docx(path, KINDS[0].context(example_plan, None))
+    output = zipfile.ZipFile(BytesIO(data))
+    for info in template.infolist():
+        if info.filename == "word/document.xml":
+            continue
+        out = output.getinfo(info.filename)
+        assert (out.CRC, out.compress_size) == (info.CRC, info.compress_size), info.filename
+
+
+def test_threads_share_one_compiled_template(jobs: list[Job]) -> None:
+    invitations = [(TEMPLATES / t, c) for _, t, c in jobs if t == "giay-moi.docx"]
+    alone = [render.render_docx(p, c) for p, c in invitations]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda job: render.render_docx(*job), invitations * 3))
+    assert together == alone * 3
+
+
+def test_docxtpl_objects_take_the_stock_path(
+    jobs: list[Job], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name, template, context = next(j for j in jobs if j[1] == "ke-hoach.docx")
+    rich = dict(context, plan=dict(context["plan"], intro=Listing("Lời mở đầu\ncó hai dòng")))
+    assert not is_plain(rich)
+
+    def refuse(self: CompiledTemplate, context: dict[str, Any]) -> bytes:
+        raise AssertionError("the compiled path cannot write what docxtpl objects add")
+
+    monkeypatch.setattr(CompiledTemplate, "render", refuse)
+    data = render.render_docx(TEMPLATES / template, rich)
+    assert any("Lời mở đầu" in block and "có hai dòng" in block for block in _text(data))

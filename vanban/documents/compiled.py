@@ -1,0 +1,174 @@
+"""A Word template parsed, patched and compiled once; per document only Jinja and the zip write.
+
+docxtpl stays the template language: its ``patch_xml`` turns the body, headers and footers into
+Jinja sources once, and the sandboxed environment compiles them once. Rendering a document then
+does what docxtpl's ``render`` and ``save`` do to those parts (the same post-processing, table
+fix and picture ids, serialised as python-docx serialises a part) and copies every other member
+as the template's compressed bytes (:mod:`vanban.documents.zipcopy`).
+
+The stock docxtpl path is kept for what adds package parts or relationships, which this path
+does not write: a context holding anything but plain data (docxtpl's ``InlineImage``,
+``Subdoc``, ``RichText`` with links, ``Listing``; see :func:`is_plain`), and a template whose
+footnotes or document properties hold tags (``stock_reason``). ``render.render_docx`` chooses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, time
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from vanban.documents.zipcopy import Member, deflate, read_members, write_zip
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
+_TAGS = ("{{", "{%", "{#")
+_PARA = re.compile(r"<w:p([ >])")
+_NL_PARA = re.compile(r"\n<w:p([ >])")
+# docxtpl renders these document properties as templates (DocxTemplate.render_properties).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    """True for data this path renders as docxtpl would: str, numbers, dates, dicts, lists.
+
+    Anything else, docxtpl's own objects above all, may need the stock path: an InlineImage or
+    a Subdoc adds parts, a RichText with a link adds a relationship to the document part.
+    """
+    if isinstance(value, _PLAIN):
+        return True
+    if depth > 32:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(is_plain(v, depth + 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the plan's Dialect
+        return all(is_plain(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return False
+
+
+def _jinja_source(patched: str) -> str:
+    # docxtpl's render_xml_part puts each paragraph on its own line before compiling; the line
+    # numbers of errors, and so the tag an error names, depend on it.
+    return _PARA.sub(r"\n<w:p\1", patched)
+
+
+class CompiledTemplate:
+    """One template, ready to render many documents; safe to share between threads."""
+
+    def __init__(self, data: bytes, env: jinja2.Environment | None) -> None:
+        """Parse and patch ``data``; compile it in ``env`` (lint passes None: sources only)."""
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self._members = read_members(data)
+        names = {m.name for m in self._members}
+        tpl = DocxTemplate(BytesIO(data))
+        tpl.init_docx()
+        self._tpl = tpl  # for its stateless helpers: fix_tables, resolve_listing
+        self.stock_reason: str | None = None
+        self.sources: list[tuple[str, str]] = []  # (member, Jinja source), for lint too
+
+        document = tpl.docx.part
+        self._document = document.partname.lstrip("/")
+        body = tpl.docx.element.body
+        self.sources.append((self._document, _jinja_source(tpl.patch_xml(tpl.get_xml()))))
+        mark = etree.ProcessingInstruction("vanban-body")
+        root = tpl.docx.element
+        root.replace(body, mark)
+        self._prefix, self._suffix = serialize_part_xml(root).split(etree.tostring(mark))
+        root.replace(mark, body)
+
+        self._parts: list[tuple[str, str]] = []  # (member, encoding) of headers and footers
+        for reltype in (RELATIONSHIP_TYPE.HEADER, RELATIONSHIP_TYPE.FOOTER):
+            for rel in document.rels.values():
+                if rel.reltype != reltype or rel.is_external or not rel.target_part.blob:
+                    continue
+                part = rel.target_part
+                xml = tpl.get_part_xml(part)
+                name = part.partname.lstrip("/")
+                self.sources.append((name, _jinja_source(tpl.patch_xml(xml))))
+                self._parts.append((name, tpl.get_headers_footers_encoding(xml)))
+                if name not in names:
+                    self.stock_reason = f"phần {name} không có trong tệp"
+
+        for prop in _PROPERTIES:
+            value = getattr(tpl.docx.core_properties, prop) or ""
+            if any(t in value for t in _TAGS):
+                self.sources.append((f"docProps/core.xml:{prop}", value))
+                self.stock_reason = "thuộc tính của tệp có thẻ"
+        for part in tpl.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES and any(t.encode() in part.blob for t in _TAGS):
+                patched = tpl.patch_xml(part.blob.decode("utf-8"))
+                self.sources.append((part.partname.lstrip("/"), _jinja_source(patched)))
+                self.stock_reason = "chú thích cuối trang có thẻ"
+        if self._document not in names:
+            self.stock_reason = f"phần {self._document} không có trong tệp"
+
+        # Compiled last: a refused or broken tag raises here, before any document is rendered.
+        compiled = [env.from_string(source) for _, source in self.sources] if env else []
+        self._compiled = compiled[: 1 + len(self._parts)]
+
+    def _finish(self, xml: str) -> str:
+        """What docxtpl's render_xml_part does after Jinja."""
+        xml = _NL_PARA.sub(r"<w:p\1", xml)
+        xml = (
+            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        )
+        if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing without them
+            xml = str(self._tpl.resolve_listing(xml))
+        return xml
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
+        body, *parts = self._compiled
+        tree = self._tpl.fix_tables(self._finish(body.render(context)))
+        # docxtpl's fix_docpr_ids, without its counter on the shared instance.
+        for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
+            elt.attrib["id"] = str(n)
+        replaced: dict[str, Member] = {
+            self._document: deflate(
+                self._document, self._prefix + etree.tostring(tree, encoding="UTF-8") + self._suffix
+            )
+        }
+        for (name, encoding), template in zip(self._parts, parts, strict=True):
+            xml = self._finish(template.render(context)).encode(encoding)
+            replaced[name] = deflate(name, serialize_part_xml(parse_xml(xml)))
+        return write_zip(replaced.get(m.name, m) for m in self._members)
+
+
+class TemplateCache:
+    """Compiled templates by the hash of their bytes: an edited template is compiled again."""
+
+    def __init__(self, env: jinja2.Environment, size: int = 32) -> None:
+        self._env = env
+        self._size = size
+        self._items: OrderedDict[str, CompiledTemplate] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, data: bytes) -> CompiledTemplate:
+        key = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        compiled = CompiledTemplate(data, self._env)
+        with self._lock:
+            self._items[key] = compiled
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return compiled

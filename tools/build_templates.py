@@ -20,6 +20,7 @@ from tools.template_blocks import footer as _footer
 from tools.template_blocks import header as _header
 from tools.template_blocks import title as _title
 from vanban.decree30.layout import Decree30Document
+from vanban.documents.styles import prune_styles
 
 
 def plan_template() -> Decree30Document:
@@ -344,6 +345,7 @@ def main(argv: list[str]) -> int:
             continue
         fresh = path.with_name(f".{name}.new")
         build().save(fresh)
+        fresh.write_bytes(prune_styles(fresh.read_bytes()))  # python-docx's 790 KB of styles
         if path.exists() and _entries(path) == _entries(fresh):
             # Only the zip's timestamps differ: keep the file, and with it its hash in audit logs.
             fresh.unlink()

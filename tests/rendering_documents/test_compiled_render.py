@@ -112,3 +112,48 @@ def test_docxtpl_objects_take_the_stock_path(
     monkeypatch.setattr(CompiledTemplate, "render", refuse)
     data = render.render_docx(TEMPLATES / template, rich)
     assert any("Lời mở đầu" in block and "có hai dòng" in block for block in _text(data))
+
+
+def test_text_the_xml_cannot_hold_takes_docxtpls_repairing_parse(jobs: list[Job]) -> None:
+    # A control character is no XML: the compiled path then parses and repairs the body as
+    # docxtpl does, so both paths still agree (keeping such characters out is the reader's job).
+    name, template, context = next(j for j in jobs if j[1] == "ke-hoach.docx")
+    odd = dict(context, plan=dict(context["plan"], intro="Trước\x0bsau & <b>"))
+    path = TEMPLATES / template
+    assert _text(render.render_docx(path, odd)) == _text(render.render_docx_stock(path, odd))
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _table(rows: str, columns: int = 2) -> str:
+    grid = "<w:gridCol/>" * columns
+    return f"<w:body {_W}><w:tbl><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl></w:body>"
+
+
+def _cell(text: str = "") -> str:
+    return f"<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+_NESTED = f"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr>{_cell()}</w:tr></w:tbl>"
+
+
+@pytest.mark.parametrize(
+    ("source", "static"),
+    [
+        (_table(f"<w:tr>{_cell('{{ a }}')}{_cell()}</w:tr>"), True),
+        (
+            _table(f"{{% for r in rows %}}<w:tr>{_cell('{{ r }}')}{_cell()}</w:tr>{{% endfor %}}"),
+            True,
+        ),
+        (_table(f"<w:tr>{{% for c in cols %}}{_cell('{{ c }}')}{{% endfor %}}</w:tr>"), False),
+        (_table(f"<w:tr>{_cell('{% if a %}')}{_cell('{% endif %}')}</w:tr>"), False),
+        (_table(f"<w:tr>{_cell()}</w:tr>"), False),
+        (_table(f"<w:tr><w:tc>{_NESTED}<w:p/></w:tc>{_cell()}</w:tr>"), False),
+    ],
+    ids=["fields", "row-loop", "cell-loop", "block-across-cells", "short-row", "nested"],
+)
+def test_which_tables_need_docxtpls_grid_fix(source: str, static: bool) -> None:
+    from vanban.documents.compiled import _static_tables
+
+    assert _static_tables(source) is static

@@ -16,28 +16,36 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 import threading
 from collections import OrderedDict
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
-from docx.oxml.ns import nsmap
+from docx.oxml.ns import nsmap, qn
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from vanban.documents.zipcopy import Member, deflate, read_members, write_zip
+from vanban.documents.zipcopy import deflate, read_members, write_zip
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
+_PLAIN_TYPES = frozenset(_PLAIN)
 _TAGS = ("{{", "{%", "{#")
 _PARA = re.compile(r"<w:p([ >])")
-_NL_PARA = re.compile(r"\n<w:p([ >])")
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
+_CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.DOTALL)
+_OPENS = re.compile(r"\{%-?\s*(?:for|if|with|filter)\b")
+_CLOSES = re.compile(r"\{%-?\s*end(?:for|if|with|filter)\b")
+_RECOVER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 # docxtpl renders these document properties as templates (DocxTemplate.render_properties).
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -49,10 +57,20 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     Anything else, docxtpl's own objects above all, may need the stock path: an InlineImage or
     a Subdoc adds parts, a RichText with a link adds a relationship to the document part.
     """
-    if isinstance(value, _PLAIN):
+    kind = type(value)
+    if kind in _PLAIN_TYPES:  # the common case first: this runs over every value of a context
         return True
     if depth > 32:
         return False
+    if kind is dict:
+        return all(
+            type(k) is str and (type(v) in _PLAIN_TYPES or is_plain(v, depth + 1))
+            for k, v in value.items()
+        )
+    if kind is list or kind is tuple:
+        return all(type(v) in _PLAIN_TYPES or is_plain(v, depth + 1) for v in value)
+    if isinstance(value, _PLAIN):
+        return True
     if isinstance(value, dict):
         return all(isinstance(k, str) and is_plain(v, depth + 1) for k, v in value.items())
     if isinstance(value, list | tuple):
@@ -60,6 +78,49 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the plan's Dialect
         return all(is_plain(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
     return False
+
+
+def _static_tables(source: str) -> bool:
+    """True when docxtpl's ``fix_tables`` cannot change what ``source`` renders to.
+
+    fix_tables adds or removes grid columns when rows have more or fewer cells than the grid.
+    That cannot happen when every row of the patched source has as many cells as its grid, no
+    tag sits in a row outside its cells, every cell's blocks close in that cell, no span is
+    computed, and no table is nested: then each rendered row is a copy of one of those rows.
+    """
+    tree = etree.fromstring(source.encode("utf-8"), _RECOVER)
+    if tree is None:
+        return False
+    for tbl in tree.iter(qn("w:tbl")):
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None or tbl.find(".//" + qn("w:tbl")) is not None:
+            return False
+        columns = len(grid.findall(qn("w:gridCol")))
+        for tr in tbl.iter(qn("w:tr")):
+            cells = 0
+            for tc in tr.findall(qn("w:tc")):
+                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                cells += int(span.get(qn("w:val"), "1")) if span is not None else 1
+            if cells != columns:
+                return False
+    for row in _ROW.finditer(source):
+        text = row.group(0)
+        between = _CELL.sub("", text)
+        if "{%" in between or "{{" in between or 'w:gridSpan w:val="{' in text:
+            return False
+        for cell in _CELL.findall(text):
+            if len(_OPENS.findall(cell)) != len(_CLOSES.findall(cell)):
+                return False
+    return True
+
+
+def _well_formed(xml: bytes) -> bool:
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _jinja_source(patched: str) -> str:
@@ -118,13 +179,14 @@ class CompiledTemplate:
         if self._document not in names:
             self.stock_reason = f"phần {self._document} không có trong tệp"
 
+        self._static_tables = _static_tables(self.sources[0][1])
         # Compiled last: a refused or broken tag raises here, before any document is rendered.
         compiled = [env.from_string(source) for _, source in self.sources] if env else []
         self._compiled = compiled[: 1 + len(self._parts)]
 
     def _finish(self, xml: str) -> str:
         """What docxtpl's render_xml_part does after Jinja."""
-        xml = _NL_PARA.sub(r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
         xml = (
             xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         )
@@ -135,18 +197,18 @@ class CompiledTemplate:
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
         body, *parts = self._compiled
-        tree = self._tpl.fix_tables(self._finish(body.render(context)))
-        # docxtpl's fix_docpr_ids, without its counter on the shared instance.
-        for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
-            elt.attrib["id"] = str(n)
-        replaced: dict[str, Member] = {
-            self._document: deflate(
-                self._document, self._prefix + etree.tostring(tree, encoding="UTF-8") + self._suffix
-            )
-        }
+        xml = self._finish(body.render(context))
+        data: bytes = xml.encode("utf-8")
+        if not (self._static_tables and "docPr" not in xml and _well_formed(data)):
+            # docxtpl's own steps: parse (repairing), fix the tables' grids, number pictures.
+            tree = self._tpl.fix_tables(xml)
+            for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
+                elt.attrib["id"] = str(n)  # fix_docpr_ids, without the shared counter
+            data = etree.tostring(tree, encoding="UTF-8")
+        replaced = {self._document: deflate(self._document, self._prefix + data + self._suffix)}
         for (name, encoding), template in zip(self._parts, parts, strict=True):
-            xml = self._finish(template.render(context)).encode(encoding)
-            replaced[name] = deflate(name, serialize_part_xml(parse_xml(xml)))
+            part = self._finish(template.render(context)).encode(encoding)
+            replaced[name] = deflate(name, serialize_part_xml(parse_xml(part)))
         return write_zip(replaced.get(m.name, m) for m in self._members)
 
 
@@ -157,7 +219,24 @@ class TemplateCache:
         self._env = env
         self._size = size
         self._items: OrderedDict[str, CompiledTemplate] = OrderedDict()
+        self._by_stat: dict[tuple[str, int, int, int, int], str] = {}
         self._lock = threading.Lock()
+
+    def get_file(self, path: Path) -> CompiledTemplate:
+        """The compiled form of the file at ``path``; read again only when its stat changes."""
+        st = path.stat()
+        seen = (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        with self._lock:
+            key = self._by_stat.get(seen)
+            found = self._items.get(key) if key else None
+        if found is not None:
+            return found
+        compiled = self.get(path.read_bytes())
+        with self._lock:
+            if len(self._by_stat) >= 4 * self._size:
+                self._by_stat.clear()
+            self._by_stat[seen] = compiled.sha256
+        return compiled
 
     def get(self, data: bytes) -> CompiledTemplate:
         key = hashlib.sha256(data).hexdigest()

@@ -70,7 +70,7 @@ def compiled_template(template: Path) -> CompiledTemplate:
     if not template.is_file():
         raise TemplateError(f"Không tìm thấy mẫu {template}.")
     try:
-        return _CACHE.get(template.read_bytes())
+        return _CACHE.get_file(template)
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
     except _UNREADABLE as exc:

@@ -128,6 +128,12 @@ CASES = [
         'không được đọc "format"',
     ),
     Case(
+        "attribute-named-in-a-filter-argument",
+        "ke-hoach.docx",
+        lambda c: "{{ [plan] | sort(attribute='__class__.__init__.__globals__') | first }}",
+        '"__class__.__init__.__globals__"',
+    ),
+    Case(
         "autoescape-off",
         "giay-moi.docx",
         lambda c: "{% autoescape false %}{{ schedule.venue }}{% endautoescape %}",

@@ -234,6 +234,14 @@ def _refusals(node: nodes.Node) -> Iterator[tuple[nodes.Node, str, str]]:
         and node.arg.value[:1] == "_"
     ):
         yield node, node.arg.value, f'mẫu không được đọc thuộc tính nội bộ "{node.arg.value}"'
+    elif (
+        isinstance(node, nodes.Keyword)
+        and node.key == "attribute"
+        and isinstance(node.value, nodes.Const)
+        and isinstance(node.value.value, str)
+        and any(part[:1] == "_" for part in node.value.value.split("."))
+    ):  # sort(attribute="__class__") and the like read attributes by name
+        yield node, node.value.value, f'mẫu không được đọc thuộc tính nội bộ "{node.value.value}"'
     elif isinstance(node, nodes.Call) and not _allowed_call(node.node):
         callee = node.node
         word = (

@@ -10,6 +10,7 @@ would create does not exist; no document holds what the tag would have printed; 
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.shared import Cm
 
 from tests.conftest import EXAMPLE, TEMPLATES
 from tests.workbook_mutations import flat, run_main
@@ -228,3 +230,44 @@ def test_the_shipped_templates_render_in_the_sandbox(tmp_path: Path) -> None:
     report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=TEMPLATES)
     assert report.exit_code == 0, [(s.job.relpath, s.reason) for s in report.statuses]
     assert len([s for s in report.statuses if s.status == "issued"]) == 31
+
+
+def _zip_bomb(folder: Path, name: str) -> None:
+    """The template with 40 MB of blanks in a comment of its body: 40 KB on disk."""
+    path = folder / name
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename == "word/document.xml":
+                data += b"<!--" + b" " * (40 * 2**20) + b"-->"
+            archive.writestr(info.filename, data)
+    assert path.stat().st_size < 200_000
+
+
+def test_a_template_that_inflates_to_megabytes_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    _zip_bomb(folder, "giay-moi.docx")
+    report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
+    assert report.exit_code == 3
+    failed = [s for s in report.statuses if s.status == "failed"]
+    assert failed and all(s.job.kind.template == "giay-moi.docx" for s in failed)
+    assert all("Mẫu giay-moi.docx: tệp giải nén ra quá lớn" in (s.reason or "") for s in failed)
+    code, stdout, stderr = run_main(["templates", "check", str(folder)])
+    assert code == 1 and "giay-moi.docx" in stdout and "Traceback" not in stderr
+
+
+def test_tags_that_open_and_close_in_different_places_are_named(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    doc = Document(str(folder / "ke-hoach.docx"))
+    header = doc.sections[0].header
+    header.paragraphs[0].add_run("{% if plan.symbol == 'x' %}A")
+    header.add_table(1, 1, Cm(5)).cell(0, 0).paragraphs[0].add_run("{% endif %}B")
+    doc.save(str(folder / "ke-hoach.docx"))
+    report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
+    assert report.exit_code == 3
+    (failed,) = [s for s in report.statuses if s.status == "failed"]
+    assert "Mẫu ke-hoach.docx: các thẻ điều khiển" in (failed.reason or "")
+    assert not (tmp_path / "out" / failed.job.relpath).exists()

@@ -204,8 +204,8 @@ def lint_template(
     if not path.is_file():
         return [LintFinding(name, "", f"không tìm thấy tệp mẫu {path}")]
     try:
+        sources = _sources(path)  # first: it refuses a zip bomb before python-docx inflates it
         findings = _split_tags(name, path)
-        sources = _sources(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one finding, not a crash
         return [LintFinding(name, "", f"không mở được tệp mẫu ({type(exc).__name__})")]
     env = make_environment()

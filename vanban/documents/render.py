@@ -25,6 +25,7 @@ from lxml import etree
 
 from vanban.documents.compiled import CompiledTemplate, TemplateCache, is_plain
 from vanban.documents.sandbox import TemplateRefused, make_environment, tag_at
+from vanban.documents.zipcopy import MAX_INFLATED, TooLargeError
 from vanban.errors import TemplateError
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -73,6 +74,11 @@ def compiled_template(template: Path) -> CompiledTemplate:
         return _CACHE.get_file(template)
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
+    except TooLargeError as exc:
+        raise TemplateError(
+            f"Mẫu {template.name}: tệp giải nén ra quá lớn (hơn {MAX_INFLATED // 2**20} MiB), "
+            "không phải một mẫu văn bản."
+        ) from exc
     except _UNREADABLE as exc:
         raise TemplateError(
             f"Mẫu {template.name}: không mở được tệp Word ({type(exc).__name__})."
@@ -88,6 +94,8 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         return compiled.render(context)
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
+    except etree.XMLSyntaxError as exc:
+        raise _broken_xml(template.name) from exc
 
 
 def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
@@ -101,7 +109,17 @@ def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
         tpl.save(buf)
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
+    except etree.XMLSyntaxError as exc:
+        raise _broken_xml(template.name) from exc
     return deterministic_zip(buf.getvalue())
+
+
+def _broken_xml(name: str) -> TemplateError:
+    return TemplateError(
+        f"Mẫu {name}: các thẻ điều khiển ({{% if %}}, {{% for %}}) mở và đóng ở những chỗ khác "
+        "nhau của tài liệu (ví dụ trong và ngoài một bảng), nên văn bản tạo ra bị hỏng; hãy đặt "
+        "mỗi cặp thẻ trong cùng một đoạn, một ô hay một dòng bảng."
+    )
 
 
 def deterministic_zip(data: bytes) -> bytes:

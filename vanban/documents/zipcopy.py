@@ -26,6 +26,14 @@ _MODE = 0o644 << 16  # as render.deterministic_zip writes it
 _LIMIT = 0xFFFFFFFF
 
 
+MAX_INFLATED = 32 * 2**20  # a template inflates to some 60 KB; a zip bomb to gigabytes
+MAX_MEMBERS = 1000
+
+
+class TooLargeError(ValueError):
+    """The zip would inflate to more than a template ever needs."""
+
+
 @dataclass(frozen=True)
 class Member:
     """One zip member as stored: method, CRC and sizes of the stored bytes."""
@@ -43,11 +51,18 @@ def deflate(name: str, data: bytes) -> Member:
     return Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data), stored)
 
 
-def read_members(data: bytes) -> list[Member]:
-    """Every member of a zip in its order, as stored; its CRC is verified once, here."""
+def read_members(data: bytes, max_inflated: int = MAX_INFLATED) -> list[Member]:
+    """Every member of a zip in its order, as stored; its CRC is verified once, here.
+
+    A zip that declares more than ``max_inflated`` bytes or ``MAX_MEMBERS`` members is refused
+    before anything is inflated (zipfile never inflates past a member's declared size).
+    """
     out = []
     with zipfile.ZipFile(BytesIO(data)) as archive:
-        for info in archive.infolist():
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > max_inflated:
+            raise TooLargeError(f"{len(infos)} members, {sum(i.file_size for i in infos)} bytes")
+        for info in infos:
             payload = archive.read(info)  # inflates once and checks the CRC
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 out.append(deflate(info.filename, payload))

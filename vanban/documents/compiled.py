@@ -187,9 +187,13 @@ class CompiledTemplate:
     def _finish(self, xml: str) -> str:
         """What docxtpl's render_xml_part does after Jinja."""
         xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        xml = (
-            xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        )
+        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces; seldom there
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
         if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing without them
             xml = str(self._tpl.resolve_listing(xml))
         return xml

@@ -39,7 +39,7 @@ class Case:
     template: str
     tag: Callable[[Path], str]  # the canary's path -> the tag
     reason: str  # what the message says is refused
-    where: str = "body"  # body, header or property
+    where: str = "body"  # a key of PLACES
     named: str = ""  # the tag the message names, when the planted text holds several
 
 
@@ -50,6 +50,10 @@ def _in_body(doc: DocxDocument, tag: str) -> None:
     run.text = f"{run.text} {tag}"
 
 
+def _in_new_paragraph(doc: DocxDocument, tag: str) -> None:
+    doc.add_paragraph(tag)
+
+
 def _in_header(doc: DocxDocument, tag: str) -> None:
     doc.sections[0].header.paragraphs[0].add_run(tag)
 
@@ -58,7 +62,12 @@ def _in_property(doc: DocxDocument, tag: str) -> None:
     doc.core_properties.title = tag
 
 
-PLACES = {"body": _in_body, "header": _in_header, "property": _in_property}
+PLACES = {
+    "body": _in_body,
+    "paragraph": _in_new_paragraph,
+    "header": _in_header,
+    "property": _in_property,
+}
 
 CASES = [
     Case(
@@ -134,6 +143,21 @@ CASES = [
         "ke-hoach.docx",
         lambda c: "{{ [plan] | sort(attribute='__class__.__init__.__globals__') | first }}",
         '"__class__.__init__.__globals__"',
+    ),
+    Case(
+        "a-string-doubled-by-set",
+        "ke-hoach.docx",
+        lambda c: "{% set a = 'xxxxxxxx' %}" + "{% set a = a ~ a %}" * 40 + "{{ a | length }}",
+        "thẻ set",
+        named="{% set a = 'xxxxxxxx' %}",
+    ),
+    Case(
+        "a-loop-that-prints-without-end",
+        "giay-moi.docx",
+        lambda c: "{% for i in range(10000) %}{{ 'x' * 99999 }}{% endfor %}",
+        "văn bản tạo ra quá dài",
+        "paragraph",
+        named="{% for i in range(10000) %}",
     ),
     Case(
         "autoescape-off",

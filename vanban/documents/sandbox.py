@@ -3,15 +3,17 @@
 Templates travel between offices by e-mail, so a template is hostile input like a workbook. The
 environment is Jinja's immutable sandbox, narrowed further:
 
-- no loader, and ``include``/``import``/``extends``/``macro``/``block``/``autoescape`` are refused
-  before compiling, so a template cannot read a file or switch off XML escaping;
+- no loader, and ``include``/``import``/``extends``/``macro``/``block``/``autoescape``/``set``/
+  ``with`` are refused before compiling, so a template cannot read a file, switch off XML
+  escaping or grow a value by setting it from itself;
 - no globals but a ``range`` capped per render; ``self``, ``cycler``, ``joiner``, ``namespace``,
   ``lipsum``, ``dict`` and any name or attribute starting with ``_`` are refused;
 - data is fields only: a dict's key before its methods, and no method of any value may be read
   or called (``"x".format``, ``d.items``), except the ``loop`` helpers of a ``for``;
 - the Vietnamese filters and a few plain built-in ones; ``safe`` is not among them, so every
   value is escaped for XML;
-- ``*``, ``**`` and ``%`` cannot build huge strings or numbers.
+- ``*``, ``**`` and ``%`` cannot build huge strings or numbers, and a render stops past
+  64 Mi characters.
 
 A refusal is a :class:`TemplateRefused` naming the tag; the renderer turns it into the
 :class:`vanban.errors.TemplateError` of the template. ``lint`` reports the same refusals.
@@ -24,7 +26,7 @@ import html
 import operator
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -48,6 +50,10 @@ _FORBIDDEN_NODES: dict[type[nodes.Node], str] = {
     nodes.Block: "block",
     nodes.ScopedEvalContextModifier: "autoescape",
     nodes.EvalContextModifier: "autoescape",
+    # A name set from itself doubles a string with each line: set and with are refused.
+    nodes.Assign: "set",
+    nodes.AssignBlock: "set",
+    nodes.With: "with",
 }
 # Built-in filters that only reshape data already there; none reads an attribute by name from
 # the template's text (``attr``), switches off escaping (``safe``) or pads to a given width.
@@ -59,6 +65,8 @@ _PLAIN_FILTERS = (
 RANGE_BUDGET = 10_000  # items all range() calls of one render may yield together
 MAX_SEQUENCE = 100_000  # characters or items a "*" may build
 MAX_EXPONENT = 64
+MAX_BITS = 4096  # of a number "**" may build
+MAX_OUTPUT = 64 * 2**20  # characters one part of one document may render to
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _QUOTED = re.compile(r"['\"]([^'\"]{1,80})['\"]")
@@ -94,7 +102,10 @@ class _Template(jinja2.Template):
             return super().render(*args, **kwargs)
         except jinja2.TemplateError as exc:
             if not getattr(exc, "vanban_tag", None):
-                exc.vanban_tag = tag_at(self.vanban_source, _line_of(exc), str(exc))  # type: ignore[attr-defined]
+                line = _line_of(exc)
+                if getattr(exc, "python_lineno", None):
+                    line = self.get_corresponding_lineno(exc.python_lineno)  # type: ignore[attr-defined]
+                exc.vanban_tag = tag_at(self.vanban_source, line, str(exc))  # type: ignore[attr-defined]
             raise
         finally:
             _budget.reset(token)
@@ -111,6 +122,21 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
     template_class = _Template
     intercepted_binops = frozenset({"*", "**", "%"})
     _MAX = 64
+
+    @staticmethod
+    def concat(parts: Iterable[str]) -> str:
+        """Template.render's join, stopping a template whose loops print without end."""
+        out = []
+        size = 0
+        for part in parts:
+            size += len(part)
+            if size > MAX_OUTPUT:
+                exc = SecurityError(f"văn bản tạo ra quá dài (hơn {MAX_OUTPUT:,} ký tự)")
+                frame = getattr(parts, "gi_frame", None)  # paused at the tag that printed last
+                exc.python_lineno = frame.f_lineno if frame else None  # type: ignore[attr-defined]
+                raise exc
+            out.append(part)
+        return "".join(out)
 
     def __init__(self) -> None:
         super().__init__(undefined=jinja2.StrictUndefined, autoescape=True, loader=None)
@@ -161,7 +187,11 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "%" and isinstance(left, str | bytes):
             raise SecurityError('không được định dạng chuỗi bằng "%"; hãy dùng bộ lọc')
-        if operator_ == "**" and (not isinstance(right, int | float) or abs(right) > MAX_EXPONENT):
+        if operator_ == "**" and (
+            not isinstance(right, int | float)
+            or abs(right) > MAX_EXPONENT
+            or (isinstance(left, int) and left.bit_length() * abs(right) > MAX_BITS)
+        ):
             raise SecurityError(f'số mũ của "**" quá lớn (tối đa {MAX_EXPONENT})')
         if operator_ == "*":
             for seq, times in ((left, right), (right, left)):

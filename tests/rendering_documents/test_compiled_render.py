@@ -25,6 +25,7 @@ from vanban.decree30.checker import check_document
 from vanban.documents import render
 from vanban.documents.compiled import CompiledTemplate, is_plain
 from vanban.documents.kinds import KINDS
+from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
 from vanban.model import Plan
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan
@@ -154,6 +155,48 @@ _NESTED = f"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr>{_cell()}</w:tr></w:
     ids=["fields", "row-loop", "cell-loop", "block-across-cells", "short-row", "nested"],
 )
 def test_which_tables_need_docxtpls_grid_fix(source: str, static: bool) -> None:
-    from vanban.documents.compiled import _static_tables
+    assert static_tables(source) is static
 
-    assert _static_tables(source) is static
+
+def _p(text: str) -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def _body(inner: str) -> str:
+    return f"<w:body {_W}>{inner}</w:body>"
+
+
+@pytest.mark.parametrize(
+    ("source", "balanced"),
+    [
+        (_body(f"{{% for x in xs %}}{_p('{{ x }}')}{{% endfor %}}"), True),
+        (_body(f"{_p('{% if a %}x')}{_p('y{% else %}z')}{_p('{% endif %}')}"), True),
+        (_body('<w:p><w:pPr><w:jc w:val="{{ side }}"/></w:pPr></w:p>'), True),
+        (_body(_table(f"<w:tr>{_cell('{% if a %}')}</w:tr>") + _p("{% endif %}")), False),
+        (_body('<w:p><w:pPr><w:jc w:val="{% if a %}left{% endif %}"/></w:pPr></w:p>'), False),
+        (_body("<w:p {{ attrs }}></w:p>"), False),
+        (_body(_p("{% raw %}{{ x }}{% endraw %}")), False),
+        (_body(_p("{{ '\\x01' }}")), False),
+        (_body(_p("{% if a %}x")), False),
+    ],
+    ids=[
+        "loop-of-paragraphs",
+        "branches-across-paragraphs",
+        "value-in-an-attribute",
+        "block-from-a-cell-to-the-body",
+        "block-in-an-attribute",
+        "value-among-attributes",
+        "raw",
+        "escape-in-a-string",
+        "unclosed",
+    ],
+)
+def test_which_templates_always_render_well_formed_xml(source: str, balanced: bool) -> None:
+    assert always_balanced(source) is balanced
+
+
+def test_a_control_character_is_not_well_formed_even_when_balanced() -> None:
+    assert well_formed(b"<a>x</a>", balanced=True)
+    assert not well_formed(b"<a>x\x0bx</a>", balanced=True)
+    assert not well_formed("<a>x\ufffe</a>".encode(), balanced=True)
+    assert not well_formed(b"<a><b></a>", balanced=False)

@@ -25,27 +25,22 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import nsmap
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
 from vanban.documents.zipcopy import deflate, read_members, write_zip
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
 _PLAIN_TYPES = frozenset(_PLAIN)
 _TAGS = ("{{", "{%", "{#")
 _PARA = re.compile(r"<w:p([ >])")
-_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
-_CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.DOTALL)
-_OPENS = re.compile(r"\{%-?\s*(?:for|if|with|filter)\b")
-_CLOSES = re.compile(r"\{%-?\s*end(?:for|if|with|filter)\b")
-_RECOVER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 # docxtpl renders these document properties as templates (DocxTemplate.render_properties).
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -78,49 +73,6 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the plan's Dialect
         return all(is_plain(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
     return False
-
-
-def _static_tables(source: str) -> bool:
-    """True when docxtpl's ``fix_tables`` cannot change what ``source`` renders to.
-
-    fix_tables adds or removes grid columns when rows have more or fewer cells than the grid.
-    That cannot happen when every row of the patched source has as many cells as its grid, no
-    tag sits in a row outside its cells, every cell's blocks close in that cell, no span is
-    computed, and no table is nested: then each rendered row is a copy of one of those rows.
-    """
-    tree = etree.fromstring(source.encode("utf-8"), _RECOVER)
-    if tree is None:
-        return False
-    for tbl in tree.iter(qn("w:tbl")):
-        grid = tbl.find(qn("w:tblGrid"))
-        if grid is None or tbl.find(".//" + qn("w:tbl")) is not None:
-            return False
-        columns = len(grid.findall(qn("w:gridCol")))
-        for tr in tbl.iter(qn("w:tr")):
-            cells = 0
-            for tc in tr.findall(qn("w:tc")):
-                span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                cells += int(span.get(qn("w:val"), "1")) if span is not None else 1
-            if cells != columns:
-                return False
-    for row in _ROW.finditer(source):
-        text = row.group(0)
-        between = _CELL.sub("", text)
-        if "{%" in between or "{{" in between or 'w:gridSpan w:val="{' in text:
-            return False
-        for cell in _CELL.findall(text):
-            if len(_OPENS.findall(cell)) != len(_CLOSES.findall(cell)):
-                return False
-    return True
-
-
-def _well_formed(xml: bytes) -> bool:
-    parser = expat.ParserCreate()
-    try:
-        parser.Parse(xml, True)
-    except expat.ExpatError:
-        return False
-    return True
 
 
 def _jinja_source(patched: str) -> str:
@@ -179,7 +131,8 @@ class CompiledTemplate:
         if self._document not in names:
             self.stock_reason = f"phần {self._document} không có trong tệp"
 
-        self._static_tables = _static_tables(self.sources[0][1])
+        self._static_tables = static_tables(self.sources[0][1])
+        self._balanced = always_balanced(self.sources[0][1])
         # Compiled last: a refused or broken tag raises here, before any document is rendered.
         compiled = [env.from_string(source) for _, source in self.sources] if env else []
         self._compiled = compiled[: 1 + len(self._parts)]
@@ -203,7 +156,7 @@ class CompiledTemplate:
         body, *parts = self._compiled
         xml = self._finish(body.render(context))
         data: bytes = xml.encode("utf-8")
-        if not (self._static_tables and "docPr" not in xml and _well_formed(data)):
+        if not (self._static_tables and "docPr" not in xml and well_formed(data, self._balanced)):
             # docxtpl's own steps: parse (repairing), fix the tables' grids, number pictures.
             tree = self._tpl.fix_tables(xml)
             for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):

@@ -27,6 +27,7 @@ import operator
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -125,17 +126,22 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def concat(parts: Iterable[str]) -> str:
-        """Template.render's join, stopping a template whose loops print without end."""
+        """Template.render's join, stopping a template whose loops print without end.
+
+        The parts are joined a batch at a time: a check per part cost more than the join.
+        """
         out = []
         size = 0
-        for part in parts:
-            size += len(part)
+        pending = iter(parts)
+        while batch := list(islice(pending, 1024)):
+            chunk = "".join(batch)
+            size += len(chunk)
             if size > MAX_OUTPUT:
                 exc = SecurityError(f"văn bản tạo ra quá dài (hơn {MAX_OUTPUT:,} ký tự)")
                 frame = getattr(parts, "gi_frame", None)  # paused at the tag that printed last
                 exc.python_lineno = frame.f_lineno if frame else None  # type: ignore[attr-defined]
                 raise exc
-            out.append(part)
+            out.append(chunk)
         return "".join(out)
 
     def __init__(self) -> None:

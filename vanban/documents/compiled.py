@@ -177,6 +177,8 @@ class TemplateCache:
         self._size = size
         self._items: OrderedDict[str, CompiledTemplate] = OrderedDict()
         self._by_stat: dict[tuple[str, int, int, int, int], str] = {}
+        self._failed: dict[str, Exception] = {}
+        self._compiling: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get_file(self, path: Path) -> CompiledTemplate:
@@ -196,15 +198,34 @@ class TemplateCache:
         return compiled
 
     def get(self, data: bytes) -> CompiledTemplate:
+        """The compiled form of ``data``, compiled once even when threads ask at once.
+
+        A template that fails to compile fails the same way for every later document, without
+        being parsed again for each.
+        """
         key = hashlib.sha256(data).hexdigest()
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        compiled = CompiledTemplate(data, self._env)
-        with self._lock:
-            self._items[key] = compiled
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            compiling = self._compiling.setdefault(key, threading.Lock())
+        with compiling:
+            with self._lock:
+                found = self._items.get(key)
+                failed = self._failed.get(key)
+                if found is not None:
+                    self._items.move_to_end(key)
+                    return found
+            if failed is not None:
+                raise failed.with_traceback(None)
+            try:
+                compiled = CompiledTemplate(data, self._env)
+            except Exception as exc:
+                with self._lock:
+                    if len(self._failed) >= self._size:
+                        self._failed.clear()
+                    self._failed[key] = exc
+                raise
+            with self._lock:
+                self._items[key] = compiled
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._compiling.pop(key, None)
         return compiled

@@ -1,8 +1,10 @@
-"""``vanban templates check``: lint the Word templates with the renderer's own Jinja environment.
+"""``vanban templates check``: lint the Word templates with the renderer's own Jinja sandbox.
 
 A clerk who edits a template in Word and mistypes a name gets the template, the text around the
-tag, the unknown name and the closest known names. Checked: Jinja syntax, variables that the
-document kind's context does not have, unknown filters, and tags that Word split across runs.
+tag, the unknown name and the closest known names. Checked, in the body, headers and footers:
+Jinja syntax, what the sandbox refuses (``vanban.documents.sandbox``), variables that the
+document kind's context does not have, unknown filters, tags that Word split across runs; then
+a trial render with sample data in the sandbox, which finds what only rendering shows.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import Any
 import jinja2
 from docx import Document
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
 from jinja2 import nodes
 
+from vanban.documents.compiled import CompiledTemplate
 from vanban.documents.kinds import DocumentKind, load_registry
-from vanban.documents.render import make_environment
+from vanban.documents.render import render_docx
 from vanban.documents.sample import sample_plan
+from vanban.documents.sandbox import make_environment, refusals
+from vanban.errors import TemplateError
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _UNKNOWN = object()
@@ -85,10 +89,9 @@ def _split_tags(name: str, path: Path) -> list[LintFinding]:
     return out
 
 
-def _source(path: Path) -> str:
-    tpl = DocxTemplate(str(path))
-    tpl.init_docx()
-    return str(tpl.patch_xml(tpl.get_xml()))
+def _sources(path: Path) -> list[str]:
+    """The Jinja sources of the body, headers, footers and tagged properties, as rendered."""
+    return [source for _, source in CompiledTemplate(path.read_bytes(), None).sources]
 
 
 def _lookup(value: Any, attr: str) -> Any:
@@ -146,6 +149,11 @@ class _Walker:
         value = _lookup(base, attr)
         if value is _UNKNOWN:
             self._unknown(attr, _names(base), "trường")
+        elif not isinstance(base, Mapping) and callable(value):
+            self.problems.append(
+                (attr, f'mẫu không được đọc "{attr}" của dữ liệu (chỉ đọc được các trường)')
+            )
+            return _UNKNOWN
         return value
 
     def _unknown(self, name: str, known: list[str], what: str) -> None:
@@ -196,27 +204,45 @@ def lint_template(
     if not path.is_file():
         return [LintFinding(name, "", f"không tìm thấy tệp mẫu {path}")]
     try:
+        sources = _sources(path)  # first: it refuses a zip bomb before python-docx inflates it
         findings = _split_tags(name, path)
-        source = _source(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one finding, not a crash
         return [LintFinding(name, "", f"không mở được tệp mẫu ({type(exc).__name__})")]
     env = make_environment()
-    try:
-        tree = env.parse(source)
-    except jinja2.TemplateSyntaxError as exc:
-        text = " ".join(t for t, _ in _paragraph_texts(path))
-        tag = next((m.group(0) for m in _TAG.finditer(text) if _bad_tag(env, m.group(0))), "")
-        findings.append(
-            LintFinding(
-                name,
-                _around(text, tag) if tag else "",
-                f"lỗi cú pháp Jinja: {exc.message}" + (f" (thẻ {tag})" if tag else ""),
-            )
-        )
-        return findings
-    walker = _Walker(name, context or kind.build_context(sample_plan(), sample_plan().units[0]), env)
-    walker.visit(tree)
     texts = [t for t, _ in _paragraph_texts(path)]
+    trees = []
+    for source in sources:
+        try:
+            tree = env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            text = " ".join(texts)
+            tag = next((m.group(0) for m in _TAG.finditer(text) if _bad_tag(env, m.group(0))), "")
+            findings.append(
+                LintFinding(
+                    name,
+                    _around(text, tag) if tag else "",
+                    f"lỗi cú pháp Jinja: {exc.message}" + (f" (thẻ {tag})" if tag else ""),
+                )
+            )
+            return findings
+        for refused in refusals(tree, source):
+            where = next(
+                (t for t in texts if refused.tag and refused.tag in " ".join(t.split())), ""
+            )
+            findings.append(
+                LintFinding(
+                    name,
+                    _around(where, refused.tag),
+                    f"thẻ {refused.tag} bị từ chối: {refused.reason}",
+                )
+            )
+        trees.append(tree)
+    if findings:
+        return findings
+    sample = context or kind.build_context(sample_plan(), sample_plan().units[0])
+    walker = _Walker(name, sample, env)
+    for tree in trees:
+        walker.visit(tree)
     seen: set[str] = set()
     for unknown, message in walker.problems:
         if message in seen:
@@ -224,6 +250,12 @@ def lint_template(
         seen.add(message)
         where = next((t for t in texts if unknown in t and ("{" in t)), "")
         findings.append(LintFinding(name, _around(where, unknown), message))
+    if not findings:
+        # What only rendering shows (a range too long, a method read without a call) shows here.
+        try:
+            render_docx(path, sample)
+        except TemplateError as exc:
+            findings.append(LintFinding(name, "", str(exc)))
     return findings
 
 

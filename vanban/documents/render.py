@@ -1,9 +1,13 @@
-"""Rendering a Word template with a context, strictly and deterministically.
+"""Rendering a Word template with a context, strictly, safely and deterministically.
 
-One Jinja environment serves rendering and ``vanban templates check``: undefined variables fail
-(StrictUndefined), the Vietnamese filters are registered, and docxtpl escapes every value for
-XML. Values are inserted, never parsed as templates, so a unit named ``{{ 7*7 }}`` prints as is.
-The .docx is rewritten with fixed zip timestamps so the same inputs give the same bytes.
+One sandboxed Jinja environment (:mod:`vanban.documents.sandbox`) serves rendering and
+``vanban templates check``: a template only prints data, undefined variables fail
+(StrictUndefined), the Vietnamese filters are registered, and every value is escaped for XML.
+Values are inserted, never parsed as templates, so a unit named ``{{ 7*7 }}`` prints as is.
+
+Each template is compiled once per process (:mod:`vanban.documents.compiled`); a context that
+needs what only docxtpl's own path writes (pictures, subdocuments, links) takes that path,
+:func:`render_docx_stock`. Both give fixed zip timestamps: the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -16,59 +20,80 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from lxml import etree
 
+from vanban.documents.compiled import CompiledTemplate, TemplateCache, is_plain
+from vanban.documents.sandbox import TemplateRefused, make_environment, tag_at
+from vanban.documents.zipcopy import MAX_INFLATED, TooLargeError
 from vanban.errors import TemplateError
-from vanban.text.formatting import make_filters
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-class _Environment(jinja2.Environment):
-    """Compiles each template source once.
-
-    docxtpl hands the same patched XML of a template to ``from_string`` for every document it
-    renders; compiling it was a third of the time of a run, so compiled templates are kept,
-    keyed by their source, for as long as the environment lives.
-    """
-
-    _MAX = 64
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._compiled: dict[str, jinja2.Template] = {}
-
-    def from_string(  # type: ignore[override]
-        self,
-        source: str | jinja2.nodes.Template,
-        globals: dict[str, Any] | None = None,
-        template_class: type[jinja2.Template] | None = None,
-    ) -> jinja2.Template:
-        if not isinstance(source, str) or globals or template_class:
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.get(source)
-        if template is None:
-            template = super().from_string(source)
-            if len(self._compiled) >= self._MAX:
-                self._compiled.clear()
-            self._compiled[source] = template
-        return template
-
-
-def make_environment() -> jinja2.Environment:
-    env = _Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.filters.update(make_filters())
-    return env
-
-
 _SHARED = make_environment()
+_CACHE = TemplateCache(_SHARED)
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
 
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def template_error(name: str, exc: Exception) -> TemplateError:
+    """The clerk's message for what broke in template ``name``, naming the tag when known."""
+    tag = getattr(exc, "tag", None) or getattr(exc, "vanban_tag", None) or ""
+    at = f" ở thẻ {tag}" if tag else ""
+    if isinstance(exc, TemplateRefused | SecurityError):
+        reason = exc.reason if isinstance(exc, TemplateRefused) else str(exc)
+        return TemplateError(
+            f"Mẫu {name}: bị từ chối{at}: {reason.rstrip('.')}. Mẫu chỉ được in dữ liệu của "
+            "văn bản, không được chạy mã, đọc tệp hay đọc phần nội bộ của dữ liệu."
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(f"Mẫu {name}: dùng biến không có dữ liệu{at} ({exc}).")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        # The line is one of docxtpl's patched XML, which the clerk never sees: name the tag.
+        tag = tag_at(exc.source or "", exc.lineno, exc.message or "")
+        where = f"ở thẻ {tag}" if tag else f"ở dòng {exc.lineno}"
+        return TemplateError(
+            f"Mẫu {name}: lỗi cú pháp thẻ Jinja {where}: {(exc.message or '').rstrip('.')}."
+        )
+    return TemplateError(f"Mẫu {name}: {str(exc).rstrip('.')}{at}.")
+
+
+def compiled_template(template: Path) -> CompiledTemplate:
+    """The compiled form of ``template``, from the cache while its bytes are unchanged."""
+    if not template.is_file():
+        raise TemplateError(f"Không tìm thấy mẫu {template}.")
+    try:
+        return _CACHE.get_file(template)
+    except jinja2.TemplateError as exc:
+        raise template_error(template.name, exc) from exc
+    except TooLargeError as exc:
+        raise TemplateError(
+            f"Mẫu {template.name}: tệp giải nén ra quá lớn (hơn {MAX_INFLATED // 2**20} MiB), "
+            "không phải một mẫu văn bản."
+        ) from exc
+    except _UNREADABLE as exc:
+        raise TemplateError(
+            f"Mẫu {template.name}: không mở được tệp Word ({type(exc).__name__})."
+        ) from exc
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render one template to the bytes of a .docx, or raise TemplateError saying what broke."""
+    compiled = compiled_template(template)
+    if compiled.stock_reason is not None or not is_plain(context):
+        return render_docx_stock(template, context)
+    try:
+        return compiled.render(context)
+    except jinja2.TemplateError as exc:
+        raise template_error(template.name, exc) from exc
+    except etree.XMLSyntaxError as exc:
+        raise _broken_xml(template.name) from exc
+
+
+def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
+    """docxtpl's own path (load, render, save), in the same sandbox; for what adds parts."""
     if not template.is_file():
         raise TemplateError(f"Không tìm thấy mẫu {template}.")
     try:
@@ -76,15 +101,19 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         tpl.render(context, jinja_env=_SHARED, autoescape=True)
         buf = BytesIO()
         tpl.save(buf)
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(f"Mẫu {template.name}: dùng biến không có dữ liệu ({exc}).") from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"Mẫu {template.name}: lỗi cú pháp thẻ Jinja ở dòng {exc.lineno}: {exc.message}."
-        ) from exc
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"Mẫu {template.name}: {exc}.") from exc
+        raise template_error(template.name, exc) from exc
+    except etree.XMLSyntaxError as exc:
+        raise _broken_xml(template.name) from exc
     return deterministic_zip(buf.getvalue())
+
+
+def _broken_xml(name: str) -> TemplateError:
+    return TemplateError(
+        f"Mẫu {name}: các thẻ điều khiển ({{% if %}}, {{% for %}}) mở và đóng ở những chỗ khác "
+        "nhau của tài liệu (ví dụ trong và ngoài một bảng), nên văn bản tạo ra bị hỏng; hãy đặt "
+        "mỗi cặp thẻ trong cùng một đoạn, một ô hay một dòng bảng."
+    )
 
 
 def deterministic_zip(data: bytes) -> bytes:

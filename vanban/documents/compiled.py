@@ -1,0 +1,231 @@
+"""A Word template parsed, patched and compiled once; per document only Jinja and the zip write.
+
+docxtpl stays the template language: its ``patch_xml`` turns the body, headers and footers into
+Jinja sources once, and the sandboxed environment compiles them once. Rendering a document then
+does what docxtpl's ``render`` and ``save`` do to those parts (the same post-processing, table
+fix and picture ids, serialised as python-docx serialises a part) and copies every other member
+as the template's compressed bytes (:mod:`vanban.documents.zipcopy`).
+
+The stock docxtpl path is kept for what adds package parts or relationships, which this path
+does not write: a context holding anything but plain data (docxtpl's ``InlineImage``,
+``Subdoc``, ``RichText`` with links, ``Listing``; see :func:`is_plain`), and a template whose
+footnotes or document properties hold tags (``stock_reason``). ``render.render_docx`` chooses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+import threading
+from collections import OrderedDict
+from datetime import date, datetime, time
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import parse_xml
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
+from vanban.documents.zipcopy import deflate, read_members, write_zip
+
+_PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
+_PLAIN_TYPES = frozenset(_PLAIN)
+_TAGS = ("{{", "{%", "{#")
+_PARA = re.compile(r"<w:p([ >])")
+# docxtpl renders these document properties as templates (DocxTemplate.render_properties).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    """True for data this path renders as docxtpl would: str, numbers, dates, dicts, lists.
+
+    Anything else, docxtpl's own objects above all, may need the stock path: an InlineImage or
+    a Subdoc adds parts, a RichText with a link adds a relationship to the document part.
+    """
+    kind = type(value)
+    if kind in _PLAIN_TYPES:  # the common case first: this runs over every value of a context
+        return True
+    if depth > 32:
+        return False
+    if kind is dict:
+        return all(
+            type(k) is str and (type(v) in _PLAIN_TYPES or is_plain(v, depth + 1))
+            for k, v in value.items()
+        )
+    if kind is list or kind is tuple:
+        return all(type(v) in _PLAIN_TYPES or is_plain(v, depth + 1) for v in value)
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(is_plain(v, depth + 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # the plan's Dialect
+        return all(is_plain(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return False
+
+
+def _jinja_source(patched: str) -> str:
+    # docxtpl's render_xml_part puts each paragraph on its own line before compiling; the line
+    # numbers of errors, and so the tag an error names, depend on it.
+    return _PARA.sub(r"\n<w:p\1", patched)
+
+
+class CompiledTemplate:
+    """One template, ready to render many documents; safe to share between threads."""
+
+    def __init__(self, data: bytes, env: jinja2.Environment | None) -> None:
+        """Parse and patch ``data``; compile it in ``env`` (lint passes None: sources only)."""
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self._members = read_members(data)
+        names = {m.name for m in self._members}
+        tpl = DocxTemplate(BytesIO(data))
+        tpl.init_docx()
+        self._tpl = tpl  # for its stateless helpers: fix_tables, resolve_listing
+        self.stock_reason: str | None = None
+        self.sources: list[tuple[str, str]] = []  # (member, Jinja source), for lint too
+
+        document = tpl.docx.part
+        self._document = document.partname.lstrip("/")
+        body = tpl.docx.element.body
+        self.sources.append((self._document, _jinja_source(tpl.patch_xml(tpl.get_xml()))))
+        mark = etree.ProcessingInstruction("vanban-body")
+        root = tpl.docx.element
+        root.replace(body, mark)
+        self._prefix, self._suffix = serialize_part_xml(root).split(etree.tostring(mark))
+        root.replace(mark, body)
+
+        self._parts: list[tuple[str, str]] = []  # (member, encoding) of headers and footers
+        for reltype in (RELATIONSHIP_TYPE.HEADER, RELATIONSHIP_TYPE.FOOTER):
+            for rel in document.rels.values():
+                if rel.reltype != reltype or rel.is_external or not rel.target_part.blob:
+                    continue
+                part = rel.target_part
+                xml = tpl.get_part_xml(part)
+                name = part.partname.lstrip("/")
+                self.sources.append((name, _jinja_source(tpl.patch_xml(xml))))
+                self._parts.append((name, tpl.get_headers_footers_encoding(xml)))
+                if name not in names:
+                    self.stock_reason = f"phần {name} không có trong tệp"
+
+        for prop in _PROPERTIES:
+            value = getattr(tpl.docx.core_properties, prop) or ""
+            if any(t in value for t in _TAGS):
+                self.sources.append((f"docProps/core.xml:{prop}", value))
+                self.stock_reason = "thuộc tính của tệp có thẻ"
+        for part in tpl.docx.part.package.parts:
+            if part.content_type == _FOOTNOTES and any(t.encode() in part.blob for t in _TAGS):
+                patched = tpl.patch_xml(part.blob.decode("utf-8"))
+                self.sources.append((part.partname.lstrip("/"), _jinja_source(patched)))
+                self.stock_reason = "chú thích cuối trang có thẻ"
+        if self._document not in names:
+            self.stock_reason = f"phần {self._document} không có trong tệp"
+
+        self._static_tables = static_tables(self.sources[0][1])
+        self._balanced = always_balanced(self.sources[0][1])
+        # Compiled last: a refused or broken tag raises here, before any document is rendered.
+        compiled = [env.from_string(source) for _, source in self.sources] if env else []
+        self._compiled = compiled[: 1 + len(self._parts)]
+
+    def _finish(self, xml: str) -> str:
+        """What docxtpl's render_xml_part does after Jinja."""
+        xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces; seldom there
+            xml = (
+                xml.replace("{_{", "{{")
+                .replace("}_}", "}}")
+                .replace("{_%", "{%")
+                .replace("%_}", "%}")
+            )
+        if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing without them
+            xml = str(self._tpl.resolve_listing(xml))
+        return xml
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
+        body, *parts = self._compiled
+        xml = self._finish(body.render(context))
+        data: bytes = xml.encode("utf-8")
+        if not (self._static_tables and "docPr" not in xml and well_formed(data, self._balanced)):
+            # docxtpl's own steps: parse (repairing), fix the tables' grids, number pictures.
+            tree = self._tpl.fix_tables(xml)
+            for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
+                elt.attrib["id"] = str(n)  # fix_docpr_ids, without the shared counter
+            data = etree.tostring(tree, encoding="UTF-8")
+        replaced = {self._document: deflate(self._document, self._prefix + data + self._suffix)}
+        for (name, encoding), template in zip(self._parts, parts, strict=True):
+            part = self._finish(template.render(context)).encode(encoding)
+            replaced[name] = deflate(name, serialize_part_xml(parse_xml(part)))
+        return write_zip(replaced.get(m.name, m) for m in self._members)
+
+
+class TemplateCache:
+    """Compiled templates by the hash of their bytes: an edited template is compiled again."""
+
+    def __init__(self, env: jinja2.Environment, size: int = 32) -> None:
+        self._env = env
+        self._size = size
+        self._items: OrderedDict[str, CompiledTemplate] = OrderedDict()
+        self._by_stat: dict[tuple[str, int, int, int, int], str] = {}
+        self._failed: dict[str, Exception] = {}
+        self._compiling: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get_file(self, path: Path) -> CompiledTemplate:
+        """The compiled form of the file at ``path``; read again only when its stat changes."""
+        st = path.stat()
+        seen = (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        with self._lock:
+            key = self._by_stat.get(seen)
+            found = self._items.get(key) if key else None
+        if found is not None:
+            return found
+        compiled = self.get(path.read_bytes())
+        with self._lock:
+            if len(self._by_stat) >= 4 * self._size:
+                self._by_stat.clear()
+            self._by_stat[seen] = compiled.sha256
+        return compiled
+
+    def get(self, data: bytes) -> CompiledTemplate:
+        """The compiled form of ``data``, compiled once even when threads ask at once.
+
+        A template that fails to compile fails the same way for every later document, without
+        being parsed again for each.
+        """
+        key = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            compiling = self._compiling.setdefault(key, threading.Lock())
+        with compiling:
+            with self._lock:
+                found = self._items.get(key)
+                failed = self._failed.get(key)
+                if found is not None:
+                    self._items.move_to_end(key)
+                    return found
+            if failed is not None:
+                raise failed.with_traceback(None)
+            try:
+                compiled = CompiledTemplate(data, self._env)
+            except Exception as exc:
+                with self._lock:
+                    if len(self._failed) >= self._size:
+                        self._failed.clear()
+                    self._failed[key] = exc
+                raise
+            with self._lock:
+                self._items[key] = compiled
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._compiling.pop(key, None)
+        return compiled

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind
 from vanban.documents.render import file_sha256, render_docx
@@ -22,6 +22,9 @@ from vanban.issuing.paths import plan_slug, unit_slugs
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex
+
+if TYPE_CHECKING:
+    from vanban.forms.collecting import FormIndex
 
 AUDIT_NAME = "audit.jsonl"
 MANIFEST_NAME = "manifest.json"
@@ -75,6 +78,7 @@ class RunReport:
     out_dir: Path
     statuses: list[DocStatus] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # logged again after a killed run
+    forms: FormIndex | None = None  # the result forms collected for this run, if any
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -144,8 +148,10 @@ class Issuer:
         *,
         flow_run_id: str = "",
         force: bool = False,
+        forms: FormIndex | None = None,
     ) -> None:
         self.plan = plan
+        self.forms = forms
         self.folder = OutputFolder(out_dir)
         self.audit = AuditLog(out_dir / AUDIT_NAME)
         self.templates_dir = templates_dir
@@ -224,6 +230,10 @@ class Issuer:
             entry["history"] = self.folder.relpath(outcome.history_path)
         if job.kind.roster and job.unit is not None:
             entry["invitees"] = len(job.unit.invitees)  # how many, never who
+        receipt = self.forms.receipt(job.unit_name) if self.forms and job.unit else None
+        if receipt is not None and job.kind.stage == "reports":
+            entry["form"] = receipt.path  # which returned form fed this report
+            entry["form_sha256"] = receipt.sha256
         self._latest_issued()[job.relpath] = self.audit.append(entry)
 
     def recover(self) -> list[str]:

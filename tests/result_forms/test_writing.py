@@ -183,3 +183,25 @@ def test_the_new_workbook_guide_points_to_the_forms() -> None:
     ws = build_blank_workbook()["Hướng dẫn"]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "vanban forms" in text and "--results" in text
+
+
+@pytest.mark.libreoffice
+def test_a_form_saved_by_libreoffice_is_collected_the_same(
+    bare_plan: Plan, example_plan: Plan, returned: Path, tmp_path: Path
+) -> None:
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by .ci/run"
+    names = ["xa-my-quy.xlsx", "thi-tran-my-an.xlsx"]
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"),
+         *(str(returned / n) for n in names)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == sorted(names)
+    plan, index = collect_forms(bare_plan, tmp_path / "saved")
+    assert index is not None and len(index.received) == 2
+    expected = {u.name: u.result for u in example_plan.units}
+    got = {u.name: u.result for u in plan.units if u.result is not None}
+    assert got == {n: expected[n] for n in ("Xã Mỹ Quý", "Thị trấn Mỹ An")}

@@ -48,7 +48,7 @@ def warnings(console: Console, items: Iterable[Problem | str]) -> None:
     if items:
         console.print(f"Cảnh báo ({len(items)}):")
         for w in items:
-            console.print(f"  [yellow]![/] {w}")
+            console.print(f"  [yellow]![/] {escape(str(w))}")
 
 
 def plan_summary(console: Console, plan: Plan) -> None:

@@ -13,93 +13,31 @@ and readiness follow unchanged, and an index of which form fed which unit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from vanban.errors import InputError, Problem, ResultFormsError, WorkbookError
+from vanban.errors import InputError, ResultFormsError, WorkbookError
 from vanban.forms import layout as L
+from vanban.forms.checks import (
+    agrees_with_sheet,
+    blank,
+    check_rules,
+    one_form_per_unit,
+    read_opinions,
+)
+from vanban.forms.receipts import FileProblems, FormIndex, FormReceipt, ReadForm
 from vanban.issuing.paths import unit_slugs
-from vanban.model import DocumentRef, Opinions, Plan, Result, Signer, Unit
-from vanban.text.formatting import group_digits, short_date, vnd
+from vanban.model import DocumentRef, Plan, Result, Signer, Unit
+from vanban.text.formatting import short_date
 from vanban.text.names import match_key
 from vanban.workbook import schema
 from vanban.workbook.cells import read_value, shown
 from vanban.workbook.reader import Cell, Problems, WorkbookFile
 
-
-@dataclass(frozen=True)
-class FormProblem(Problem):
-    """A problem of one returned form: the file's name leads the line."""
-
-    file: str = ""
-
-    def __str__(self) -> str:
-        where = [f'Tệp "{self.file}"'] if self.file else []
-        if self.sheet is not None:
-            where.append(f'sheet "{self.sheet}"')
-        if self.cell is not None:
-            where.append(f"ô {self.cell}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class _FileProblems(Problems):
-    """Problems of one file, added to the folder's list."""
-
-    def __init__(self, into: Problems, file: str) -> None:
-        super().__init__()
-        self.items = into.items
-        self.file = file
-        self._start = len(into.items)
-
-    def error(self, sheet: str | None, cell: str | None, message: str) -> None:
-        self.items.append(FormProblem(sheet, cell, message, "error", file=self.file))
-
-    def warning(self, sheet: str | None, cell: str | None, message: str) -> None:
-        self.items.append(FormProblem(sheet, cell, message, "warning", file=self.file))
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.items[self._start :])
-
-
-@dataclass(frozen=True)
-class FormReceipt:
-    """Which form fed a unit's result: for the audit log and the run summary."""
-
-    unit: str
-    file: str  # its name in the folder
-    path: str  # the folder as given, joined with the name
-    sha256: str
-    report_date: date | None
-    form_id: str
-
-
-@dataclass(frozen=True)
-class FormIndex:
-    folder: str
-    received: tuple[FormReceipt, ...]
-    from_sheet: tuple[str, ...]  # units whose results come from the "Kết quả" sheet only
-    awaited: tuple[str, ...]  # units with no result yet
-
-    def receipt(self, unit_name: str | None) -> FormReceipt | None:
-        return next((r for r in self.received if r.unit == unit_name), None)
-
-
-@dataclass
-class _Form:
-    file: str
-    unit: Unit
-    sha256: str
-    form_id: str
-    result: Result
-    coords: dict[str, str]
-
-
 _SKIPPED_PREFIXES = ("~$", ".~lock", ".")  # Excel's and LibreOffice's lock files, hidden files
 _RESULT_FIELDS = {f.key: f for f in schema.RESULTS.fields}
-_OPINION_FIELDS = {f.key: f for f in schema.OPINIONS.fields}
 
 
 def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormIndex | None]:
@@ -115,7 +53,7 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
         what = "không phải thư mục" if root.exists() else "không tìm thấy"
         raise InputError(f"Thư mục phiếu kết quả {root}: {what}.")
     problems = Problems()
-    forms: list[_Form] = []
+    forms: list[ReadForm] = []
     try:
         entries = sorted(root.iterdir(), key=lambda p: p.name)
     except OSError as exc:
@@ -124,7 +62,7 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
         name = path.name
         if name.startswith(_SKIPPED_PREFIXES):
             continue
-        mine = _FileProblems(problems, name)
+        mine = FileProblems(problems, name)
         if path.suffix.lower() != ".xlsx":
             if path.is_file():
                 mine.warning(None, None, "không phải tệp .xlsx, bỏ qua")
@@ -137,9 +75,9 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
             forms.append(form)
     if not forms and not problems.has_errors:
         problems.warning(None, None, f"thư mục {root} chưa có phiếu kết quả nào đã điền")
-    _one_form_per_unit(forms, problems)
+    one_form_per_unit(forms, problems)
     for form in forms:
-        _agrees_with_sheet(form, problems)
+        agrees_with_sheet(form, problems)
     if problems.has_errors:
         raise ResultFormsError(problems.items, str(root))
     by_row = {f.unit.row: f for f in forms}
@@ -163,7 +101,7 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
     return replace(plan, units=units, funding=funding, warnings=warnings), index
 
 
-def _read_form(plan: Plan, path: Path, problems: _FileProblems) -> _Form | None:
+def _read_form(plan: Plan, path: Path, problems: FileProblems) -> ReadForm | None:
     try:
         wb = WorkbookFile(path, problems)
     except WorkbookError as exc:
@@ -182,13 +120,12 @@ def _read_form(plan: Plan, path: Path, problems: _FileProblems) -> _Form | None:
     cells = {key: _cell(wb, coord) for key, coord in lay.cells.items()}
     rows = {n: {k: _cell(wb, c) for k, c in lay.opinion_cells(n).items()}
             for n in range(1, lay.topics + 1)}
-    if all(c.value is None and c.formula is None and c.error is None
-           for c in [*cells.values(), *(c for r in rows.values() for c in r.values())]):
+    if all(blank(c) for c in [*cells.values(), *(c for r in rows.values() for c in r.values())]):
         problems.warning(None, None, f"phiếu của {unit.name} chưa điền, bỏ qua")
         return None
     values = {key: read_value(problems, cell, _RESULT_FIELDS[key]) for key, cell in cells.items()}
-    opinions = _opinions(rows, problems)
-    _check_rules(plan, unit, values, cells, problems)
+    opinions = read_opinions(rows, problems)
+    check_rules(plan, unit, values, cells, problems)
     if problems.has_errors or opinions is None:
         return None
     result = Result(
@@ -206,7 +143,7 @@ def _read_form(plan: Plan, path: Path, problems: _FileProblems) -> _Form | None:
     )
     coords = {key: cell.coord for key, cell in cells.items()}
     coords["opinions"] = f"A{lay.opinions_header}"
-    return _Form(path.name, unit, wb.sha256, ident["form_id"], result, coords)
+    return ReadForm(path.name, unit, wb.sha256, ident["form_id"], result, coords)
 
 
 def _ref(values: dict[str, Any], unit: Unit) -> DocumentRef:
@@ -236,7 +173,7 @@ def _identity(wb: WorkbookFile) -> dict[str, str] | None:
 
 
 def _check_identity(
-    plan: Plan, file: str, ident: dict[str, str], problems: _FileProblems
+    plan: Plan, file: str, ident: dict[str, str], problems: FileProblems
 ) -> Unit | None:
     if ident["version"] != str(L.VERSION):
         problems.error(None, None, f"phiếu mẫu phiên bản {ident['version']}, vanban này đọc phiên "
@@ -282,7 +219,7 @@ def _iso_to_short(text: str) -> str:
         return shown(text)
 
 
-def _check_topics(plan: Plan, wb: WorkbookFile, ident: dict[str, str], problems: _FileProblems
+def _check_topics(plan: Plan, wb: WorkbookFile, ident: dict[str, str], problems: FileProblems
                   ) -> bool:
     lay = L.Layout(len(plan.topics))
     ws = wb.values[L.FORM_SHEET]
@@ -310,126 +247,3 @@ def _cell(wb: WorkbookFile, coord: str) -> Cell:
     font = getattr(getattr(c, "font", None), "name", None)
     value = wb._clean(L.FORM_SHEET, coord, raw, font if isinstance(font, str) else None)
     return Cell(L.FORM_SHEET, coord, value, formula, error)
-
-
-def _blank(cell: Cell) -> bool:
-    return cell.value is None and cell.formula is None and cell.error is None
-
-
-def _opinions(rows: dict[int, dict[str, Cell]], problems: _FileProblems
-              ) -> tuple[Opinions, ...] | None:
-    out: list[Opinions] = []
-    complete = True
-    for topic, cells in rows.items():
-        if all(_blank(c) for c in cells.values()):
-            continue  # no opinion on this topic
-        v = {k: read_value(problems, c, _OPINION_FIELDS[k]) for k, c in cells.items()}
-        raised, answered, passed = v["raised"], v["answered"], v["passed_up"]
-        if not all(isinstance(x, int) for x in (raised, answered, passed)):
-            complete = False
-            continue
-        if answered + passed != raised:
-            problems.error(
-                L.FORM_SHEET, cells["raised"].coord,
-                f"chủ đề {topic}: số ý kiến phải bằng trả lời tại chỗ ({answered}) + chuyển cấp "
-                f"trên ({passed}) = {answered + passed}, nhận được {raised}",
-            )
-            complete = False
-            continue
-        out.append(Opinions(topic, raised, answered, passed, v["summary"] or ""))
-    return tuple(out) if complete else None
-
-
-def _check_rules(plan: Plan, unit: Unit, values: dict[str, Any], cells: dict[str, Cell],
-                 problems: _FileProblems) -> None:
-    p = plan.participants
-    for key, invited, what in (
-        ("steering", p.steering_count, "người Ban Chỉ đạo"),
-        ("officials", p.officials_count, "cán bộ ấp, khóm"),
-        ("poor", unit.poor, "hộ nghèo"),
-        ("near_poor", unit.near_poor, "hộ cận nghèo"),
-    ):
-        came = values[key]
-        if isinstance(came, int) and came > invited:
-            problems.error(
-                L.FORM_SHEET, cells[key].coord,
-                f"{unit.name}: số {what} tham dự không được nhiều hơn số được mời ({invited}), "
-                f"nhận được {came}",
-            )
-    allocated, spent = plan.funding_for(unit) or 0, values["spent"]
-    if isinstance(spent, int) and spent > allocated:
-        problems.error(
-            L.FORM_SHEET, cells["spent"].coord,
-            f"{unit.name}: kinh phí đã chi không được vượt số được phân bổ ({vnd(allocated)}), "
-            f"nhận được {vnd(spent)}",
-        )
-    first, last = L.report_window(plan, unit)
-    reported = values["date"]
-    if isinstance(reported, date) and not first <= reported <= last:
-        problems.error(
-            L.FORM_SHEET, cells["date"].coord,
-            f"ngày báo cáo của {unit.name} phải từ ngày đối thoại {short_date(first)} đến "
-            f"{short_date(last)}, nhận được {short_date(reported)}",
-        )
-
-
-def _one_form_per_unit(forms: list[_Form], problems: Problems) -> None:
-    seen: dict[int, _Form] = {}
-    for form in list(forms):
-        first = seen.get(form.unit.row)
-        if first is None:
-            seen[form.unit.row] = form
-            continue
-        problems.items.append(FormProblem(
-            None, None, f'hai phiếu cho {form.unit.name}: tệp "{first.file}" và tệp '
-                        f'"{form.file}"; chỉ giữ một phiếu trong thư mục', "error", file=form.file,
-        ))
-
-
-_COMPARED = (
-    ("number", "số báo cáo"), ("date", "ngày báo cáo"), ("steering", "Ban Chỉ đạo tham dự"),
-    ("officials", "cán bộ ấp, khóm tham dự"), ("poor", "hộ nghèo tham dự"),
-    ("near_poor", "hộ cận nghèo tham dự"), ("issuer_delegates", "đại biểu cấp ban hành tham dự"),
-    ("policies", "chính sách đã thông tin"), ("proposals", "đề xuất, kiến nghị"),
-    ("spent", "kinh phí đã chi"), ("signer", "người ký"), ("opinions", "ý kiến theo chủ đề"),
-)
-
-
-def _field(result: Result, key: str) -> Any:
-    if key == "number":
-        return result.report.number
-    if key == "date":
-        return result.report.date
-    return getattr(result, key)
-
-
-def _said(value: Any) -> str:
-    if isinstance(value, date):
-        return short_date(value)
-    if isinstance(value, bool) or value is None:
-        return "trống"
-    if isinstance(value, int):
-        return group_digits(value)
-    if isinstance(value, Signer):
-        return " ".join(x for x in (value.authority, value.title, value.name) if x)
-    if isinstance(value, tuple):
-        return "; ".join(f"chủ đề {o.topic}: {o.raised}/{o.answered}/{o.passed_up}" for o in value)
-    return shown(value)
-
-
-def _agrees_with_sheet(form: _Form, problems: Problems) -> None:
-    """A unit with both a form and a "Kết quả" row: both must say the same."""
-    sheet = form.unit.result
-    if sheet is None or sheet == form.result:
-        return
-    for key, label in _COMPARED:
-        mine, theirs = _field(form.result, key), _field(sheet, key)
-        if mine != theirs:
-            cell = form.coords["signer_name" if key == "signer" else key]
-            problems.items.append(FormProblem(
-                L.FORM_SHEET, cell,
-                f"{form.unit.name} có cả phiếu này và dòng ở sheet \"{schema.RESULTS.name}\" của "
-                f"bảng tính, với {label} khác nhau: phiếu ghi {_said(mine)}, bảng tính ghi "
-                f"{_said(theirs)}; hãy xóa dòng ở bảng tính hoặc sửa cho khớp",
-                "error", file=form.file,
-            ))

@@ -24,7 +24,7 @@ from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex
 
 if TYPE_CHECKING:
-    from vanban.forms.collecting import FormIndex
+    from vanban.forms.receipts import FormIndex
 
 AUDIT_NAME = "audit.jsonl"
 MANIFEST_NAME = "manifest.json"

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from vanban.errors import VanbanError, exit_code_of, is_retryable
 from vanban.files import clean_stray_temps, prepare_folder, translate_os_error
-from vanban.forms.collecting import FormIndex
+from vanban.forms.receipts import FormIndex
 from vanban.issuing.issuer import (
     DocStatus,
     Issuer,

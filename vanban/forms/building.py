@@ -151,8 +151,7 @@ def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
     rows = lay.report_rows
     _put(ws, f"B{rows['number']}", "Số báo cáo (bỏ trống nếu chưa có số)")
     _input(ws, lay.cells["number"], _whole(1, MAX_COUNT, "Số báo cáo"), "0")
-    _put(ws, f"B{rows['date']}", "Ngày báo cáo")
-    _put(ws, f"C{rows['date']}", f"{short_date(first)} – {short_date(last)}")
+    _put(ws, f"B{rows['date']}", f"Ngày báo cáo (từ {short_date(first)} đến {short_date(last)})")
     rule = f"Ngày báo cáo: từ {short_date(first)} đến {short_date(last)} (ngày/tháng/năm)."
     _input(ws, lay.cells["date"], DataValidation(
         type="date", operator="between", formula1=str(int(to_excel(first))),
@@ -186,6 +185,8 @@ def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
         cells = lay.opinion_cells(topic.number)
         _put(ws, f"A{row}", topic.number)
         _put(ws, f"B{row}", topic.text)
+        # Excel does not grow a row for wrapped text it did not lay out itself.
+        ws.row_dimensions[row].height = 16 * max(1, -(-len(topic.text) // 42))
         _input(ws, cells["raised"], _whole(0, _OPINIONS_MAX, "Số ý kiến"), "0")
         for key in ("answered", "passed_up"):
             what = "Trả lời tại chỗ" if key == "answered" else "Chuyển cấp trên"
@@ -207,8 +208,7 @@ def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
     _input(ws, lay.cells["spent"], _whole(0, allocated, "Kinh phí đã chi (đồng)"), "#,##0")
 
     _line(ws, lay.signer_heading, "V. NGƯỜI KÝ BÁO CÁO", _BOLD)
-    _put(ws, f"B{rows['authority']}", "Thẩm quyền ký (TM., KT., Q., TL., TUQ.; bỏ trống nếu ký "
-                                      "trực tiếp)")
+    _put(ws, f"B{rows['authority']}", "Thẩm quyền ký (TM., KT., Q., TL., TUQ.)")
     _input(ws, lay.cells["authority"], DataValidation(
         type="list", formula1='"' + ",".join(AUTHORITIES) + '"', allow_blank=True,
         showErrorMessage=True, errorTitle="Giá trị không hợp lệ",

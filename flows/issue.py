@@ -131,7 +131,7 @@ def issue_documents(
     ``results_dir`` is a folder of returned result forms, read into the units' results first.
     """
     logger = get_run_logger()
-    plan, forms = collect_forms(validate_workbook(workbook), results_dir)
+    plan, forms = collect_forms(validate_workbook(workbook), results_dir, workbook)
     report = run_issue(
         plan,
         forms=forms,

@@ -137,11 +137,15 @@ def test_a_form_and_a_results_row_that_disagree_are_both_named(
          spent=quy.result.spent - 50_000)
 
     [line] = _refusal(example_plan, folder)
-
     cell = L.Layout(len(example_plan.topics)).cells["spent"]
-    assert line.startswith(f'Tệp "xa-my-quy.xlsx", {SHEET}, ô {cell}: Xã Mỹ Quý có cả phiếu '
-                           'này và dòng ở sheet "Kết quả" của bảng tính, với kinh phí đã chi khác '
-                           "nhau: phiếu ghi 800.000, bảng tính ghi 850.000")
+    said = (f'Tệp "xa-my-quy.xlsx", {SHEET}, ô {cell}: Xã Mỹ Quý có cả phiếu này và dòng ở sheet '
+            '"Kết quả" của bảng tính, với kinh phí đã chi khác nhau: phiếu ghi 800.000, bảng tính '
+            '(sheet "Kết quả", ô K2) ghi 850.000')
+    assert line.startswith(said.replace(' (sheet "Kết quả", ô K2)', ' (sheet "Kết quả")'))
+    # Given the workbook, the sheet's own cell is named too (Mỹ Quý is its first row).
+    with pytest.raises(ResultFormsError) as caught:
+        collect_forms(example_plan, folder, EXAMPLE)
+    assert [str(p) for p in caught.value.errors][0].startswith(said)
 
     # The same figures in both places are no conflict.
     (folder / "xa-my-quy.xlsx").unlink()

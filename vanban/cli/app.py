@@ -84,7 +84,7 @@ def run(
     from vanban.issuing.issuer import select_units
     from vanban.workbook.loader import load_plan
 
-    plan, _ = collect_forms(load_plan(workbook), results)  # bad forms, too, stop before the flow
+    plan, _ = collect_forms(load_plan(workbook), results, workbook)  # bad forms stop here too
     select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
     show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)

@@ -129,19 +129,33 @@ def _said(value: Any) -> str:
     return shown(value)
 
 
-def agrees_with_sheet(form: ReadForm, problems: Problems) -> None:
-    """A unit with both a form and a "Kết quả" row: both must say the same."""
+def disagrees_with_sheet(form: ReadForm) -> bool:
+    return form.unit.result is not None and form.unit.result != form.result
+
+
+def agrees_with_sheet(form: ReadForm, problems: Problems, sheet_cells: dict[str, str]) -> None:
+    """A unit with both a form and a "Kết quả" row: both must say the same.
+
+    ``sheet_cells`` is where the unit's row of "Kết quả" holds each field (empty if unknown).
+    """
     sheet = form.unit.result
     if sheet is None or sheet == form.result:
         return
     for key, label in _COMPARED:
         mine, theirs = _field(form.result, key), _field(sheet, key)
-        if mine != theirs:
-            cell = form.coords["signer_name" if key == "signer" else key]
-            problems.items.append(FormProblem(
-                L.FORM_SHEET, cell,
-                f"{form.unit.name} có cả phiếu này và dòng ở sheet \"{schema.RESULTS.name}\" của "
-                f"bảng tính, với {label} khác nhau: phiếu ghi {_said(mine)}, bảng tính ghi "
-                f"{_said(theirs)}; hãy xóa dòng ở bảng tính hoặc sửa cho khớp",
-                "error", file=form.file,
-            ))
+        if mine == theirs:
+            continue
+        column = "signer_name" if key == "signer" else key
+        if key == "opinions":
+            there = f'sheet "{schema.OPINIONS.name}"'
+        elif column in sheet_cells:
+            there = f'sheet "{schema.RESULTS.name}", ô {sheet_cells[column]}'
+        else:
+            there = f'sheet "{schema.RESULTS.name}"'
+        problems.items.append(FormProblem(
+            L.FORM_SHEET, form.coords[column],
+            f"{form.unit.name} có cả phiếu này và dòng ở sheet \"{schema.RESULTS.name}\" của "
+            f"bảng tính, với {label} khác nhau: phiếu ghi {_said(mine)}, bảng tính ({there}) "
+            f"ghi {_said(theirs)}; hãy xóa dòng ở bảng tính hoặc sửa cho khớp",
+            "error", file=form.file,
+        ))

@@ -24,6 +24,7 @@ from vanban.forms.checks import (
     agrees_with_sheet,
     blank,
     check_rules,
+    disagrees_with_sheet,
     one_form_per_unit,
     read_opinions,
 )
@@ -35,15 +36,19 @@ from vanban.text.names import match_key
 from vanban.workbook import schema
 from vanban.workbook.cells import read_value, shown
 from vanban.workbook.reader import Cell, Problems, WorkbookFile
+from vanban.workbook.unitref import UnitIndex
 
 _SKIPPED_PREFIXES = ("~$", ".~lock", ".")  # Excel's and LibreOffice's lock files, hidden files
 _RESULT_FIELDS = {f.key: f for f in schema.RESULTS.fields}
 
 
-def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormIndex | None]:
+def collect_forms(
+    plan: Plan, folder: Path | str | None, workbook: Path | str | None = None
+) -> tuple[Plan, FormIndex | None]:
     """The plan with the results of the forms in ``folder``, and which form fed which unit.
 
-    ``folder`` None returns the plan as it is. Raises ResultFormsError with every problem of
+    ``folder`` None returns the plan as it is. ``workbook``, the plan's file, lets a form that
+    disagrees with the "Kết quả" sheet name the sheet's cell too. Raises ResultFormsError with every problem of
     every form, or InputError when the folder itself cannot be read.
     """
     if folder is None:
@@ -76,8 +81,9 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
     if not forms and not problems.has_errors:
         problems.warning(None, None, f"thư mục {root} chưa có phiếu kết quả nào đã điền")
     one_form_per_unit(forms, problems)
+    rows = _sheet_rows(plan, workbook) if any(disagrees_with_sheet(f) for f in forms) else {}
     for form in forms:
-        agrees_with_sheet(form, problems)
+        agrees_with_sheet(form, problems, rows.get(form.unit.row, {}))
     if problems.has_errors:
         raise ResultFormsError(problems.items, str(root))
     by_row = {f.unit.row: f for f in forms}
@@ -99,6 +105,24 @@ def collect_forms(plan: Plan, folder: Path | str | None) -> tuple[Plan, FormInde
     new = {u.row: u for u in units}
     funding = tuple(replace(line, unit=new[line.unit.row]) for line in plan.funding)
     return replace(plan, units=units, funding=funding, warnings=warnings), index
+
+
+def _sheet_rows(plan: Plan, workbook: Path | str | None) -> dict[int, dict[str, str]]:
+    """Unit row -> field -> the cell of that unit's row in "Kết quả" (read again, only read)."""
+    if workbook is None:
+        return {}
+    try:
+        table = WorkbookFile(Path(workbook), Problems()).read_table(schema.RESULTS)
+    except WorkbookError:
+        return {}
+    index = UnitIndex(plan.units, None, schema.UNITS.name)
+    out: dict[int, dict[str, str]] = {}
+    for row in table.rows if table is not None else []:
+        named = row.cells.get("unit")
+        found = index.find(named.value) if named and isinstance(named.value, str) else []
+        if len(found) == 1:
+            out.setdefault(found[0].row, {k: c.coord for k, c in row.cells.items()})
+    return out
 
 
 def _read_form(plan: Plan, path: Path, problems: FileProblems) -> ReadForm | None:

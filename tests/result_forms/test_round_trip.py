@@ -10,13 +10,17 @@ from pathlib import Path
 from rich.console import Console
 
 from tests.conftest import TEMPLATES
-from tests.result_forms.filling import fill
+from tests.plans import commune_2026, write_workbook
+from tests.result_forms.filling import fill, fill_all
 from vanban.cli.report import run_summary
 from vanban.files import sha256_file
 from vanban.forms.collecting import collect_forms
+from vanban.forms.layout import FOLDER
+from vanban.forms.writing import write_forms
 from vanban.issuing.run import run_issue
 from vanban.model import Plan
 from vanban.review.docxtext import blocks
+from vanban.workbook.loader import load_plan
 
 REPORTS = "04-bao-cao-ket-qua"
 SUMMARY = "05-bao-cao-tong-hop.docx"
@@ -108,3 +112,17 @@ def test_the_run_summary_shows_who_returned_a_form_and_who_is_awaited(
     awaited = next(line for line in text.splitlines() if line.startswith("Còn chờ phiếu"))
     assert awaited.startswith("Còn chờ phiếu (11): ")
     assert "Xã Mỹ An" in awaited and "Xã Mỹ Quý" not in awaited
+
+
+def test_a_commune_plan_with_hamlets_makes_the_same_round_trip(tmp_path: Path) -> None:
+    data = commune_2026()
+    full = load_plan(write_workbook(tmp_path / "full.xlsx", data))
+    data["with_results"] = set()
+    bare = load_plan(write_workbook(tmp_path / "bare.xlsx", data))
+    assert bare.units_with_results == [] and len(full.units_with_results) == len(full.units)
+    write_forms(bare, tmp_path / "out")
+    returned = fill_all(tmp_path / "out" / FOLDER, full, tmp_path / "returned")
+    plan, index = collect_forms(bare, returned)
+    assert index is not None and index.awaited == ()
+    assert [u.result for u in plan.units] == [u.result for u in full.units]
+    assert [plan.funding_for(u) for u in plan.units] == [full.funding_for(u) for u in full.units]

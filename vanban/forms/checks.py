@@ -125,6 +125,8 @@ def _said(value: Any) -> str:
     if isinstance(value, Signer):
         return " ".join(x for x in (value.authority, value.title, value.name) if x)
     if isinstance(value, tuple):
+        if not value:
+            return "không có ý kiến"
         return "; ".join(f"chủ đề {o.topic}: {o.raised}/{o.answered}/{o.passed_up}" for o in value)
     return shown(value)
 

@@ -172,3 +172,16 @@ def test_a_file_that_is_no_form_is_refused_and_a_blank_form_is_skipped(
     assert problems[1].startswith('Tệp "ke-hoach.xlsx": không phải phiếu kết quả do vanban lập')
     assert problems[2] == 'Tệp "xa-my-quy.xlsx": phiếu của Xã Mỹ Quý chưa điền, bỏ qua'
     assert [p.is_error for p in caught.value.problems] == [False, True, False]
+
+
+def test_a_file_name_is_shown_as_written_never_as_terminal_markup(
+    bare: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    (folder / "[red]xa-my-quy[bold].xlsx").write_bytes(b"PK not a zip")
+    code, _, stderr = run_main(["run", str(bare), "--results", str(folder),
+                                "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert 'Tệp "[red]xa-my-quy[bold].xlsx": tệp .xlsx bị hỏng' in flat(stderr)
+    assert not (tmp_path / "out").exists()

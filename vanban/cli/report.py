@@ -30,7 +30,7 @@ STATUS_LABELS = {
 
 def error(console: Console, exc: VanbanError) -> None:
     if isinstance(exc, WorkbookError):
-        console.print(f"[bold red]{exc.message.splitlines()[0]}[/]")
+        console.print(f"[bold red]{escape(exc.message.splitlines()[0])}[/]")
         for p in exc.errors:
             # A problem quotes cells and file names: shown as text, never read as markup.
             console.print(f"  [red]✗[/] {escape(str(p))}", markup=True, highlight=False)
@@ -38,7 +38,7 @@ def error(console: Console, exc: VanbanError) -> None:
         if warnings:
             console.print(f"Cảnh báo ({len(warnings)}):")
             for p in warnings:
-                console.print(f"  [yellow]![/] {p}")
+                console.print(f"  [yellow]![/] {escape(str(p))}")
         return
     console.print(f"[bold red]Lỗi:[/] {exc.message}")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.command_line.test_cli import vanban
 from tests.result_forms.filling import fill
 from vanban.forms.layout import FOLDER
@@ -11,8 +13,10 @@ from vanban.model import Plan
 
 
 def test_forms_out_then_three_returned_forms_collected_by_the_run(
-    bare: Path, example_plan: Plan, tmp_path: Path
+    bare: Path, example_plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Prefect's temporary server gets 20 s to start; a machine shared by many needs longer.
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     out = tmp_path / "out"
     made = vanban("forms", str(bare), "--out", str(out))
     assert made.returncode == 0, made.stderr

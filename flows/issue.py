@@ -22,6 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
 from vanban.errors import VanbanError, is_retryable
+from vanban.forms.collecting import collect_forms
 from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
 from vanban.issuing.run import (
     earlier_attempts,
@@ -120,11 +121,17 @@ def issue_documents(
     only: list[str] | None = None,
     force: bool = False,
     templates_dir: str | None = None,
+    results_dir: str | None = None,
 ) -> RunReport:
-    """Issue every document of the plan in ``workbook`` (or of some units, or some stages)."""
+    """Issue every document of the plan in ``workbook`` (or of some units, or some stages).
+
+    ``results_dir`` is a folder of returned result forms, read into the units' results first.
+    """
     logger = get_run_logger()
+    plan, forms = collect_forms(validate_workbook(workbook), results_dir, workbook)
     report = run_issue(
-        validate_workbook(workbook),
+        plan,
+        forms=forms,
         out_dir=out_dir,
         units=units,
         only=only,

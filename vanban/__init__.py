@@ -48,10 +48,14 @@ _EXPORTS = {
     "Finding": "vanban.decree30.checker",
     "diff_documents": "vanban.review.textdiff",
     "format_diff": "vanban.review.textdiff",
+    # the result forms
+    "write_forms": "vanban.forms.writing",
+    "collect_forms": "vanban.forms.collecting",
     # the errors
     "VanbanError": "vanban.errors",
     "InputError": "vanban.errors",
     "WorkbookError": "vanban.errors",
+    "ResultFormsError": "vanban.errors",
     "UnknownUnitError": "vanban.errors",
     "TemplateError": "vanban.errors",
     "TransientIOError": "vanban.errors",

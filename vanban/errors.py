@@ -6,6 +6,7 @@ once, prints the message in Vietnamese and exits with the class's ``exit_code``:
     VanbanError                    exit 1   anything vanban refuses to do
     ├── InputError                 exit 2   bad input: never retried
     │   ├── WorkbookError                   the workbook has problems (all of them, with cells)
+    │   │   └── ResultFormsError            returned result forms have problems (file, sheet, cell)
     │   └── UnknownUnitError                a --unit name matches no unit
     ├── TemplateError              exit 3   a Word template is broken or names unknown data
     ├── TransientIOError           exit 75  a write refused, a locked file, a full disk: retried
@@ -79,6 +80,20 @@ class WorkbookError(InputError):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+
+class ResultFormsError(WorkbookError):
+    """The returned result forms of a folder have errors; each problem names its form's file."""
+
+    def __init__(self, problems: Iterable[Problem], folder: str) -> None:
+        super().__init__(problems, folder)
+        lines = self.message.splitlines()
+        lines[0] = (
+            f"Thư mục phiếu kết quả {folder}: có {len(self.errors)} lỗi, chưa văn bản nào được "
+            "phát hành."
+        )
+        self.message = "\n".join(lines)
+        self.args = (self.message,)
 
 
 class UnknownUnitError(InputError):

@@ -68,6 +68,10 @@ def run(
         bool,
         typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)"),
     ] = False,
+    results: Annotated[
+        Path | None,
+        typer.Option("--results", help="Thư mục phiếu kết quả các đơn vị gửi về"),
+    ] = None,
 ) -> None:
     """Kiểm tra bảng tính rồi phát hành toàn bộ văn bản qua luồng Prefect."""
     for stage in only or []:
@@ -77,10 +81,11 @@ def run(
                 param_hint="--only",
             )
     # Validate before Prefect starts: bad input is reported at once and nothing is written.
+    from vanban.forms.collecting import collect_forms
     from vanban.issuing.issuer import select_units
     from vanban.workbook.loader import load_plan
 
-    plan = load_plan(workbook)
+    plan, _ = collect_forms(load_plan(workbook), results, workbook)  # bad forms stop here too
     select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
     show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)
@@ -93,6 +98,7 @@ def run(
         only=list(only) if only else None,
         force=force,
         templates_dir=str(templates) if templates else None,
+        results_dir=str(results) if results else None,
     )
     show.run_summary(console, report)
     if report.exit_code:
@@ -110,6 +116,31 @@ def _quiet_prefect(verbose: bool) -> None:
         # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
         # the audit log; Prefect's tracebacks of the same failure would only bury it.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+
+
+@app.command()
+def forms(
+    workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")],
+    out: Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Ghi đè phiếu đã điền (bản cũ được cất vào .history/)"),
+    ] = False,
+) -> None:
+    """Lập phiếu kết quả cho từng đơn vị (.xlsx) để đơn vị điền sau buổi đối thoại."""
+    from vanban.files import prepare_folder
+    from vanban.forms.writing import write_forms
+    from vanban.issuing.issuer import default_out_dir
+    from vanban.issuing.locking import folder_lock
+    from vanban.workbook.loader import load_plan
+
+    plan = load_plan(workbook)
+    show.warnings(err_console, plan.warnings)
+    target = out or default_out_dir(plan)
+    prepare_folder(target)
+    with folder_lock(target):
+        written = write_forms(plan, target, force=force)
+    show.forms_written(console, written, target)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vanban.errors import Problem, VanbanError, WorkbookError
@@ -22,14 +23,15 @@ STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
 
 def error(console: Console, exc: VanbanError) -> None:
     if isinstance(exc, WorkbookError):
-        console.print(f"[bold red]{exc.message.splitlines()[0]}[/]")
+        console.print(f"[bold red]{escape(exc.message.splitlines()[0])}[/]")
         for p in exc.errors:
-            console.print(f"  [red]✗[/] {p}", markup=True, highlight=False)
+            # A problem quotes cells and file names: shown as text, never read as markup.
+            console.print(f"  [red]✗[/] {escape(str(p))}", markup=True, highlight=False)
         warnings = [p for p in exc.problems if not p.is_error]
         if warnings:
             console.print(f"Cảnh báo ({len(warnings)}):")
             for p in warnings:
-                console.print(f"  [yellow]![/] {p}")
+                console.print(f"  [yellow]![/] {escape(str(p))}")
         return
     console.print(f"[bold red]Lỗi:[/] {exc.message}")
 
@@ -39,7 +41,7 @@ def warnings(console: Console, items: Iterable[Problem | str]) -> None:
     if items:
         console.print(f"Cảnh báo ({len(items)}):")
         for w in items:
-            console.print(f"  [yellow]![/] {w}")
+            console.print(f"  [yellow]![/] {escape(str(w))}")
 
 
 def plan_summary(console: Console, plan: Plan) -> None:
@@ -93,6 +95,57 @@ def run_summary(console: Console, report: Any) -> None:
     )
     console.print(f"Tổng: {counts_line}.")
     console.print(f"Thư mục: [bold]{report.out_dir}[/]")
+    if getattr(report, "forms", None) is not None:
+        forms_received(console, report.forms)
+
+
+FORM_STATUS_LABELS = {
+    "written": "đã tạo",
+    "unchanged": "không đổi",
+    "replaced": "đã thay (phiếu trống)",
+    "forced": "đã ghi đè (bản cũ trong .history/)",
+}
+
+
+def forms_written(console: Console, written: list[Any], out_dir: Path) -> None:
+    counts: dict[str, int] = {}
+    for w in written:
+        counts[w.status] = counts.get(w.status, 0) + 1
+    line = ", ".join(f"{FORM_STATUS_LABELS[k]} {n}" for k, n in counts.items())
+    folder = written[0].path.parent if written else out_dir
+    console.print(f"Phiếu kết quả: {len(written)} đơn vị ({line}).", markup=False)
+    console.print(f"Thư mục: {folder}", markup=False)
+    for w in written:
+        if w.history is not None:
+            console.print(f"  ! {w.path.name}: bản đã điền được cất tại {w.history}", markup=False)
+    console.print(
+        "Gửi mỗi đơn vị phiếu của mình; khi nhận lại, đặt các phiếu vào một thư mục và chạy "
+        "vanban run BẢNG_TÍNH --results THƯ_MỤC.", markup=False,
+    )
+
+
+def forms_received(console: Console, index: Any) -> None:
+    """Which units returned a form (with its report date), which are still awaited."""
+    table = Table(title=f"Phiếu kết quả đã nhận ({len(index.received)})")
+    for col in ("Đơn vị", "Tệp", "Ngày báo cáo"):
+        table.add_column(col)
+    for r in index.received:
+        table.add_row(
+            escape(r.unit), escape(r.file), short_date(r.report_date) if r.report_date else ""
+        )
+    if index.received:
+        console.print(table)
+    if index.from_sheet:
+        console.print(
+            f'Kết quả lấy từ sheet "Kết quả" ({len(index.from_sheet)}): '
+            + ", ".join(index.from_sheet), markup=False,
+        )
+    if index.awaited:
+        console.print(
+            f"Còn chờ phiếu ({len(index.awaited)}): " + ", ".join(index.awaited), markup=False
+        )
+    else:
+        console.print("Mọi đơn vị đã có kết quả.", markup=False)
 
 
 def check_findings(console: Console, findings: Mapping[Path, list[Any]], root: Path) -> int:

@@ -45,6 +45,7 @@ FIELDS = frozenset(
         "status",
         "error",
         "history",
+        "form",  # the path of the returned result form a report was built from
     }
 )
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from vanban.documents.kinds import DocumentKind, Registry, load_registry
 from vanban.documents.render import file_sha256, render_docx
@@ -22,6 +22,22 @@ from vanban.issuing.paths import plan_slug, unit_slugs
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex
+
+
+class ResultSource(Protocol):
+    """Which file fed a unit's results (a returned result form): for the audit log."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+
+class ResultSources(Protocol):
+    """What fed each unit's results (``vanban.forms.receipts.FormIndex``)."""
+
+    def receipt(self, unit_name: str | None) -> ResultSource | None: ...
 
 MANIFEST_NAME = "manifest.json"
 
@@ -85,6 +101,7 @@ class RunReport:
     out_dir: Path
     statuses: list[DocStatus] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # logged again after a killed run
+    forms: ResultSources | None = None  # the result forms collected for this run, if any
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -158,8 +175,10 @@ class Issuer:
         *,
         flow_run_id: str = "",
         force: bool = False,
+        forms: ResultSources | None = None,
     ) -> None:
         self.plan = plan
+        self.forms = forms
         self.folder = OutputFolder(out_dir)
         self.audit = AuditLog(out_dir / LOG_NAME)
         self.templates_dir = templates_dir
@@ -239,6 +258,10 @@ class Issuer:
             entry["history"] = self.folder.relpath(outcome.history_path)
         if job.kind.prints_roster and job.unit is not None:
             entry["invitees"] = len(job.unit.invitees)  # how many, never who
+        receipt = self.forms.receipt(job.unit_name) if self.forms and job.unit else None
+        if receipt is not None and job.kind.ready == "unit_has_result":
+            entry["form"] = receipt.path  # which returned form fed this report
+            entry["form_sha256"] = receipt.sha256
         self._latest_issued()[job.relpath] = self.audit.append(entry)
 
     def recover(self) -> list[str]:

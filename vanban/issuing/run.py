@@ -22,6 +22,7 @@ from vanban.issuing.issuer import (
     DocStatus,
     Issuer,
     Job,
+    ResultSources,
     RunReport,
     default_out_dir,
     plan_jobs,
@@ -140,10 +141,12 @@ def run_issue(
     execute: Executor = issue_serially,
     flow_run_id: str = "",
     progress: Progress | None = None,
+    forms: ResultSources | None = None,
 ) -> RunReport:
     """Issue the documents of the plan in ``workbook`` (or of some units, or some stages).
 
-    ``workbook`` is the workbook's path, or the plan already read from it.
+    ``workbook`` is the workbook's path, or the plan already read from it; ``forms`` says which
+    returned result forms fed that plan (``vanban.forms.collecting.collect_forms``).
 
     Bad input raises ``InputError`` before anything is written; a held folder raises
     ``OutputLockedError``. Every other outcome, failures included, is in the returned report,
@@ -159,8 +162,9 @@ def run_issue(
         Path(templates_dir) if templates_dir else default_templates_dir(),
         flow_run_id=flow_run_id,
         force=force,
+        forms=forms,
     )
-    report = RunReport(target)
+    report = RunReport(target, forms=forms)
     with folder_lock(target):
         clean_stray_temps(target)
         report.recovered = issuer.recover()

@@ -65,6 +65,13 @@ def _guide(wb: Workbook) -> None:
             ws.append(
                 ["", f.label, "có" if f.required else "", f.help, _example_text(f.example)]
             )
+    ws.append([])
+    ws.append([
+        "", "Phiếu kết quả (không bắt buộc)", "",
+        "Thay cho nhập tay sheet \"Kết quả\" và \"Ý kiến\": lệnh vanban forms lập cho mỗi đơn "
+        "vị một phiếu .xlsx để điền sau buổi đối thoại; nhận lại, đặt các phiếu vào một thư mục "
+        "rồi chạy vanban run BẢNG_TÍNH --results THƯ_MỤC.", "",
+    ])
     for col, width in zip("ABCDE", (18, 40, 10, 70, 50), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):

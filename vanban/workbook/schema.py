@@ -373,8 +373,25 @@ DOCUMENTS = Sheet(
     required=False,
 )
 
+MEMBER_ROLES = ("Tổ trưởng", "Tổ phó", "thành viên")
+
+MEMBERS = Sheet(
+    "Tổ công tác",
+    "Không bắt buộc. Thành viên Tổ công tác của cấp ban hành, in ở Điều 1 của quyết định thành "
+    "lập theo thứ tự các dòng. Chưa có dòng nào thì quyết định chờ.",
+    (
+        _f("name", "Họ và tên", "text", True, "Họ tên thành viên.", "Nguyễn Văn A"),
+        _f("title", "Chức vụ", "text", True, "Chức vụ và cơ quan của thành viên.",
+           "Phó Chủ tịch Ủy ban nhân dân huyện"),
+        _f("role", "Vai trò", "choice", True, ", ".join(MEMBER_ROLES), "Tổ trưởng",
+           MEMBER_ROLES),
+    ),
+    required=False,
+    context_key="to_cong_tac",
+)
+
 SHEETS: tuple[Sheet, ...] = (
-    PLAN, DOCUMENTS, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS
+    PLAN, DOCUMENTS, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS, MEMBERS
 )
 # The sheets whose rows templates print as ``tables.<context key>``.
 TABLE_SHEETS: tuple[Sheet, ...] = tuple(s for s in SHEETS if s.context_key)

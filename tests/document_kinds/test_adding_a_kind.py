@@ -133,12 +133,17 @@ def test_a_new_kind_reads_its_row_of_sheet_van_ban_and_the_kind_tables(
     doc = Document(str(templates / "thong-bao.docx"))
     doc.add_paragraph("{{ doc.date | ngay }}; {{ doc.signature | join(' / ') }}")
     doc.add_paragraph("{{ doc.recipients | join(' ') }}")
+    doc.add_paragraph("{{ doc.summary | join(' / ') }} – {{ doc.addressee }} – {{ doc.proposer }}")
+    doc.add_paragraph("{% for b in doc.bases %}Căn cứ {{ b }}; {% endfor %}")
     doc.add_paragraph("{% for m in tables.to_cong_tac %}{{ m.role }}: {{ m.name }}. {% endfor %}")
     doc.save(str(templates / "thong-bao.docx"))
     workbook = tmp_path / "with-row.xlsx"
     wb = load_workbook(EXAMPLE)
     sheet = wb["Văn bản"]
-    sheet.append(["thong_bao", None, None, None, None, None, None, "Các ấp", "VT"])
+    sheet.append([
+        "thong_bao", None, None, "Về lịch đối thoại\ncủa các xã", "Các xã", "Căn cứ Luật A;\nLuật B",
+        "Phòng X", "Các ấp", "VT",
+    ])  # fmt: skip
     row = sheet.max_row
     for column, value in (("C", "08/11/2022"), ("K", "KT."), ("L", "Chủ tịch")):
         sheet[f"{column}{row}"] = value
@@ -150,6 +155,8 @@ def test_a_new_kind_reads_its_row_of_sheet_van_ban_and_the_kind_tables(
     assert "ngày 08 tháng 11 năm 2022; KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" in text
     assert "- Các ấp; - Lưu: VT." in text and "Trần Văn X" in text
     assert "Tổ trưởng: Nguyễn Văn A. Tổ phó: Trần Văn B." in text
+    assert "Về lịch đối thoại / của các xã – Các xã – Phòng X" in text
+    assert "Căn cứ Luật A; Căn cứ Luật B;" in text  # the clerk's own "Căn cứ" and ";" not doubled
     # A number in the row would give every unit's notice the same one: refused, nothing written.
     sheet[f"B{row}"] = 9
     wb.save(workbook)

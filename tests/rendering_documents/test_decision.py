@@ -186,3 +186,15 @@ def test_a_row_for_a_kind_that_keeps_its_metadata_elsewhere_is_refused(tmp_path:
     assert (problem.sheet, problem.cell) == ("Văn bản", "A3")
     assert '"Báo cáo tổng hợp: …"' in problem.message
     assert not (tmp_path / "out").exists()
+
+
+def test_one_kind_named_by_its_key_and_by_its_label_on_two_rows_is_refused(
+    tmp_path: Path,
+) -> None:
+    data = seed_data()
+    data["documents"].append({"kind": "quyet_dinh_to_cong_tac", "number": 5})
+    workbook = write_workbook(tmp_path / "twice.xlsx", data)
+    with pytest.raises(WorkbookError) as caught:
+        run_issue(workbook, out_dir=tmp_path / "out", templates_dir=TEMPLATES)
+    [problem] = caught.value.errors
+    assert (problem.sheet, problem.cell) == ("Văn bản", "A3") and "ô A2" in problem.message

@@ -127,8 +127,17 @@ def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = N
     by_name = {match_key(name): k for k in registry.kinds for name in (k.key, k.label)}
     labels = ", ".join(f'"{k.label}"' for k in registry.kinds if k.context == "generic")
     problems: list[Problem] = []
+    seen: dict[str, str] = {}
     for row in plan.documents:
         kind = by_name.get(match_key(row.kind))
+        if kind is not None and kind.key in seen:
+            # Its key on one row and its label on another: the reader could not tell.
+            problems.append(Problem(
+                DOCUMENTS_SHEET, row.cell,
+                f'"{kind.label}" đã có dòng ở ô {seen[kind.key]}; mỗi loại văn bản một dòng',
+            ))
+        elif kind is not None:
+            seen[kind.key] = row.cell
         if kind is None:
             problems.append(Problem(
                 DOCUMENTS_SHEET, row.cell,

@@ -89,6 +89,25 @@ def commune_2026() -> dict[str, Any]:
         "Nơi nhận báo cáo đơn vị": ["Như trên"],
         "Nơi nhận báo cáo tổng hợp": ["Như trên"],
     }
+    # The commune's own working group, and its decision's row named by the kind's key.
+    d["members"] = [
+        ("Đỗ Văn Hùng", "Phó Chủ tịch Ủy ban nhân dân xã", "Tổ trưởng"),
+        ("Mai Thị Lan", "Công chức Văn hóa - Xã hội xã", "thành viên"),
+    ]
+    d["documents"] = [
+        {
+            "kind": "quyet_dinh_to_cong_tac",
+            "number": 3,
+            "date": date(2026, 3, 4),
+            "bases": "Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;",
+            "recipients": "Như Điều 3\nCác ấp",
+            "archive": "VT, VHXH",
+            "authority": "KT.",
+            "head": "Chủ tịch",
+            "signer_title": "Phó Chủ tịch",
+            "signer_name": "Đỗ Văn Hùng",
+        }
+    ]
     return d
 
 
@@ -138,6 +157,21 @@ COMMUNE_VALUES = {
         "Tân Lợi, ngày 12 tháng 3 năm 2026",
     ],
     "04-bao-cao-ket-qua/ap-hoa-binh.docx": ["ẤP HÒA BÌNH", "/BC-BND", "850.000đ"],
+    "01-quyet-dinh-to-cong-tac.docx": [
+        "Số: 03/QĐ-UBND",
+        "Phong Hòa, ngày 04 tháng 3 năm 2026",
+        "Về việc thành lập Tổ đối thoại của xã năm 2026",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ PHONG HÒA",
+        "Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;",
+        "Căn cứ Kế hoạch số 05/KH-UBND ngày 02 tháng 3 năm 2026",
+        "1. Đỗ Văn Hùng, Phó Chủ tịch Ủy ban nhân dân xã - Tổ trưởng;",
+        "2. Mai Thị Lan, Công chức Văn hóa - Xã hội xã - thành viên.",
+        "các ấp tổ chức đối thoại từ ngày 16/3/2026 đến ngày 27/3/2026",
+        "- Như Điều 3;",
+        "- Lưu: VT, VHXH.",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+    ],
     "05-bao-cao-tong-hop.docx": [
         "Số: 12/BC-VP",
         "Sở Nông nghiệp và Môi trường",

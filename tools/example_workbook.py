@@ -202,6 +202,42 @@ POLICIES = (
     "Chính sách học nghề, việc làm; hỗ trợ sản xuất, tín dụng ưu đãi; bảo hiểm y tế, giáo dục, "
     "nhà ở, nước sạch và bình xét hộ nghèo."
 )
+# The decision that establishes the district's working group (the seed only says the labour
+# office advises it): illustrative, like the schedule; placeholder names, posts of the district.
+MEMBERS_NOTE = (
+    "Quyết định minh họa: kế hoạch gốc chỉ giao Phòng Lao động – TB&XH tham mưu thành lập Tổ công "
+    "tác; số, ngày, họ tên thành viên và người ký là giả định."
+)
+MEMBERS = [
+    ("Nguyễn Văn A", "Phó Chủ tịch Ủy ban nhân dân huyện", "Tổ trưởng"),
+    ("Trần Văn B", "Trưởng phòng Lao động - Thương binh và Xã hội huyện", "Tổ phó"),
+    ("Lê Thị C", "Phó Trưởng phòng Tài chính - Kế hoạch huyện", "thành viên"),
+    ("Phạm Văn D", "Phó Trưởng phòng Văn hóa và Thông tin huyện", "thành viên"),
+    ("Võ Thị E", "Phó Chủ tịch Ủy ban Mặt trận Tổ quốc Việt Nam huyện", "thành viên"),
+    ("Huỳnh Văn G", "Chuyên viên Phòng Lao động - Thương binh và Xã hội huyện", "thành viên"),
+]
+# Sheet "Văn bản": one row per kind that has metadata of its own (columns as in the schema).
+DOCUMENTS: list[dict[str, Any]] = [
+    {
+        "kind": "Quyết định thành lập Tổ công tác",
+        "number": None,
+        "date": date(2022, 11, 4),
+        "addressee": "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện, Trưởng phòng "
+        "Lao động - Thương binh và Xã hội huyện, Thủ trưởng các cơ quan, đơn vị có liên quan",
+        "bases": "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ "
+        "sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày "
+        "22 tháng 11 năm 2019\nKế hoạch số 291/KH-UBND ngày 18/8/2022 của Ủy ban nhân dân tỉnh "
+        "Đồng Tháp về thực hiện Chương trình mục tiêu giảm nghèo bền vững giai đoạn 2022-2025 "
+        "tỉnh Đồng Tháp",
+        "proposer": "Trưởng phòng Lao động - Thương binh và Xã hội huyện",
+        "recipients": "Như Điều 3\nSở Lao động – TB&XH\nCT, các PCT.UBND huyện\nUBMTTQVN "
+        "huyện\nLĐVP",
+        "archive": "VT, NCVX",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Lê Văn K",
+    }
+]
+
 PROPOSALS = "Đề nghị tiếp tục hỗ trợ vốn vay ưu đãi và mở lớp dạy nghề ngắn hạn tại địa phương."
 
 
@@ -275,6 +311,8 @@ def seed_data() -> dict[str, Any]:
         # Units that get an illustrative roster (when the plan has them): invented people.
         "roster_units": ["Xã Mỹ Đông", "Xã Phú Điền"],
         "roster_rows": [],  # more roster rows, written as given: unit, hamlet, name, group, note
+        "members": list(MEMBERS),  # sheet "Tổ công tác": name, post, role
+        "documents": [dict(row) for row in DOCUMENTS],  # sheet "Văn bản", by field key
     }
 
 
@@ -344,6 +382,11 @@ def fill(
         ]
         + [list(row) for row in d.get("roster_rows", [])],
     )
+    _write_rows(wb[schema.MEMBERS.name], [list(m) for m in d.get("members", [])])
+    _write_rows(
+        wb[schema.DOCUMENTS.name],
+        [[row.get(f.key) for f in schema.DOCUMENTS.fields] for row in d.get("documents", [])],
+    )
     texts: list[list[Any]] = [["Mục đích", None, t] for t in d["purposes"]]
     texts += [["Chủ đề", None, t] for t in d["topics"]]
     texts += [["Tổ chức thực hiện", h, t] for h, t in d["organisation"]]
@@ -356,6 +399,8 @@ def fill(
             (schema.RESULTS.name, ILLUSTRATIVE),
             (schema.OPINIONS.name, ILLUSTRATIVE),
             (schema.ROSTER.name, "Danh sách mời minh họa: " + ROSTER_NOTE),
+            (schema.DOCUMENTS.name, MEMBERS_NOTE),
+            (schema.MEMBERS.name, MEMBERS_NOTE),
         ):
             sheet = wb[name]
             sheet.sheet_properties.tabColor = "F4B183"
@@ -365,6 +410,7 @@ def fill(
         guide["A1"] = (
             "Lưu ý: sheet Lịch đối thoại, Kết quả, Ý kiến (tab màu cam) là " + ILLUSTRATIVE
             + " Sheet Danh sách mời (tab màu cam) cũng là minh họa: " + ROSTER_NOTE
+            + " Sheet Văn bản và Tổ công tác (tab màu cam): " + MEMBERS_NOTE
         )
     return wb
 

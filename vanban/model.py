@@ -7,10 +7,13 @@ a plan comes from a province or a commune and its units may be hamlets.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from vanban.text.formatting import Dialect, capitalize_first, symbol, upper_vn
+from vanban.text.names import match_key
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,31 @@ class SummaryReport:
 
 
 @dataclass(frozen=True)
+class DocumentMeta:
+    """One row of sheet "Văn bản": what a kind of document says of itself, where given.
+
+    ``kind`` is the kind's key or label as the clerk wrote it; the workbook does not know the
+    registry, so the run checks that it names a kind (see ``vanban.issuing.run``).
+    """
+
+    kind: str
+    cell: str  # the cell naming the kind, for messages
+    cells: Mapping[str, str] = field(default_factory=dict)  # field key -> its cell
+    number: int | None = None  # None: a draft, the records office fills it in
+    date: date | None = None
+    summary: tuple[str, ...] = ()
+    addressee: str = ""
+    bases: tuple[str, ...] = ()
+    proposer: str = ""
+    recipients: tuple[str, ...] = ()
+    archive: str = ""
+    signer: Signer | None = None
+
+
+DOCUMENTS_SHEET = "Văn bản"
+
+
+@dataclass(frozen=True)
 class Plan:
     issuer: Body
     ref: DocumentRef
@@ -305,6 +333,9 @@ class Plan:
     units: tuple[Unit, ...]
     funding: tuple[FundingLine, ...]
     funding_tiers: tuple[FundingTier, ...] = ()
+    # Rows of the sheets declared with a context key (vanban.workbook.schema), plain values.
+    tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    documents: tuple[DocumentMeta, ...] = ()  # sheet "Văn bản", one row per kind
     workbook_sha256: str = ""
     warnings: tuple[str, ...] = field(default=())
 
@@ -340,6 +371,11 @@ class Plan:
             place=unit.place,
             governing=self.unit_governing,
         )
+
+    def document_meta(self, key: str, label: str) -> DocumentMeta | None:
+        """The "Văn bản" row of the kind with this key or label, if the workbook has one."""
+        wanted = {match_key(key), match_key(label)}
+        return next((d for d in self.documents if match_key(d.kind) in wanted), None)
 
     def funding_for(self, unit: Unit) -> int | None:
         for line in self.funding:

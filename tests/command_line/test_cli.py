@@ -38,7 +38,7 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stderr
     # A first run on a fresh machine: no traceback, no error lines from the temporary server.
     assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
-    assert "đã phát hành 31, chờ 11" in proc.stdout
+    assert "đã phát hành 32, chờ 11" in proc.stdout
     assert str(out) in proc.stdout
     # A short summary: one row per kind of document, then what waits and why.
     assert len(proc.stdout.splitlines()) < 25
@@ -63,7 +63,7 @@ def test_check_bad_workbook_exits_2(tmp_path: Path) -> None:
 
 def test_audit_verify_and_show(issued: Path, tmp_path: Path) -> None:
     proc = vanban("audit", "verify", str(issued))
-    assert proc.returncode == 0 and "31" in proc.stdout
+    assert proc.returncode == 0 and "32" in proc.stdout
     shown = vanban("audit", "show", str(issued), "--unit", "Mỹ Quý")
     assert shown.returncode == 0
     assert "xa-my-quy" in shown.stdout and "xa-my-dong" not in shown.stdout
@@ -79,7 +79,7 @@ def test_audit_verify_and_show(issued: Path, tmp_path: Path) -> None:
 def test_review_check_finds_no_format_problem(issued: Path) -> None:
     proc = vanban("review", "--check", str(issued))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.count("đạt thể thức") == 31
+    assert proc.stdout.count("đạt thể thức") == 32
 
 
 def test_unknown_unit_is_a_clear_error(issued: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from docx import Document
 from tests.conftest import EXAMPLE, TEMPLATES
 from tests.workbook_mutations import run_main
 from vanban.documents.kinds import load_registry
-from vanban.errors import TemplateError
+from vanban.errors import TemplateError, WorkbookError
 from vanban.issuing.audit import AuditLog
 from vanban.issuing.run import run_issue
 from vanban.review.docxtext import blocks
@@ -100,6 +100,7 @@ def test_the_new_kind_is_linted_and_runs_in_its_stage(templates: Path) -> None:
         (('type = "TB"\n', ""), "type"),
         (('template = "thong-bao.docx"', 'template = "../thong-bao.docx"'), "template"),
         (('metadata = "invitation"', 'metadata = "report"'), "ready"),
+        (('metadata = "invitation"', 'metadata = "invitation"\nneeds_table = "tho"'), "needs_table"),
     ],
 )
 def test_a_broken_entry_is_a_template_error_naming_the_field(
@@ -153,3 +154,46 @@ def test_templates_new_writes_a_skeleton_that_issues_and_passes_the_checker(
     )
     assert code == 4 and "thong_bao" in err.replace("\n", "")
     assert (folder / "thong-bao.docx").read_bytes() == before
+
+
+def test_a_new_kind_reads_its_row_of_sheet_van_ban_and_the_kind_tables(
+    templates: Path, tmp_path: Path
+) -> None:
+    """Date, signer and recipients from its row; each unit keeps its own number; tables too."""
+    from openpyxl import load_workbook
+
+    doc = Document(str(templates / "thong-bao.docx"))
+    doc.add_paragraph("{{ doc.date | ngay }}; {{ doc.signature | join(' / ') }}")
+    doc.add_paragraph("{{ doc.recipients | join(' ') }}")
+    doc.add_paragraph("{{ doc.summary | join(' / ') }} – {{ doc.addressee }} – {{ doc.proposer }}")
+    doc.add_paragraph("{% for b in doc.bases %}Căn cứ {{ b }}; {% endfor %}")
+    doc.add_paragraph("{% for m in tables.to_cong_tac %}{{ m.role }}: {{ m.name }}. {% endfor %}")
+    doc.save(str(templates / "thong-bao.docx"))
+    workbook = tmp_path / "with-row.xlsx"
+    wb = load_workbook(EXAMPLE)
+    sheet = wb["Văn bản"]
+    sheet.append([
+        "thong_bao", None, None, "Về lịch đối thoại\ncủa các xã", "Các xã", "Căn cứ Luật A;\nLuật B",
+        "Phòng X", "Các ấp", "VT",
+    ])  # fmt: skip
+    row = sheet.max_row
+    for column, value in (("C", "08/11/2022"), ("K", "KT."), ("L", "Chủ tịch")):
+        sheet[f"{column}{row}"] = value
+    sheet[f"M{row}"], sheet[f"N{row}"] = "Phó Chủ tịch", "Trần Văn X"
+    wb.save(workbook)
+    out = tmp_path / "out"
+    assert run_issue(workbook, out_dir=out, templates_dir=templates).exit_code == 0
+    text = "\n".join(blocks(out / "07-thong-bao" / "xa-my-quy.docx"))
+    assert "ngày 08 tháng 11 năm 2022; KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" in text
+    assert "- Các ấp; - Lưu: VT." in text and "Trần Văn X" in text
+    assert "Tổ trưởng: Nguyễn Văn A. Tổ phó: Trần Văn B." in text
+    assert "Về lịch đối thoại / của các xã – Các xã – Phòng X" in text
+    assert "Căn cứ Luật A; Căn cứ Luật B;" in text  # the clerk's own "Căn cứ" and ";" not doubled
+    # A number in the row would give every unit's notice the same one: refused, nothing written.
+    sheet[f"B{row}"] = 9
+    wb.save(workbook)
+    with pytest.raises(WorkbookError) as caught:
+        run_issue(workbook, out_dir=tmp_path / "other", templates_dir=templates)
+    [problem] = caught.value.errors
+    assert (problem.sheet, problem.cell) == ("Văn bản", f"B{row}")
+    assert not (tmp_path / "other").exists()

@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str] | None] = {
     "model": {"text"},
     "workbook": BASE | {"model", "files"},
     "decree30": BASE | {"files"},
-    "documents": BASE | {"model", "files", "decree30"},
+    "documents": BASE | {"model", "files", "workbook", "decree30"},  # schema; layout builder
     "forms": BASE | {"model", "files", "workbook", "issuing"},
     "issuing": BASE | {"model", "files", "workbook", "documents"},
     "review": BASE | {"model", "files", "decree30", "documents", "issuing"},

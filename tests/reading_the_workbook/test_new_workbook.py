@@ -213,7 +213,7 @@ def test_filled_with_the_seed_it_issues_the_same_documents_as_the_example(
     assert plan.warnings == ()
     ours = _documents(plan, tmp_path / "ours")
     example = _documents(load_plan(EXAMPLE), tmp_path / "example")
-    assert len(ours) == 31
+    assert len(ours) == 32
     assert ours == example
 
 
@@ -230,3 +230,18 @@ def test_libreoffice_opens_the_new_workbook(blank: Path, tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     pdf = tmp_path / "pdf" / "ke-hoach-2023.pdf"
     assert pdf.is_file() and pdf.stat().st_size > 1000
+
+
+def test_the_sheets_for_kinds_of_document_come_with_their_guide_lines(wb: Workbook) -> None:
+    """Declared in the schema, "Văn bản" and "Tổ công tác" need nothing else to be offered."""
+    guide = [[c.value for c in row] for row in wb[schema.GUIDE_SHEET].iter_rows(min_row=2)]
+    for spec in (schema.DOCUMENTS, schema.MEMBERS):
+        assert [c.value for c in wb[spec.name][1]] == [f.label for f in spec.fields]
+        [line] = [r for r in guide if r[0] == spec.name]
+        assert line[2] == "không" and str(line[3]).startswith("Không bắt buộc.")
+    assert schema.MEMBERS.context_key == "to_cong_tac"
+    roles = _validations(wb[schema.MEMBERS.name])
+    assert roles == {f"C2:C{DATA_ROWS + 1}": '"Tổ trưởng,Tổ phó,thành viên"'}
+    assert [c.value for c in wb[schema.DOCUMENTS.name][1]][:4] == [
+        "Loại văn bản", "Số", "Ngày", "Trích yếu"
+    ]

@@ -50,7 +50,7 @@ def test_second_plan_prints_its_own_values(commune_docs: Path, relpath: str) -> 
 
 def test_second_plan_has_none_of_thap_muoi(commune_docs: Path) -> None:
     docs = sorted(commune_docs.rglob("*.docx"))
-    assert len(docs) == 2 + 3 + 3 + 1
+    assert len(docs) == 3 + 3 + 3 + 1
     for path in docs:
         text = _text(path)
         leaked = [v for v in THAP_MUOI_VALUES if v in text]
@@ -149,7 +149,7 @@ def test_every_document_converts_to_pdf_in_one_soffice_call(
     )
     assert proc.returncode == 0, proc.stderr
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    assert len(pdfs) == len(docs) == 31
+    assert len(pdfs) == len(docs) == 32
     assert all(p.stat().st_size > 1000 for p in pdfs)
 
 

@@ -19,9 +19,10 @@ from vanban.issuing.audit import AuditLog, verify
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
-# The example issues 31 documents: the plan, its annex, 13 invitations, the sign-in lists of the
-# 2 units with a roster, 13 reports and the summary; the other 11 units' lists wait for a roster.
-ISSUED = 31
+# The example issues 32 documents: the plan, the decision establishing its working group, its
+# annex, 13 invitations, the sign-in lists of the 2 units with a roster, 13 reports and the
+# summary; the other 11 units' lists wait for a roster.
+ISSUED = 32
 PENDING = 11
 
 

@@ -38,9 +38,12 @@ err_console = Console(stderr=True, highlight=False)
 @app.command()
 def check(workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")]) -> None:
     """Kiểm tra bảng tính, không ghi gì: tóm tắt khi đúng, mọi lỗi kèm sheet và ô khi sai."""
+    from vanban.documents.kinds import default_registry
+    from vanban.issuing.run import check_documents_sheet
     from vanban.workbook.loader import load_plan
 
     plan = load_plan(workbook)
+    check_documents_sheet(plan, default_registry(), str(workbook))
     show.plan_summary(console, plan)
 
 
@@ -81,12 +84,15 @@ def run(
                 param_hint="--only",
             )
     # Validate before Prefect starts: bad input is reported at once and nothing is written.
+    from vanban.documents.kinds import load_registry
     from vanban.forms.collecting import collect_forms
     from vanban.issuing.issuer import select_units
+    from vanban.issuing.run import check_documents_sheet
     from vanban.workbook.loader import load_plan
 
     plan, _ = collect_forms(load_plan(workbook), results, workbook)  # bad forms stop here too
     select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
+    check_documents_sheet(plan, load_registry(templates), str(workbook))
     show.warnings(err_console, plan.warnings)
     _quiet_prefect(verbose)
     from vanban_flows.issue import issue_flow

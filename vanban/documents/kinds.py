@@ -19,6 +19,7 @@ from typing import Any, Literal
 from vanban.documents import contexts
 from vanban.errors import TemplateError
 from vanban.model import Plan, Unit
+from vanban.workbook.schema import TABLE_SHEETS
 
 REGISTRY_NAME = "kinds.toml"
 Scope = Literal["plan", "unit"]
@@ -70,8 +71,17 @@ READINESS: Mapping[str, Callable[[Plan, Unit | None], str | None]] = {
     "all_units_have_results": _all_units_have_results,
 }
 METADATA = ("plan", "invitation", "report", "summary")
+# Where each metadata source is written in the workbook, for messages.
+METADATA_SOURCES: Mapping[str, str] = {
+    "plan": 'sheet "Kế hoạch"',
+    "invitation": 'sheet "Lịch đối thoại"',
+    "report": 'sheet "Kết quả"',
+    "summary": 'các mục "Báo cáo tổng hợp: …" của sheet "Kế hoạch"',
+}
 _FIELDS = {"key", "label", "template", "scope", "stage", "output", "ready", "type", "metadata"}
-_OPTIONAL = {"context", "prints_roster"}
+_OPTIONAL = {"context", "prints_roster", "needs_table"}
+# A kind may wait for the rows of a sheet declared with a context key (its "needs_table").
+TABLE_SHEET_NAMES: Mapping[str, str] = {str(s.context_key): s.name for s in TABLE_SHEETS}
 
 
 @dataclass(frozen=True)
@@ -87,10 +97,13 @@ class DocumentKind:
     metadata: str  # a name in METADATA: where number, date and signer come from
     context: str = "generic"  # a name in contexts.BUILDERS
     prints_roster: bool = False  # the audit log records how many people, never who
+    needs_table: str | None = None  # a context key: pending while that sheet has no row
     stage_number: int = field(default=0, compare=False)  # 1 for the first stage
     stage_label: str = field(default="", compare=False)
 
     def pending(self, plan: Plan, unit: Unit | None) -> str | None:
+        if self.needs_table is not None and not plan.tables.get(self.needs_table):
+            return f'chưa có dòng nào ở sheet "{TABLE_SHEET_NAMES[self.needs_table]}"'
         return READINESS[self.ready](plan, unit)
 
     def build_context(self, plan: Plan, unit: Unit | None) -> contexts.Context:
@@ -144,6 +157,7 @@ def _kind(source: Path, n: int, raw: Mapping[str, Any], labels: Mapping[str, Any
         "ready": tuple(READINESS),
         "metadata": METADATA,
         "context": tuple(contexts.BUILDERS),
+        "needs_table": tuple(TABLE_SHEET_NAMES),
     }
     for name, allowed in choices.items():
         if name in values and values[name] not in allowed:

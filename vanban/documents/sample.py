@@ -27,6 +27,7 @@ from vanban.model import (
     Unit,
 )
 from vanban.text.formatting import Dialect
+from vanban.workbook.schema import TABLE_SHEETS
 
 
 def sample_plan() -> Plan:
@@ -106,4 +107,10 @@ def sample_plan() -> Plan:
         ),
         units=tuple(units),
         funding=tuple(FundingLine(u, 800_000) for u in units),
+        # One row of each context-keyed sheet, its schema's example values: every column a
+        # template may print is then a known name.
+        tables={
+            str(sheet.context_key): ({f.key: f.example for f in sheet.fields},)
+            for sheet in TABLE_SHEETS
+        },
     )

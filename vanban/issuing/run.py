@@ -15,8 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from vanban.documents.kinds import default_templates_dir
-from vanban.errors import VanbanError, exit_code_of, is_retryable
+from vanban.documents.kinds import (
+    METADATA_SOURCES,
+    Registry,
+    default_templates_dir,
+    load_registry,
+)
+from vanban.errors import Problem, VanbanError, WorkbookError, exit_code_of, is_retryable
 from vanban.files import clean_stray_temps, prepare_folder, translate_os_error
 from vanban.issuing.issuer import (
     DocStatus,
@@ -30,7 +35,8 @@ from vanban.issuing.issuer import (
     stages_of,
 )
 from vanban.issuing.locking import folder_lock
-from vanban.model import Plan
+from vanban.model import DOCUMENTS_SHEET, Plan
+from vanban.text.names import match_key
 from vanban.workbook.loader import load_plan
 
 # Jobs handed to one executor call together (one Prefect task): few enough that a thousand-unit
@@ -130,6 +136,51 @@ def batches_of(jobs: Sequence[Job], size: int = BATCH_SIZE) -> list[list[Job]]:
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
+def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = None) -> None:
+    """Every row of sheet "Văn bản" names a kind of the registry that reads it.
+
+    A kind is named by its key or its label. Only kinds with the generic context read the row
+    (the built-in ones keep their metadata where it was); a kind issued per unit takes each
+    unit's own number, so its row may not give one. The workbook reader does not know the
+    registry (a ``--templates`` folder may bring its own), so this is checked here, before
+    anything is written.
+    """
+    by_name = {match_key(name): k for k in registry.kinds for name in (k.key, k.label)}
+    labels = ", ".join(f'"{k.label}"' for k in registry.kinds if k.context == "generic")
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for row in plan.documents:
+        kind = by_name.get(match_key(row.kind))
+        if kind is not None and kind.key in seen:
+            # Its key on one row and its label on another: the reader could not tell.
+            problems.append(Problem(
+                DOCUMENTS_SHEET, row.cell,
+                f'"{kind.label}" đã có dòng ở ô {seen[kind.key]}; mỗi loại văn bản một dòng',
+            ))
+        elif kind is not None:
+            seen[kind.key] = row.cell
+        if kind is None:
+            problems.append(Problem(
+                DOCUMENTS_SHEET, row.cell,
+                f'loại văn bản "{row.kind}" không có trong danh mục văn bản; ghi một trong: '
+                f"{labels}",
+            ))
+        elif kind.context != "generic":
+            problems.append(Problem(
+                DOCUMENTS_SHEET, row.cell,
+                f'"{kind.label}" chưa lấy thông tin từ sheet "{DOCUMENTS_SHEET}": số, ngày và '
+                f"người ký của nó ghi ở {METADATA_SOURCES[kind.metadata]}; hãy xóa dòng này",
+            ))
+        elif kind.scope == "unit" and row.number is not None:
+            problems.append(Problem(
+                DOCUMENTS_SHEET, row.cells.get("number", row.cell),
+                f'"{kind.label}" phát hành theo từng đơn vị, mỗi văn bản có số riêng '
+                f"({METADATA_SOURCES[kind.metadata]}); hãy để trống ô số",
+            ))
+    if problems:
+        raise WorkbookError(problems, source)
+
+
 def run_issue(
     workbook: Path | str | Plan,
     *,
@@ -153,17 +204,13 @@ def run_issue(
     whose ``exit_code`` is what the CLI exits with.
     """
     plan = workbook if isinstance(workbook, Plan) else load_plan(workbook)
+    templates = Path(templates_dir) if templates_dir else default_templates_dir()
+    source = None if isinstance(workbook, Plan) else str(workbook)
+    check_documents_sheet(plan, load_registry(templates), source)
     chosen = select_units(plan, units)
     target = Path(out_dir) if out_dir else default_out_dir(plan)
     prepare_folder(target)
-    issuer = Issuer(
-        plan,
-        target,
-        Path(templates_dir) if templates_dir else default_templates_dir(),
-        flow_run_id=flow_run_id,
-        force=force,
-        forms=forms,
-    )
+    issuer = Issuer(plan, target, templates, flow_run_id=flow_run_id, force=force, forms=forms)
     report = RunReport(target, forms=forms)
     with folder_lock(target):
         clean_stray_temps(target)
@@ -200,6 +247,7 @@ __all__ = [
     "batches_of",
     "earlier_attempts",
     "keep_for_retry",
+    "check_documents_sheet",
     "failure",
     "issue_batch",
     "issue_serially",

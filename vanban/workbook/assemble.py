@@ -6,10 +6,12 @@ every required value is then present and typed, which the ``_need`` checks resta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from vanban.model import (
     Body,
+    DocumentMeta,
     DocumentRef,
     FundingLine,
     FundingTier,
@@ -26,8 +28,11 @@ from vanban.model import (
     Unit,
 )
 from vanban.text.formatting import Dialect
+from vanban.workbook import schema
 from vanban.workbook.draft import Draft, Record
 from vanban.workbook.roster import invitees_of
+
+_NUMERIC = frozenset({"int", "money", "date", "time"})
 
 
 def _need(rec: Record, key: str) -> Any:
@@ -93,6 +98,59 @@ def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Re
         signer=_unit_signer(rec, meta),
         opinions=tuple(sorted(mine, key=lambda o: o.topic)),
     )
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    return tuple(line.strip() for line in str(value or "").split("\n") if line.strip())
+
+
+def _document(rec: Record, meta: Record) -> DocumentMeta:
+    """A "Văn bản" row; a "TM." signer with no collective named signs for the issuing body."""
+    authority = rec.get("authority")
+    collective = rec.get("collective")
+    if authority == "TM.":
+        authority, collective = None, collective or meta.get("issuer_kind")
+    name = rec.get("signer_name")
+    signer = (
+        Signer(name, rec.get("signer_title"), collective=collective, authority=authority,
+               head=rec.get("head"))
+        if name
+        else None
+    )
+    return DocumentMeta(
+        kind=_need(rec, "kind"),
+        cell=rec.coords["kind"],
+        cells=dict(rec.coords),
+        number=rec.get("number"),
+        date=rec.get("date"),
+        summary=_lines(rec.get("summary")),
+        addressee=rec.get("addressee") or "",
+        bases=_lines(rec.get("bases")),
+        proposer=rec.get("proposer") or "",
+        recipients=_lines(rec.get("recipients")),
+        archive=rec.get("archive") or "",
+        signer=signer,
+    )
+
+
+def _tables(d: Draft) -> Mapping[str, tuple[Mapping[str, Any], ...]]:
+    """Each context-keyed sheet's rows as plain values by field key, in the sheet's order.
+
+    Every field of the sheet is there, so a template may print an optional column the clerk left
+    out: empty text is "", an empty number or date None. Plain dicts, so a plan still pickles for
+    a Dask worker.
+    """
+    out: dict[str, tuple[Mapping[str, Any], ...]] = {}
+    for spec in schema.TABLE_SHEETS:
+        key = str(spec.context_key)
+        out[key] = tuple(
+            {
+                f.key: rec.get(f.key) if rec.get(f.key) is not None or f.type in _NUMERIC else ""
+                for f in spec.fields
+            }
+            for rec in d.tables.get(key, [])
+        )
+    return out
 
 
 def _units(d: Draft) -> list[Unit]:
@@ -200,4 +258,6 @@ def assemble(d: Draft) -> Plan:
         units=tuple(units),
         funding=tuple(funding),
         funding_tiers=tuple(tiers),
+        tables=_tables(d),
+        documents=tuple(_document(rec, meta) for rec in d.documents),
     )

@@ -62,6 +62,9 @@ class Draft:
     index: UnitIndex
     tiers_complete: bool = True  # every tier row read
     roster: list[Record] = field(default_factory=list)  # "Danh sách mời", one row per invitee
+    documents: list[Record] = field(default_factory=list)  # "Văn bản", one row per kind
+    # The rows of each sheet with a context key (schema.TABLE_SHEETS), by that key.
+    tables: dict[str, list[Record]] = field(default_factory=dict)
 
     def unit_record(self, unit: Unit) -> Record | None:
         return next((r for r in self.units if r.unit is not None and r.unit.row == unit.row), None)

@@ -74,6 +74,11 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
     results, _ = _unit_rows(problems, tables[schema.RESULTS.name], index)
     opinions, _ = _unit_rows(problems, tables[schema.OPINIONS.name], index)
     tiers = [_record(problems, schema.TIERS, row) for row in _rows(tables, schema.TIERS)]
+    documents = _read_documents(problems, tables)
+    kind_tables = {
+        str(spec.context_key): [_record(problems, spec, row) for row in _rows(tables, spec)]
+        for spec in schema.TABLE_SHEETS
+    }
     roster = read_roster(wb, problems, index, _group_names(meta))
     index.report_unknown()
     _one_row_per_unit(problems, funding, "được phân bổ hai lần")
@@ -107,6 +112,8 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
         index=index,
         tiers_complete=all(t.ints("min_households", "amount") for t in tiers),
         roster=roster,
+        documents=documents,
+        tables=kind_tables,
     )
 
 
@@ -129,6 +136,39 @@ def _record(problems: Problems, spec: schema.Sheet, row: Row) -> Record:
             rec.coords[f.key] = cell.coord
             rec.values[f.key] = read_value(problems, cell, f)
     return rec
+
+
+def _read_documents(problems: Problems, tables: dict[str, Table | None]) -> list[Record]:
+    """Sheet "Văn bản": one row per kind (whether it names a kind is the run's to check)."""
+    records = [_record(problems, schema.DOCUMENTS, row) for row in _rows(tables, schema.DOCUMENTS)]
+    seen: dict[str, str] = {}
+    for rec in records:
+        kind = rec.get("kind")
+        if kind is None:
+            continue
+        coord = rec.coords["kind"]
+        if match_key(kind) in seen:
+            problems.error(
+                rec.sheet, coord,
+                f'loại văn bản "{kind}" ghi hai lần (đã có ở ô {seen[match_key(kind)]})',
+            )
+        else:
+            seen[match_key(kind)] = coord
+        authority, head = rec.get("authority"), rec.get("head")
+        if authority in ("KT.", "TL.", "TUQ.") and head is None:
+            field = schema.DOCUMENTS.field("head")
+            problems.error(
+                rec.sheet, rec.coord("head") or coord,
+                f'cột "{field.label}" không được để trống khi thẩm quyền ký là "{authority}"',
+            )
+        if rec.get("signer_name") is None and any(
+            rec.get(k) is not None for k in ("collective", "authority", "head", "signer_title")
+        ):
+            problems.error(
+                rec.sheet, rec.coord("signer_name") or coord,
+                'có thẩm quyền hoặc chức vụ người ký nhưng thiếu "Người ký"',
+            )
+    return records
 
 
 def _is_total_row(row: Row, *keys: str) -> bool:

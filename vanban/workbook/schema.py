@@ -38,6 +38,10 @@ class Sheet:
     fields: tuple[Field, ...]
     required: bool = True
     key_value: bool = False  # "Kế hoạch" lists one field per row: Mục | Giá trị | Hướng dẫn
+    # Rows of a sheet with a context key reach every template that gets the generic context as
+    # ``tables.<key>``: one mapping of field key -> typed value per row, in the sheet's order.
+    # Such a sheet needs no code beyond its declaration here.
+    context_key: str | None = None
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -324,7 +328,71 @@ TEXTS = Sheet(
     ),
 )
 
-SHEETS: tuple[Sheet, ...] = (
-    PLAN, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS
+DOCUMENTS = Sheet(
+    "Văn bản",
+    "Không bắt buộc. Số, ngày, căn cứ, nơi nhận và người ký riêng của một loại văn bản dùng dữ "
+    "liệu chung (như quyết định thành lập Tổ công tác), mỗi loại một dòng. Ô bỏ trống thì lấy "
+    "như nguồn của loại văn bản (thường là sheet \"Kế hoạch\"); riêng \"Số\" bỏ trống là bản "
+    "dự thảo. Kế hoạch, giấy mời và các báo cáo vẫn ghi ở sheet \"Kế hoạch\", \"Lịch đối "
+    "thoại\" và \"Kết quả\".",
+    (
+        _f("kind", "Loại văn bản", "text", True,
+           "Tên loại văn bản (như \"Quyết định thành lập Tổ công tác\") hoặc mã của nó trong "
+           "kinds.toml.", "Quyết định thành lập Tổ công tác"),
+        _f("number", "Số", "int", False,
+           "Số do văn thư cấp; bỏ trống để in bản dự thảo. Văn bản theo đơn vị: bỏ trống.", None),
+        _f("date", "Ngày", "date", False, "Ngày ký văn bản.", "04/11/2022"),
+        _f("summary", "Trích yếu", "lines", False,
+           "Dòng trích yếu dưới tên loại văn bản, nếu mẫu in trích yếu riêng; xuống dòng bằng "
+           "Alt+Enter.", ""),
+        _f("addressee", "Kính gửi", "text", False,
+           "Nơi nhận chính; ở quyết định: những người chịu trách nhiệm thi hành (Điều 3).",
+           "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện, Trưởng phòng …"),
+        _f("bases", "Căn cứ", "lines", False,
+           "Mỗi căn cứ một dòng (Alt+Enter), không ghi chữ \"Căn cứ\" đầu dòng và dấu \";\" cuối "
+           "dòng; căn cứ là kế hoạch này thì mẫu tự ghi.",
+           "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"),
+        _f("proposer", "Theo đề nghị của", "text", False,
+           "Người đề nghị ban hành (quyết định).",
+           "Trưởng phòng Lao động - Thương binh và Xã hội huyện"),
+        _f("recipients", "Nơi nhận", "lines", False,
+           "Mỗi nơi nhận một dòng (Alt+Enter), không kèm \"- \" và \";\"; dòng \"Lưu\" ghi ở "
+           "cột sau.", "Như Điều 3"),
+        _f("archive", "Lưu", "text", False, "Dòng \"- Lưu: …\" cuối nơi nhận; bỏ trống là VT.",
+           "VT, NCVX"),
+        _f("collective", "Thay mặt (TM.)", "text", False,
+           "Tập thể mà người ký thay mặt; bỏ trống nếu không ký TM.", ""),
+        _f("authority", "Thẩm quyền ký", "choice", False,
+           "TM., KT., Q., TL., TUQ.; bỏ trống khi người đứng đầu ký.", "", AUTHORITIES),
+        _f("head", "Chức danh thủ trưởng", "text", False,
+           "Người mà người ký ký thay (\"KT. CHỦ TỊCH\"); bỏ trống khi người đứng đầu ký.", ""),
+        _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
+           "Chủ tịch"),
+        _f("signer_name", "Người ký", "text", False, "Họ tên người ký.", "Lê Văn K"),
+    ),
+    required=False,
 )
+
+MEMBER_ROLES = ("Tổ trưởng", "Tổ phó", "thành viên")
+
+MEMBERS = Sheet(
+    "Tổ công tác",
+    "Không bắt buộc. Thành viên Tổ công tác của cấp ban hành, in ở Điều 1 của quyết định thành "
+    "lập theo thứ tự các dòng. Chưa có dòng nào thì quyết định chờ.",
+    (
+        _f("name", "Họ và tên", "text", True, "Họ tên thành viên.", "Nguyễn Văn A"),
+        _f("title", "Chức vụ", "text", True, "Chức vụ và cơ quan của thành viên.",
+           "Phó Chủ tịch Ủy ban nhân dân huyện"),
+        _f("role", "Vai trò", "choice", True, ", ".join(MEMBER_ROLES), "Tổ trưởng",
+           MEMBER_ROLES),
+    ),
+    required=False,
+    context_key="to_cong_tac",
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    PLAN, DOCUMENTS, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS, MEMBERS
+)
+# The sheets whose rows templates print as ``tables.<context key>``.
+TABLE_SHEETS: tuple[Sheet, ...] = tuple(s for s in SHEETS if s.context_key)
 GUIDE_SHEET = "Hướng dẫn"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.errors import OutputLockedError
-from vanban.files import translate_os_error
+from vanban.files import open_nofollow, translate_os_error
 
 LOCK_NAME = ".vanban.lock"
 # A run creates the lock file empty and then writes its details; younger than this, empty is normal.
@@ -37,17 +37,23 @@ class _Holder:
 
 
 def _read_holder(lock: Path) -> _Holder | None:
-    """The current lock file's contents, or None if there is no lock file any more."""
+    """The current lock file's contents, or None if there is no lock file any more.
+
+    A lock that is a link (or no regular file) is refused, never read through: it was planted.
+    """
     try:
-        with open(lock, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            raw = handle.read(65536)
+        fd = open_nofollow(lock)
+        try:
+            st = os.fstat(fd)
+            raw = os.read(fd, 65536)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         return None
     except OSError:
         # Unreadable (another user's file, a share hiccup): judge it by age alone.
         try:
-            st = os.stat(lock)
+            st = os.lstat(lock)
         except FileNotFoundError:
             return None
         raw = b""
@@ -110,7 +116,7 @@ def _clear_stale(lock: Path, holder: _Holder) -> bool:
         fd = os.open(breaker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
         with suppress(OSError):
-            if time.time() - os.stat(breaker).st_mtime > BREAKER_STALE:
+            if time.time() - os.lstat(breaker).st_mtime > BREAKER_STALE:
                 breaker.unlink()
                 return True
         return False
@@ -199,7 +205,7 @@ def _acquire(root: Path, lock: Path, timeout: float, poll: float) -> tuple[int, 
 def _release(lock: Path, identity: tuple[int, int]) -> None:
     # Remove only our own file: if it was cleared and retaken meanwhile, the new one is not ours.
     with suppress(OSError):
-        st = os.stat(lock)
+        st = os.lstat(lock)
         if (st.st_dev, st.st_ino) == identity:
             lock.unlink()
 

@@ -21,6 +21,7 @@ from vanban.issuing.issuer import (
     Issuer,
     Job,
     RunReport,
+    check_job_paths,
     default_out_dir,
     plan_jobs,
     select_units,
@@ -133,6 +134,7 @@ def run_issue(
     plan = workbook if isinstance(workbook, Plan) else load_plan(workbook)
     chosen = select_units(plan, units)
     target = Path(out_dir) if out_dir else default_out_dir(plan)
+    check_job_paths(plan_jobs(plan), target)  # a name the OS refuses: exit 2, nothing written
     prepare_folder(target)
     issuer = Issuer(
         plan,
@@ -143,6 +145,7 @@ def run_issue(
     )
     report = RunReport(target)
     with folder_lock(target):
+        issuer.check_folder(plan_jobs(plan, units=chosen, only=only))
         clean_stray_temps(target)
         report.recovered = issuer.recover()
         failed_stage: str | None = None

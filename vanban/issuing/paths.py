@@ -113,17 +113,21 @@ def unit_slugs(plan: Plan) -> dict[int, str]:
 
 def _too_long(relpath: str, root: Path | None) -> str | None:
     """Why the OS would refuse ``relpath`` (or its copy in the history), None if it would not."""
-    names = list(PurePosixPath(relpath).parts) + [history_name(relpath, "0" * 64)]
-    for name in names:
-        size = len(name.encode("utf-8"))
-        if size > NAME_MAX:
-            return (
-                f'tên tệp "{_short(name)}" sẽ dài {size} byte, hệ điều hành chỉ cho phép '
-                f"{NAME_MAX}; hãy rút gọn đi ít nhất {size - NAME_MAX} ký tự"
-            )
+    # The copy kept in .history/ when the document is replaced is longer than the document.
+    kept = history_name(relpath, "0" * 64, digits=64)
+    names = [(part, "") for part in PurePosixPath(relpath).parts]
+    names.append((kept, f" (bản lưu trong {HISTORY_DIR}/ khi văn bản được phát hành lại)"))
+    # The longest says by how much the name must shrink for every file to fit.
+    name, which = max(names, key=lambda n: len(n[0].encode("utf-8")))
+    size = len(name.encode("utf-8"))
+    if size > NAME_MAX:
+        return (
+            f'tên tệp "{_short(name)}"{which} sẽ dài {size} byte, hệ điều hành chỉ cho phép '
+            f"{NAME_MAX}; hãy rút gọn tên đi ít nhất {size - NAME_MAX} ký tự"
+        )
     if root is not None:
         base = os.path.abspath(root)
-        for full in (os.path.join(base, relpath), os.path.join(base, HISTORY_DIR, names[-1])):
+        for full in (os.path.join(base, relpath), os.path.join(base, HISTORY_DIR, kept)):
             size = len(os.fsencode(full)) if os.name != "nt" else len(full)
             if size > PATH_MAX:
                 return (
@@ -143,20 +147,19 @@ def path_problems(jobs: Sequence[tuple[str, Unit | None]], root: Path | None) ->
     ``jobs`` are (relative path, unit) pairs; ``root`` the output folder, when known, so that
     whole paths are checked too. A document of no unit that is too long is the folder's fault.
     """
-    problems: list[Problem] = []
-    seen: set[int | None] = set()
-    for relpath, unit in jobs:
-        row = unit.row if unit is not None else None
-        if row in seen:
+    found: dict[int, Problem] = {}  # by row; 0 for the documents of no unit
+    # A unit's longest path first: it says by how much the name must shrink for all to fit.
+    for relpath, unit in sorted(jobs, key=lambda job: -len(job[0])):
+        row = unit.row if unit is not None else 0
+        if row in found:
             continue
         why = _too_long(relpath, root)
         if why is None:
             continue
-        seen.add(row)
         if unit is None:
-            problems.append(Problem(None, None, f"Không ghi được {relpath} vào {root}: {why}."))
+            found[row] = Problem(None, None, f"Không ghi được {relpath} vào {root}: {why}.")
         else:
             where = "" if unit.name_cell else f"dòng {unit.row}: "
             message = f"{where}tên đơn vị quá dài để làm tên tệp: {why}"
-            problems.append(Problem("Đơn vị", unit.name_cell, message))
-    return problems
+            found[row] = Problem("Đơn vị", unit.name_cell, message)
+    return [found[row] for row in sorted(found)]

@@ -169,3 +169,30 @@ def test_each_write_refuses_a_link_on_its_own_not_only_the_run_check(
     with pytest.raises(LinkInOutputError, match=r"\.vanban\.lock"), folder_lock(out, timeout=0):
         pass
     canary.assert_untouched()
+
+
+def test_recovery_never_looks_through_a_logged_path_outside_or_through_a_link(
+    tmp_path: Path, canary: Canary, issued: Path
+) -> None:
+    # "prepare" entries as a killed run leaves them, but naming files outside the folder with
+    # their true hashes: recovering them would read them and log them as issued.
+    from vanban.files import sha256_file
+
+    os.symlink(canary.root / "inside", issued / "lien-ket")
+    secret = sha256_file(canary.root / "secret.txt")
+    note = sha256_file(canary.root / "inside" / "note.docx")
+    hostile = {
+        "../canary/secret.txt": secret,
+        str(canary.root / "secret.txt"): secret,
+        "lien-ket/note.docx": note,
+        "x" * 300 + ".docx": "0" * 64,
+    }
+    log = AuditLog(issued / "audit.jsonl")
+    for path, sha in hostile.items():
+        log.append({"event": "prepare", "path": path, "sha256": sha})
+    result = run(workbook(tmp_path), issued)
+    result.assert_clean()
+    assert result.code == 0, result.text
+    issued_paths = {e.get("path") for e in log.entries() if e.get("event") == "issued"}
+    assert not issued_paths & set(hostile)
+    canary.assert_untouched()

@@ -15,7 +15,7 @@ from typing import Any
 
 from vanban.documents.kinds import KINDS, STAGE_LABELS, STAGES, DocumentKind
 from vanban.documents.render import file_sha256, render_docx
-from vanban.errors import EditedOutputError, InputError, WorkbookError
+from vanban.errors import EditedOutputError, InputError, VanbanError, WorkbookError
 from vanban.files import atomic_write, read_nofollow, sha256_bytes
 from vanban.issuing.audit import AuditLog
 from vanban.issuing.locking import LOCK_NAME
@@ -257,7 +257,8 @@ class Issuer:
         pending: dict[str, dict[str, Any]] = {}
         for entry in self.audit.entries():
             path = entry.get("path")
-            if not isinstance(path, str):
+            # A path the log holds but no run could write ("../x", "/etc/x") is never looked at.
+            if not isinstance(path, str) or not self.folder.is_safe(path):
                 continue
             if entry.get("event") == "prepare":
                 pending[path] = entry
@@ -265,7 +266,11 @@ class Issuer:
                 pending.pop(path, None)
         recovered = []
         for path, entry in pending.items():
-            if self.folder.current_sha256(path) == entry.get("sha256"):
+            try:
+                current = self.folder.current_sha256(path)
+            except VanbanError:
+                continue  # a link, a name too long: not a file this folder's runs wrote
+            if current == entry.get("sha256"):
                 self.audit.append(
                     {
                         "event": "issued",

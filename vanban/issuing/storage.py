@@ -167,8 +167,17 @@ class OutputFolder:
             raise translate_os_error(exc, path, "đọc") from exc
         return True
 
+    def is_safe(self, relpath: str) -> bool:
+        """Whether ``relpath`` (from the log, say) names a place a document may be written."""
+        try:
+            self._checked(relpath)
+        except InputError:
+            return False
+        return True
+
     def current_sha256(self, relpath: str) -> str | None:
         """The hash of the document now at ``relpath``, None if there is no regular file there."""
+        self._checked(relpath)
         path = self.root / relpath
         if not self.exists(path) or not stat.S_ISREG(os.lstat(path).st_mode):
             return None

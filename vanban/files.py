@@ -52,7 +52,14 @@ _REASONS = {
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
-_REPARSE_POINT = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
+# Windows: symbolic links and junctions. Not every reparse point: OneDrive's files on demand are
+# reparse points too, and a clerk's Documents folder is often synced.
+_LINK_TAGS = frozenset(
+    {
+        getattr(stat, "IO_REPARSE_TAG_SYMLINK", 0xA000000C),
+        getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", 0xA0000003),
+    }
+)
 
 # Filesystems that cannot fsync a directory say so with these; the rename itself already happened.
 _DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.EISDIR}
@@ -106,8 +113,8 @@ def sha256_file(path: Path, *, follow_links: bool = True) -> str:
 
 
 def is_link(st: os.stat_result) -> bool:
-    """A symbolic link, or on Windows any reparse point (a junction too), from ``os.lstat``."""
-    return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
+    """A symbolic link, or on Windows a junction, from ``os.lstat``."""
+    return stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", 0) in _LINK_TAGS
 
 
 def link_message(root: Path, link: Path) -> str:
@@ -165,8 +172,8 @@ def refuse_links(root: Path, paths: Iterable[Path]) -> None:
 def open_nofollow(path: Path, flags: int = os.O_RDONLY, mode: int = 0o666) -> int:
     """``os.open`` that refuses a link as the last component, with LinkInOutputError.
 
-    A file opened for reading must be a regular file: a FIFO or device planted there is refused
-    rather than read (it would block or never end).
+    The file must be a regular file: a FIFO or device planted there is refused rather than read
+    or written (it would block or never end).
     """
     path = Path(path)
     reading = flags & (os.O_WRONLY | os.O_RDWR) == 0
@@ -187,7 +194,7 @@ def open_nofollow(path: Path, flags: int = os.O_RDONLY, mode: int = 0o666) -> in
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OutputConflictError(
-                f"Không đọc được {path}: đây không phải là tệp thường (có thể là thư mục, ống "
+                f"Không mở được {path}: đây không phải là tệp thường (có thể là thư mục, ống "
                 "dẫn hay thiết bị)."
             )
         if reading and _NONBLOCK:

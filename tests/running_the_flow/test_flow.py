@@ -160,12 +160,12 @@ def _flaky_write(monkeypatch: pytest.MonkeyPatch, name: str, failures: int) -> l
     calls: list[int] = []
     real = storage.atomic_write
 
-    def flaky(path: Path, data: bytes) -> None:
+    def flaky(path: Path, data: bytes, **kwargs: Any) -> None:
         if Path(path).name == name and ".history" not in Path(path).parts:
             calls.append(1)
             if len(calls) <= failures:
                 raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        real(path, data, **kwargs)
 
     monkeypatch.setattr(storage, "atomic_write", flaky)
     return calls

@@ -139,3 +139,14 @@ def test_verify_survives_every_impossible_path_in_the_log(
     assert "\x1b" not in result.out + result.err
     assert max(len(line) for line in result.out.splitlines()) < 1000
     canary.assert_untouched()
+
+
+def test_out_naming_a_dangling_link(tmp_path: Path, canary: Canary) -> None:
+    # The output folder may be a link the clerk made, but not one to nowhere: vanban would
+    # otherwise create whatever folder it names, anywhere.
+    target = tmp_path / "ra"
+    os.symlink(canary.root / "khong-co", target)
+    result = run(workbook(tmp_path), target)
+    assert_bad_input(result, str(target), "không phải là thư mục", "--out")
+    assert not (canary.root / "khong-co").exists()
+    canary.assert_untouched()

@@ -107,3 +107,14 @@ def test_audit_show_and_verify_print_log_values_as_written(issued: Path, canary:
     assert verify.code == 1, verify.text
     assert f"Tệp {path} có trong sổ nhật ký" in verify.text, verify.text
     canary.assert_untouched()
+
+
+def test_the_format_check_prints_file_names_as_written(issued: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "kiem-tra"
+    folder.mkdir()
+    name = "[bold red]ke-hoach :x: [italic].docx"  # no "/": it is a file name
+    shutil.copy(issued / "01-ke-hoach.docx", folder / name)
+    result = cli("review", "--check", folder)
+    result.assert_clean()
+    assert result.code == 0, result.text
+    assert f"✓ {name}: đạt thể thức" in result.text, result.text

@@ -62,6 +62,7 @@ _EXPORTS = {
     "OutputConflictError": "vanban.errors",
     "EditedOutputError": "vanban.errors",
     "OutputLockedError": "vanban.errors",
+    "LinkInOutputError": "vanban.errors",
     "Problem": "vanban.errors",
 }
 

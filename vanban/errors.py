@@ -12,7 +12,8 @@ once, prints the message in Vietnamese and exits with the class's ``exit_code``:
     ├── TransientIOError           exit 75  a write refused, a locked file, a full disk: retried
     └── OutputConflictError        exit 4   issuing would lose something
         ├── EditedOutputError               a file was edited after it was issued
-        └── OutputLockedError               another run holds the output folder
+        ├── OutputLockedError               another run holds the output folder
+        └── LinkInOutputError               a link inside the output folder: never followed
 
 Only ``TransientIOError`` is worth retrying (see ``is_retryable``); the others fail at once.
 """
@@ -124,6 +125,11 @@ class EditedOutputError(OutputConflictError):
 
 class OutputLockedError(OutputConflictError):
     """Another run is writing to the same output folder."""
+
+
+class LinkInOutputError(OutputConflictError):
+    """Something inside the output folder is a symbolic link or junction; vanban never follows
+    one, since a planted link would let a run read or overwrite files outside the folder."""
 
 
 def is_retryable(exc: BaseException) -> bool:

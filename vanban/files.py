@@ -11,10 +11,13 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from vanban.errors import (
     InputError,
+    LinkInOutputError,
     OutputConflictError,
     TransientIOError,
     VanbanError,
@@ -38,7 +41,25 @@ _REASONS = {
     errno.EISDIR: "đường dẫn là một thư mục, không phải tệp",
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
     errno.EIO: "lỗi đọc/ghi của thiết bị",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài so với giới hạn của hệ điều hành",
+    errno.EEXIST: "đã có một tệp hoặc thư mục trùng tên",
+    errno.ELOOP: "đường dẫn đi qua liên kết (symlink) vòng lặp hoặc bị từ chối",
+    errno.EINVAL: "tên tệp không hợp lệ với hệ điều hành",
 }
+
+# Where the OS has it, opening with O_NOFOLLOW makes "is it a link?" and "open it" one step; a
+# FIFO planted in place of a file would block a plain open, hence O_NONBLOCK for reading.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+# Windows: symbolic links and junctions. Not every reparse point: OneDrive's files on demand are
+# reparse points too, and a clerk's Documents folder is often synced.
+_LINK_TAGS = frozenset(
+    {
+        getattr(stat, "IO_REPARSE_TAG_SYMLINK", 0xA000000C),
+        getattr(stat, "IO_REPARSE_TAG_MOUNT_POINT", 0xA0000003),
+    }
+)
 
 # Filesystems that cannot fsync a directory say so with these; the rename itself already happened.
 _DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF, errno.EISDIR}
@@ -48,7 +69,7 @@ def translate_os_error(
     exc: OSError, path: Path | str, action: str = "ghi", what: str = "tệp"
 ) -> VanbanError:
     """The VanbanError to raise for ``exc``; transient faults become ``TransientIOError``."""
-    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    reason = reason_of(exc)
     if is_retryable(exc):
         return TransientIOError(
             f"Không {action} được {what} {path}: {reason}. Đây có thể là lỗi tạm thời; "
@@ -59,19 +80,144 @@ def translate_os_error(
     return VanbanError(f"Không {action} được {what} {path}: {reason}.")
 
 
+def reason_of(exc: OSError) -> str:
+    """The Vietnamese reason for ``exc``, or the OS's own text for a fault not listed."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: Path, *, follow_links: bool = True) -> str:
+    """The file's SHA-256; with ``follow_links=False`` a link is refused, never read through."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+        if follow_links:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+        else:
+            fd = open_nofollow(path)
+            try:
+                while chunk := os.read(fd, _CHUNK):
+                    digest.update(chunk)
+            finally:
+                os.close(fd)
     except OSError as exc:
         raise translate_os_error(exc, path, "đọc") from exc
     return digest.hexdigest()
+
+
+# --- links inside the output folder -----------------------------------------------------------
+
+
+def is_link(st: os.stat_result) -> bool:
+    """A symbolic link, or on Windows a junction, from ``os.lstat``."""
+    return stat.S_ISLNK(st.st_mode) or getattr(st, "st_reparse_tag", 0) in _LINK_TAGS
+
+
+def link_message(root: Path, link: Path) -> str:
+    try:
+        where = link.relative_to(root).as_posix()
+    except ValueError:
+        where = str(link)
+    try:
+        target = f" (trỏ tới {os.readlink(link)})"
+    except (OSError, ValueError):
+        target = ""
+    return (
+        f"{where} trong thư mục đầu ra {root} là một liên kết (symlink){target}. vanban không đọc "
+        "hay ghi qua liên kết, để không chạm vào tệp nào ngoài thư mục đầu ra. Hãy xoá liên kết "
+        "hoặc thay bằng thư mục, tệp thật rồi chạy lại."
+    )
+
+
+def links_below(root: Path, path: Path) -> Path | None:
+    """The first link among ``path`` and its folders below ``root`` (``root`` itself excluded).
+
+    The output folder itself may be a link the user chose; everything inside it must be real.
+    Stops at the first component that does not exist: nothing below it can be a link.
+    """
+    root, path = Path(root), Path(path)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        raise InputError(f"Tệp {path} không nằm trong thư mục đầu ra {root}.") from None
+    current = root
+    for part in parts:
+        current = current / part
+        try:
+            st = os.lstat(current)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise translate_os_error(exc, current, "đọc") from exc
+        if is_link(st):
+            return current
+    return None
+
+
+def refuse_links(root: Path, paths: Iterable[Path]) -> None:
+    """Raise LinkInOutputError naming every link on the way to any of ``paths``."""
+    found: list[Path] = []
+    for path in paths:
+        link = links_below(root, path)
+        if link is not None and link not in found:
+            found.append(link)
+    if found:
+        raise LinkInOutputError("\n".join(link_message(Path(root), link) for link in found))
+
+
+def open_nofollow(path: Path, flags: int = os.O_RDONLY, mode: int = 0o666) -> int:
+    """``os.open`` that refuses a link as the last component, with LinkInOutputError.
+
+    The file must be a regular file: a FIFO or device planted there is refused rather than read
+    or written (it would block or never end).
+    """
+    path = Path(path)
+    reading = flags & (os.O_WRONLY | os.O_RDWR) == 0
+    if not _NOFOLLOW:
+        # No O_NOFOLLOW (Windows): look first; the window until the open is the best we can do.
+        try:
+            if is_link(os.lstat(path)):
+                raise LinkInOutputError(link_message(path.parent, path))
+        except FileNotFoundError:
+            pass
+    try:
+        fd = os.open(path, flags | _NOFOLLOW | _BINARY | (_NONBLOCK if reading else 0), mode)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise LinkInOutputError(link_message(path.parent, path)) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputConflictError(
+                f"Không mở được {path}: đây không phải là tệp thường (có thể là thư mục, ống "
+                "dẫn hay thiết bị)."
+            )
+        if reading and _NONBLOCK:
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_nofollow(path: Path) -> bytes:
+    """The bytes of a regular file, refusing a link (LinkInOutputError) rather than reading it."""
+    try:
+        fd = open_nofollow(path)
+        try:
+            chunks = []
+            while chunk := os.read(fd, _CHUNK):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise translate_os_error(exc, path, "đọc") from exc
+    return b"".join(chunks)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -88,18 +234,33 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _ensure_dir(folder: Path) -> None:
+def _lexists(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
+
+
+def _ensure_dir(folder: Path, root: Path | None = None) -> None:
+    """Create ``folder`` and its missing parents; below ``root`` none of them may be a link."""
     missing: list[Path] = []
     current = folder
-    while not current.exists():
+    # lexists, not exists: a dangling link is there, and must not be taken for a missing folder.
+    while not _lexists(current):
         missing.append(current)
         if current.parent == current:
             break
         current = current.parent
+    if root is not None:
+        refuse_links(root, [folder])
     for created in reversed(missing):
         try:
             created.mkdir()
         except FileExistsError:
+            # Someone made it meanwhile: fine if it is a real folder, never if it is a link.
+            if root is not None:
+                refuse_links(root, [created])
             if not created.is_dir():
                 raise
         # The new entry lives in the parent; without this a crash could lose the folder itself.
@@ -109,23 +270,36 @@ def _ensure_dir(folder: Path) -> None:
 def prepare_folder(folder: Path) -> None:
     """Create the output folder if needed; a path that cannot be one is bad input (exit 2)."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(
-            f"Thư mục đầu ra {folder} là một tệp, không phải thư mục: hãy chọn một thư mục "
-            "khác với --out."
-        )
+    advice = "Hãy chọn thư mục khác với --out."
     try:
+        if folder.exists() and not folder.is_dir():
+            raise InputError(
+                f"Thư mục đầu ra {folder} là một tệp, không phải thư mục: hãy chọn một thư mục "
+                "khác với --out."
+            )
         _ensure_dir(folder)
+        if not folder.is_dir():
+            raise InputError(f"Thư mục đầu ra {folder} không phải là thư mục. {advice}")
     except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
         raise InputError(
-            f"Không tạo được thư mục đầu ra {folder}: {reason}. Hãy chọn thư mục khác với --out."
+            f"Không tạo được thư mục đầu ra {folder}: {reason_of(exc)}. {advice}"
         ) from exc
+    except ValueError:  # a NUL byte in the path
+        raise InputError(f"Thư mục đầu ra {folder!r} không phải tên hợp lệ. {advice}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(
-            f"Không ghi được vào thư mục đầu ra {folder}: không có quyền ghi. Hãy chọn thư mục "
-            "khác với --out."
+            f"Không ghi được vào thư mục đầu ra {folder}: không có quyền ghi. {advice}"
         )
+    # os.access trusts permission bits; a read-only mount, a share or an ACL only shows on a write.
+    probe = folder / f"{TEMP_PREFIX}probe.{secrets.token_hex(6)}"
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(
+            f"Không ghi được vào thư mục đầu ra {folder}: {reason_of(exc)}. {advice}"
+        ) from exc
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -140,13 +314,19 @@ def _temp_name(target: Path) -> str:
     return f"{TEMP_PREFIX}{target.name[:80]}.{secrets.token_hex(6)}"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that no reader ever sees a partial file."""
+def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
+    """Replace ``path`` with ``data`` so that no reader ever sees a partial file.
+
+    With ``root`` (the output folder), no folder or file on the way from ``root`` to ``path`` may
+    be a link: LinkInOutputError names it, and nothing is written.
+    """
     path = Path(path)
     folder = path.parent
     temp: Path | None = None
     try:
-        _ensure_dir(folder)
+        _ensure_dir(folder, root)
+        if root is not None:
+            refuse_links(root, [path])
         while True:
             temp = folder / _temp_name(path)
             try:

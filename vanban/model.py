@@ -231,6 +231,7 @@ class Unit:
     schedule: Schedule | None = None
     result: Result | None = None
     invitees: tuple[Invitee, ...] = field(default=(), repr=False)  # roster, in print order
+    name_cell: str | None = None  # where its name stands on the units sheet ("C7"), for messages
 
     @property
     def name(self) -> str:

@@ -19,7 +19,7 @@ import pytest
 from docx import Document
 from docxtpl import Listing
 
-from tests.conftest import TEMPLATES
+from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
 from tests.plans import commune_2026, write_workbook
 from vanban.decree30.checker import check_document
 from vanban.documents import render
@@ -59,7 +59,7 @@ def _text(data: bytes) -> list[str]:
 
 def test_every_kind_of_both_plans_is_covered(jobs: list[Job]) -> None:
     assert {template for _, template, _ in jobs} == {k.template for k in default_registry().kinds}
-    assert len(jobs) >= 31 + 9
+    assert len(jobs) >= EXAMPLE_ISSUED + 9
 
 
 def test_the_compiled_path_gives_the_stock_paths_text(jobs: list[Job], tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
@@ -25,7 +25,7 @@ def test_two_dask_workers_issue_the_same_bytes_as_the_thread_pool(tmp_path: Path
     threads = issue_flow(dask=False)(str(EXAMPLE), out_dir=str(tmp_path / "threads"))
     dask = issue_flow(dask=True)(str(EXAMPLE), out_dir=str(tmp_path / "dask"))
     assert threads.exit_code == 0 and dask.exit_code == 0
-    assert dask.count("issued") == threads.count("issued") == 31
+    assert dask.count("issued") == threads.count("issued") == EXAMPLE_ISSUED
     on_threads, on_dask = _documents(tmp_path / "threads"), _documents(tmp_path / "dask")
     assert on_dask.keys() == on_threads.keys()
     assert [p for p in on_dask if on_dask[p] != on_threads[p]] == []

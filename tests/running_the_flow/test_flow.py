@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
 from vanban.errors import UnknownUnitError, WorkbookError
 from vanban.issuing import storage
 from vanban.issuing.audit import AuditLog, verify
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 # The example issues 32 documents: the plan, the decision establishing its working group, its
 # annex, 13 invitations, the sign-in lists of the 2 units with a roster, 13 reports and the
 # summary; the other 11 units' lists wait for a roster.
-ISSUED = 32
+ISSUED = EXAMPLE_ISSUED
 PENDING = 11
 
 
@@ -161,12 +161,12 @@ def _flaky_write(monkeypatch: pytest.MonkeyPatch, name: str, failures: int) -> l
     calls: list[int] = []
     real = storage.atomic_write
 
-    def flaky(path: Path, data: bytes) -> None:
+    def flaky(path: Path, data: bytes, **kwargs: Any) -> None:
         if Path(path).name == name and ".history" not in Path(path).parts:
             calls.append(1)
             if len(calls) <= failures:
                 raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)
+        real(path, data, **kwargs)
 
     monkeypatch.setattr(storage, "atomic_write", flaky)
     return calls

@@ -30,8 +30,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(templates_app, name="templates")
 
 STAGES = default_registry().stages
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# No emoji codes either: ":x:" in a cell is text, not a picture. Data is never markup (report.py).
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 
 
@@ -192,7 +193,7 @@ def new_workbook(
     from vanban.workbook.blank import write_blank_workbook
 
     write_blank_workbook(path)
-    console.print(f'Đã tạo {path}. Mở sheet "Hướng dẫn" để biết cách điền.')
+    console.print(f'Đã tạo {path}. Mở sheet "Hướng dẫn" để biết cách điền.', markup=False)
 
 
 @audit_app.command("verify")

@@ -1,6 +1,8 @@
 """What the terminal shows: short Rich summaries in Vietnamese.
 
-Nothing printed here names a person from the roster; units are places, not people.
+Nothing printed here names a person from the roster; units are places, not people. Rich markup
+is vanban's own: every piece of data (a cell's text, a unit or file name, a message that quotes
+one) goes through ``escape`` or a ``Text``, so "[/]" or "41 [hộ]" in a workbook prints as written.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from vanban.errors import Problem, VanbanError, WorkbookError
 from vanban.issuing.issuer import STATUSES
@@ -23,17 +26,16 @@ STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
 
 def error(console: Console, exc: VanbanError) -> None:
     if isinstance(exc, WorkbookError):
-        console.print(f"[bold red]{escape(exc.message.splitlines()[0])}[/]")
+        console.print(Text(exc.message.splitlines()[0], style="bold red"))
         for p in exc.errors:
-            # A problem quotes cells and file names: shown as text, never read as markup.
-            console.print(f"  [red]✗[/] {escape(str(p))}", markup=True, highlight=False)
+            console.print(Text.assemble("  ", ("✗", "red"), f" {p}"))
         warnings = [p for p in exc.problems if not p.is_error]
         if warnings:
             console.print(f"Cảnh báo ({len(warnings)}):")
             for p in warnings:
-                console.print(f"  [yellow]![/] {escape(str(p))}")
+                console.print(Text.assemble("  ", ("!", "yellow"), f" {p}"))
         return
-    console.print(f"[bold red]Lỗi:[/] {exc.message}")
+    console.print(Text.assemble(("Lỗi:", "bold red"), f" {exc.message}"))
 
 
 def warnings(console: Console, items: Iterable[Problem | str]) -> None:
@@ -41,12 +43,12 @@ def warnings(console: Console, items: Iterable[Problem | str]) -> None:
     if items:
         console.print(f"Cảnh báo ({len(items)}):")
         for w in items:
-            console.print(f"  [yellow]![/] {escape(str(w))}")
+            console.print(Text.assemble("  ", ("!", "yellow"), f" {w}"))
 
 
 def plan_summary(console: Console, plan: Plan) -> None:
-    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {plan.symbol}")
-    console.print(f"  Cơ quan ban hành: {plan.issuer.name}")
+    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {escape(plan.symbol)}")
+    console.print(f"  Cơ quan ban hành: {plan.issuer.name}", markup=False)
     console.print(f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}")
     console.print(
         f"  Đơn vị: {len(plan.units)}; hộ nghèo {group_digits(plan.poor)}, hộ cận nghèo "
@@ -69,15 +71,16 @@ def run_summary(console: Console, report: Any) -> None:
     for key in columns:
         table.add_column(STATUS_LABELS[key], justify="right")
     for label, counts in kinds.items():
-        table.add_row(label, *(str(counts.get(k, "")) for k in columns))
+        table.add_row(Text(label), *(str(counts.get(k, "")) for k in columns))
     console.print(table)
 
     # Failures and refusals one by one; pending documents grouped by their common reason.
     for s in report.statuses:
         if s.status in ("failed", "refused"):
             console.print(
-                f"[red]✗ {STATUS_LABELS[s.status]}[/] {s.job.relpath}: {s.reason or ''}",
-                highlight=False,
+                Text.assemble(
+                    (f"✗ {STATUS_LABELS[s.status]}", "red"), f" {s.job.relpath}: {s.reason or ''}"
+                )
             )
     waiting: dict[tuple[str, str], list[str]] = {}
     for s in report.statuses:
@@ -88,13 +91,13 @@ def run_summary(console: Console, report: Any) -> None:
         shown = ", ".join(names[:4]) + (
             f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else ""
         )
-        console.print(f"[yellow]… {label}[/] ({shown}): {reason}", highlight=False)
+        console.print(Text.assemble((f"… {label}", "yellow"), f" ({shown}): {reason}"))
 
     counts_line = ", ".join(
         f"{STATUS_LABELS[k]} {report.count(k)}" for k in STATUS_LABELS if report.count(k)
     )
     console.print(f"Tổng: {counts_line}.")
-    console.print(f"Thư mục: [bold]{report.out_dir}[/]")
+    console.print(Text.assemble("Thư mục: ", (str(report.out_dir), "bold")))
     if getattr(report, "forms", None) is not None:
         forms_received(console, report.forms)
 
@@ -153,22 +156,22 @@ def check_findings(console: Console, findings: Mapping[Path, list[Any]], root: P
     for path, items in findings.items():
         rel = path.relative_to(root) if path.is_relative_to(root) else path
         if not items:
-            console.print(f"[green]✓[/] {rel}: đạt thể thức")
+            console.print(Text.assemble(("✓", "green"), f" {rel}: đạt thể thức"))
             continue
         bad += 1
-        console.print(f"[red]✗[/] {rel}: {len(items)} lỗi thể thức")
+        console.print(Text.assemble(("✗", "red"), f" {rel}: {len(items)} lỗi thể thức"))
         for f in items:
             console.print(f"    - {f.message} ({f.where}) [{f.rule}]", markup=False)
     if not findings:
-        console.print(f"Không có tệp .docx nào trong {root}.")
+        console.print(f"Không có tệp .docx nào trong {root}.", markup=False)
     return bad
 
 
 def review_summary(console: Console, result: Any) -> None:
-    console.print(f"Đã tạo trang xem trước: [bold]{result.index}[/]")
+    console.print(Text.assemble("Đã tạo trang xem trước: ", (str(result.index), "bold")))
     console.print(f"  {len(result.pdfs)} tệp PDF, {len(result.pngs)} ảnh trang đầu")
     if result.message:
-        console.print(f"[yellow]{result.message}[/]")
+        console.print(Text(str(result.message), style="yellow"))
 
 
 def verify_report(console: Console, result: Any) -> bool:
@@ -180,7 +183,7 @@ def verify_report(console: Console, result: Any) -> bool:
         return True
     console.print(f"[red]Sổ nhật ký có {len(result.problems)} vấn đề:[/]")
     for p in result.problems:
-        console.print(f"  ✗ {p}", markup=False)
+        console.print(Text.assemble("  ", ("✗", "red"), f" {p}"))
     return False
 
 
@@ -189,9 +192,10 @@ def history_table(console: Console, rows: list[dict[str, Any]]) -> None:
     for col in ("Thời gian", "Sự kiện", "Loại", "Đơn vị", "Tệp", "Mã băm", "Trạng thái", "Lần thử"):
         table.add_column(col)
     for r in rows:
+        # Text, not str: a table cell given a str is read as markup.
         table.add_row(
             *(
-                str(r.get(k) or "")
+                Text(str(r.get(k) or ""))
                 for k in ("time", "event", "kind", "unit", "path", "hash", "status", "attempts")
             )
         )
@@ -203,5 +207,5 @@ def lint_findings(console: Console, findings: list[Any]) -> bool:
         console.print("[green]Mọi mẫu đều hợp lệ.[/]")
         return True
     for f in findings:
-        console.print(f"[red]✗[/] {f}", markup=False)
+        console.print(Text.assemble(("✗", "red"), f" {f}"))
     return False

@@ -11,15 +11,26 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import threading
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from vanban.errors import InputError
-from vanban.files import TEMP_PREFIX, sha256_bytes, sha256_file, translate_os_error
+from vanban.errors import InputError, VanbanError
+from vanban.files import (
+    TEMP_PREFIX,
+    is_link,
+    links_below,
+    open_nofollow,
+    reason_of,
+    sha256_bytes,
+    sha256_file,
+    translate_os_error,
+)
 from vanban.issuing.storage import HISTORY_DIR
 from vanban.text.names import match_key
 
@@ -140,8 +151,8 @@ class AuditLog:
         with _lock_for(self.path):
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-                fd = os.open(self.path, flags, 0o666)
+                # Never through a link: a planted audit.jsonl link would append outside the folder.
+                fd = open_nofollow(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
                 try:
                     _lock_file(fd)
                     last, terminated = _read_tail(fd)
@@ -164,7 +175,7 @@ class AuditLog:
         # otherwise see a line half written and take it for a broken log.
         with _lock_for(self.path):
             try:
-                fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+                fd = open_nofollow(self.path)
             except FileNotFoundError:
                 return []
             except OSError as exc:
@@ -225,35 +236,94 @@ class VerifyReport:
 def _safe_relpath(value: Any) -> bool:
     if not isinstance(value, str) or not value or "\\" in value:
         return False
+    if any(unicodedata.category(ch)[0] == "C" for ch in value):
+        return False  # control characters, NUL included: no file vanban writes has them
     pure = PurePosixPath(value)
-    return not pure.is_absolute() and ".." not in pure.parts
+    return not pure.is_absolute() and all(p not in ("", ".", "..") for p in value.split("/"))
 
 
-def _documents(root: Path, log_name: str) -> list[str]:
-    """Relative paths of the .docx files a run could have issued (not history, review, temps)."""
-    found = []
+def _shown(value: Any, limit: int = 120) -> str:
+    """A log value as the terminal may show it: no control characters, not a screenful."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else f"\\x{ord(ch):02x}" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _documents(root: Path, log_name: str) -> tuple[list[str], list[str]]:
+    """Relative paths of the .docx files a run could have issued (not history, review, temps),
+    and of every link met on the way (neither followed nor read)."""
+    found: list[str] = []
+    links: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         if here == root:
             dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS]
         dirnames[:] = [d for d in dirnames if not d.startswith(TEMP_PREFIX)]
+        # os.walk lists a link to a folder among the folders and does not enter it; say so.
+        for name in list(dirnames):
+            if os.path.islink(here / name):
+                links.append((here / name).relative_to(root).as_posix())
+                dirnames.remove(name)
         for name in filenames:
             if name == log_name or not name.lower().endswith(".docx"):
                 continue
             if name.startswith((TEMP_PREFIX, "~$", ".~lock")):
                 continue
-            found.append((here / name).relative_to(root).as_posix())
-    return sorted(found)
+            rel = (here / name).relative_to(root).as_posix()
+            (links if os.path.islink(here / name) else found).append(rel)
+    return sorted(found), sorted(links)
+
+
+def _link_problem(relpath: str) -> str:
+    return (
+        f"{_shown(relpath)} là một liên kết (symlink) trong thư mục đầu ra; không kiểm tra "
+        "theo liên kết. Hãy xoá liên kết hoặc thay bằng tệp thật."
+    )
+
+
+def _check_file(root: Path, relpath: str, number: int, entry: dict[str, Any]) -> str | None:
+    """The problem with one logged document, or None when it matches its last entry."""
+    shown = _shown(relpath)
+    path = root / relpath
+    try:
+        link = links_below(root, path)
+        if link is not None:
+            return _link_problem(link.relative_to(root).as_posix())
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode) or is_link(st):
+            return f"Tệp {shown} có trong sổ nhật ký (dòng {number}) nhưng không còn trong thư mục."
+        if sha256_file(path, follow_links=False) != entry.get("sha256"):
+            return (
+                f"Tệp {shown} đã bị sửa sau khi phát hành: nội dung không khớp bản ghi "
+                f"ở dòng {number}."
+            )
+    except OSError as exc:
+        return f"Không kiểm tra được tệp {shown} (dòng {number}): {reason_of(exc)}."
+    except (VanbanError, ValueError) as exc:
+        return f"Không kiểm tra được tệp {shown} (dòng {number}): {_shown(str(exc), 300)}"
+    return None
 
 
 def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
-    """Check the log's chain and that every document matches what was last issued."""
+    """Check the log's chain and that every document matches what was last issued.
+
+    Whatever the log or the folder holds, this reports problems and never raises: a log that is
+    a link, an entry naming an impossible path, a document that is a link are each one problem.
+    """
     root = Path(root)
     report = VerifyReport()
     log = AuditLog(root / log_name)
+    try:
+        raw_lines = log._raw_lines()
+    except VanbanError as exc:
+        report.problems.append(_shown(str(exc), 600))
+        raw_lines = []
     expected = GENESIS
     latest: dict[str, tuple[int, dict[str, Any]]] = {}
-    for number, raw in enumerate(log._raw_lines(), start=1):
+    for number, raw in enumerate(raw_lines, start=1):
         report.checked_entries += 1
         entry = _parse(raw)
         if entry is None:
@@ -273,28 +343,30 @@ def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
                     f"{log_name} dòng {number}: bản ghi phát hành thiếu đường dẫn tệp."
                 )
 
-    on_disk = set(_documents(root, log_name))
+    try:
+        documents, links = _documents(root, log_name)
+    except OSError as exc:
+        report.problems.append(f"Không đọc được thư mục {root}: {reason_of(exc)}.")
+        documents, links = [], []
+    on_disk = set(documents)
     for relpath, (number, entry) in sorted(latest.items()):
         report.checked_files += 1
         if not _safe_relpath(relpath):
             report.problems.append(
-                f"{log_name} dòng {number}: đường dẫn tệp không hợp lệ ({relpath})."
+                f"{log_name} dòng {number}: đường dẫn tệp không hợp lệ ({_shown(relpath)})."
             )
             continue
         on_disk.discard(relpath)
-        path = root / relpath
-        if not path.is_file():
-            report.problems.append(
-                f"Tệp {relpath} có trong sổ nhật ký (dòng {number}) nhưng không còn trong thư mục."
-            )
-        elif sha256_file(path) != entry.get("sha256"):
-            report.problems.append(
-                f"Tệp {relpath} đã bị sửa sau khi phát hành: nội dung không khớp bản ghi "
-                f"ở dòng {number}."
-            )
+        if relpath in links:
+            continue  # reported once, below
+        problem = _check_file(root, relpath, number, entry)
+        if problem is not None:
+            report.problems.append(problem)
+    for relpath in links:
+        report.problems.append(_link_problem(relpath))
     for relpath in sorted(on_disk):
         report.checked_files += 1
-        report.problems.append(f"Tệp {relpath} không có trong sổ nhật ký phát hành.")
+        report.problems.append(f"Tệp {_shown(relpath)} không có trong sổ nhật ký phát hành.")
     return report
 
 

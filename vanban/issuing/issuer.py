@@ -15,11 +15,12 @@ from typing import Any, Protocol
 
 from vanban.documents.kinds import DocumentKind, Registry, load_registry
 from vanban.documents.render import file_sha256, render_docx
-from vanban.errors import EditedOutputError
-from vanban.files import atomic_write, sha256_bytes, sha256_file
+from vanban.errors import EditedOutputError, InputError, VanbanError, WorkbookError
+from vanban.files import atomic_write, read_nofollow, sha256_bytes
 from vanban.issuing.audit import LOG_NAME, AuditLog
-from vanban.issuing.paths import plan_slug, unit_slugs
-from vanban.issuing.storage import OutputFolder, WriteOutcome
+from vanban.issuing.locking import HOLDER_NAME, LOCK_NAME
+from vanban.issuing.paths import path_problems, plan_slug, unit_slugs
+from vanban.issuing.storage import HISTORY_DIR, OutputFolder, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.workbook.unitref import UnitIndex
 
@@ -140,7 +141,7 @@ def plan_jobs(
     A re-run for some units re-issues their documents and the ones built from all units (the
     summary); the plan and its annex, which name no single unit, are left alone.
     """
-    slugs = unit_slugs(plan)
+    slugs = unit_slugs(plan, registry)
     jobs: list[Job] = []
     for kind in registry.kinds:
         if only and kind.stage not in only:
@@ -153,7 +154,29 @@ def plan_jobs(
                 jobs.append(Job(kind, unit, relpath, kind.pending(plan, unit)))
         elif units is None or kind.ready == "all_units_have_results":
             jobs.append(Job(kind, None, kind.output, kind.pending(plan, None)))
+    _one_document_per_path(jobs)
     return jobs
+
+
+def _one_document_per_path(jobs: Sequence[Job]) -> None:
+    # unit_slugs makes this impossible; should a new kind's pattern slip past it, refuse the run
+    # rather than let two documents overwrite each other. Case-folded, as Windows compares.
+    seen: dict[str, Job] = {}
+    for job in jobs:
+        other = seen.setdefault(job.relpath.casefold(), job)
+        if other is not job:
+            raise InputError(
+                f"{other.kind.label} của {other.unit_name or 'kế hoạch'} và {job.kind.label} của "
+                f"{job.unit_name or 'kế hoạch'} trùng đường dẫn {job.relpath}; hãy đổi tên một "
+                'trong hai đơn vị ở sheet "Đơn vị".'
+            )
+
+
+def check_job_paths(jobs: Sequence[Job], root: Path | None = None) -> None:
+    """Refuse (exit 2, at the unit's name cell) any path the OS would refuse, before a write."""
+    problems = path_problems([(j.relpath, j.unit) for j in jobs], root)
+    if problems:
+        raise WorkbookError(problems)
 
 
 def stages_of(jobs: Sequence[Job], registry: Registry) -> list[tuple[str, list[Job]]]:
@@ -205,8 +228,7 @@ class Issuer:
         data = self.render(job)
         issued = self._latest_issued().get(job.relpath)
         new_sha = sha256_bytes(data)
-        target = self.folder.root / job.relpath
-        if not (target.is_file() and sha256_file(target) == new_sha):
+        if self.folder.current_sha256(job.relpath) != new_sha:
             self.audit.append(
                 {
                     "event": "prepare",
@@ -273,7 +295,8 @@ class Issuer:
         pending: dict[str, dict[str, Any]] = {}
         for entry in self.audit.entries():
             path = entry.get("path")
-            if not isinstance(path, str):
+            # A path the log holds but no run could write ("../x", "/etc/x") is never looked at.
+            if not isinstance(path, str) or not self.folder.is_safe(path):
                 continue
             if entry.get("event") == "prepare":
                 pending[path] = entry
@@ -281,8 +304,11 @@ class Issuer:
                 pending.pop(path, None)
         recovered = []
         for path, entry in pending.items():
-            target = self.folder.root / path
-            if target.is_file() and sha256_file(target) == entry.get("sha256"):
+            try:
+                current = self.folder.current_sha256(path)
+            except VanbanError:
+                continue  # a link, a name too long: not a file this folder's runs wrote
+            if current == entry.get("sha256"):
                 self.audit.append(
                     {
                         "event": "issued",
@@ -323,11 +349,11 @@ class Issuer:
         """
         path = self.folder.root / MANIFEST_NAME
         previous: dict[str, dict[str, Any]] = {}
-        if path.exists():
+        if self.folder.exists(path):
             try:
-                for d in json.loads(path.read_text("utf-8")).get("documents", []):
+                for d in json.loads(read_nofollow(path).decode("utf-8")).get("documents", []):
                     previous[f"{d['kind']}|{d['unit']}"] = d
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, AttributeError):
                 previous = {}
         current = {f"{s.job.kind.key}|{s.job.unit_name}": s.as_manifest() for s in report.statuses}
         documents = []
@@ -348,5 +374,15 @@ class Issuer:
             "documents": documents,
         }
         data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-        atomic_write(path, data)
+        atomic_write(path, data, root=self.folder.root)
         return path
+
+    def check_folder(self, jobs: Sequence[Job]) -> None:
+        """Refuse, before anything is written, every link the run would go through.
+
+        The documents and their folders, the log, the manifest, the history and the lock: a run
+        never follows a link inside the output folder (LinkInOutputError, exit 4, naming each).
+        """
+        root = self.folder.root
+        fixed = [LOG_NAME, MANIFEST_NAME, HISTORY_DIR, LOCK_NAME, HOLDER_NAME]
+        self.folder.refuse_links([root / name for name in fixed] + [root / j.relpath for j in jobs])

@@ -20,8 +20,14 @@ from typing import Any
 
 import filelock
 
-from vanban.errors import OutputConflictError, OutputLockedError
-from vanban.files import atomic_write, prepare_folder, translate_os_error
+from vanban.errors import OutputLockedError, VanbanError
+from vanban.files import (
+    atomic_write,
+    prepare_folder,
+    read_nofollow,
+    refuse_links,
+    translate_os_error,
+)
 
 LOCK_NAME = ".vanban.lock"
 HOLDER_NAME = ".vanban.lock.json"
@@ -29,12 +35,9 @@ HOLDER_NAME = ".vanban.lock.json"
 
 def _holder_info(root: Path) -> dict[str, Any] | None:
     """What the current holder wrote of itself, or None (not written yet, unreadable, a link)."""
-    path = root / HOLDER_NAME
     try:
-        if path.is_symlink():
-            return None
-        value = json.loads(path.read_bytes()[:65536].decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        value = json.loads(read_nofollow(root / HOLDER_NAME)[:65536].decode("utf-8"))
+    except (VanbanError, OSError, UnicodeDecodeError, ValueError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -66,12 +69,8 @@ def folder_lock(root: Path, *, timeout: float = 30.0, poll: float = 0.2) -> Iter
     root = Path(root)
     prepare_folder(root)
     path = root / LOCK_NAME
-    if path.is_symlink():
-        # A planted link would make the lock (and its holder file) land outside the folder.
-        raise OutputConflictError(
-            f"{path} là một liên kết (symlink), không phải tệp khoá của vanban: hãy xoá liên kết "
-            "này rồi chạy lại."
-        )
+    # A planted link would put the lock or its holder's note outside the folder.
+    refuse_links(root, [path, root / HOLDER_NAME])
     lock = filelock.FileLock(str(path))
     try:
         lock.acquire(timeout=timeout, poll_interval=poll)

@@ -29,6 +29,7 @@ from vanban.issuing.issuer import (
     Job,
     ResultSources,
     RunReport,
+    check_job_paths,
     default_out_dir,
     plan_jobs,
     select_units,
@@ -206,9 +207,11 @@ def run_issue(
     plan = workbook if isinstance(workbook, Plan) else load_plan(workbook)
     templates = Path(templates_dir) if templates_dir else default_templates_dir()
     source = None if isinstance(workbook, Plan) else str(workbook)
-    check_documents_sheet(plan, load_registry(templates), source)
+    registry = load_registry(templates)
+    check_documents_sheet(plan, registry, source)
     chosen = select_units(plan, units)
     target = Path(out_dir) if out_dir else default_out_dir(plan)
+    check_job_paths(plan_jobs(plan, registry), target)  # a name the OS refuses: exit 2, nothing written
     prepare_folder(target)
     issuer = Issuer(plan, target, templates, flow_run_id=flow_run_id, force=force, forms=forms)
     report = RunReport(target, forms=forms)
@@ -216,9 +219,9 @@ def run_issue(
         clean_stray_temps(target)
         report.recovered = issuer.recover()
         failed_stage: str | None = None
-        jobs_by_stage = stages_of(
-            plan_jobs(plan, issuer.registry, units=chosen, only=only), issuer.registry
-        )
+        jobs = plan_jobs(plan, registry, units=chosen, only=only)
+        issuer.check_folder(jobs)  # no link on the way to anything this run writes
+        jobs_by_stage = stages_of(jobs, registry)
         for stage, jobs in jobs_by_stage:
             if progress is not None:
                 progress.stage(stage, len(jobs))

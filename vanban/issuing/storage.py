@@ -2,17 +2,30 @@
 
 A document that someone edited after it was issued is not overwritten unless forced, and every
 version that is replaced is first copied into ``.history/``. Writes are atomic (``vanban.files``).
+Nothing inside the folder is read or written through a link: a subfolder, document or history
+file that is a link is refused (LinkInOutputError, exit 4), so a planted link cannot make a run
+touch a file outside the folder.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from vanban.errors import EditedOutputError, InputError, OutputConflictError
-from vanban.files import TEMP_PREFIX, atomic_write, sha256_bytes, sha256_file, translate_os_error
+from vanban.files import (
+    TEMP_PREFIX,
+    atomic_write,
+    read_nofollow,
+    refuse_links,
+    sha256_bytes,
+    sha256_file,
+    translate_os_error,
+)
 
 HISTORY_DIR = ".history"
 
@@ -93,17 +106,21 @@ class OutputFolder:
         self._checked(relpath)
         path = self.root / relpath
         new_sha = sha256_bytes(data)
-        if not path.exists() and not path.is_symlink():
-            atomic_write(path, data)
+        refuse_links(self.root, [path])
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            st = None
+        except OSError as exc:
+            raise translate_os_error(exc, path, "đọc") from exc
+        if st is None:
+            atomic_write(path, data, root=self.root)
             return WriteOutcome("written", path, relpath, new_sha, None, None)
-        if not path.is_file():
+        if not stat.S_ISREG(st.st_mode):
             raise OutputConflictError(
                 f"Không ghi được {relpath}: đường dẫn này là thư mục hoặc không phải tệp thường."
             )
-        try:
-            old = path.read_bytes()
-        except OSError as exc:
-            raise translate_os_error(exc, path, "đọc") from exc
+        old = read_nofollow(path)
         current = sha256_bytes(old)
         if current == new_sha:
             return WriteOutcome("unchanged", path, relpath, new_sha, current, None)
@@ -112,32 +129,63 @@ class OutputFolder:
             raise EditedOutputError(self._edited_message(relpath, current, issued_sha256))
         history_path = self._keep(relpath, old, current)
         # Narrows the window in which an edit saved between our read and our replace would be lost.
-        if sha256_file(path) != current:
+        if sha256_file(path, follow_links=False) != current:
             raise EditedOutputError(
                 f"Tệp {relpath} vừa được sửa trong lúc đang phát hành lại; chưa ghi đè. "
                 "Hãy đóng tệp trong trình soạn thảo rồi chạy lại."
             )
-        atomic_write(path, data)
+        atomic_write(path, data, root=self.root)
         status: Status = "forced" if edited else "replaced"
         return WriteOutcome(status, path, relpath, new_sha, current, history_path)
 
     def _keep(self, relpath: str, data: bytes, sha256: str) -> Path:
         """Copy a superseded version into history (durably) and return where it went."""
         target = self.history_dir / history_name(relpath, sha256)
-        if target.exists():
-            if sha256_file(target) == sha256:
+        if self.exists(target):
+            if sha256_file(target, follow_links=False) == sha256:
                 return target
             # A 64-bit prefix clash or a tampered history file: keep it, use the full hash.
             target = self.history_dir / history_name(relpath, sha256, digits=64)
-            if target.exists():
-                if sha256_file(target) == sha256:
+            if self.exists(target):
+                if sha256_file(target, follow_links=False) == sha256:
                     return target
                 raise OutputConflictError(
                     f"Không lưu được bản cũ của {relpath} vào {self.history_dir}: tệp "
                     f"{target.name} đã có với nội dung khác. Hãy kiểm tra thư mục lịch sử."
                 )
-        atomic_write(target, data)
+        atomic_write(target, data, root=self.root)
         return target
+
+    def exists(self, path: Path) -> bool:
+        """Whether ``path`` (inside the folder) is there; a link on the way is refused."""
+        refuse_links(self.root, [path])
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError as exc:
+            raise translate_os_error(exc, path, "đọc") from exc
+        return True
+
+    def is_safe(self, relpath: str) -> bool:
+        """Whether ``relpath`` (from the log, say) names a place a document may be written."""
+        try:
+            self._checked(relpath)
+        except InputError:
+            return False
+        return True
+
+    def current_sha256(self, relpath: str) -> str | None:
+        """The hash of the document now at ``relpath``, None if there is no regular file there."""
+        self._checked(relpath)
+        path = self.root / relpath
+        if not self.exists(path) or not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return sha256_file(path, follow_links=False)
+
+    def refuse_links(self, paths: list[Path]) -> None:
+        """Before a run writes anything: every link on the way to ``paths``, named at once."""
+        refuse_links(self.root, paths)
 
     def _edited_message(self, relpath: str, current: str, issued: str | None) -> str:
         if issued is None:

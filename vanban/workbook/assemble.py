@@ -169,6 +169,7 @@ def _units(d: Draft) -> list[Unit]:
             schedule=_schedule(schedule, unit, d.meta) if schedule is not None else None,
             result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
             invitees=invitees_of(d, unit),
+            name_cell=rec.coord("name"),
         ))
     return units
 

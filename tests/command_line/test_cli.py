@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
 
 
 def vanban(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -79,7 +79,7 @@ def test_audit_verify_and_show(issued: Path, tmp_path: Path) -> None:
 def test_review_check_finds_no_format_problem(issued: Path) -> None:
     proc = vanban("review", "--check", str(issued))
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout.count("đạt thể thức") == 32
+    assert proc.stdout.count("đạt thể thức") == EXAMPLE_ISSUED
 
 
 def test_unknown_unit_is_a_clear_error(issued: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tests.conftest import EXAMPLE_ISSUED
 from tests.workbook_mutations import flat, run_main
 from tools.example_workbook import fill
 from vanban.errors import WorkbookError
@@ -213,7 +214,7 @@ def test_filled_with_the_seed_it_issues_the_same_documents_as_the_example(
     assert plan.warnings == ()
     ours = _documents(plan, tmp_path / "ours")
     example = _documents(load_plan(EXAMPLE), tmp_path / "example")
-    assert len(ours) == 32
+    assert len(ours) == EXAMPLE_ISSUED
     assert ours == example
 
 

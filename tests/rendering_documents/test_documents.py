@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.conftest import TEMPLATES, issue_all
+from tests.conftest import EXAMPLE_ISSUED, TEMPLATES, issue_all
 from tests.plans import COMMUNE_VALUES, THAP_MUOI_VALUES, commune_2026, write_workbook
 from tools.example_workbook import seed_data
 from vanban.review.docxtext import blocks
@@ -149,7 +149,7 @@ def test_every_document_converts_to_pdf_in_one_soffice_call(
     )
     assert proc.returncode == 0, proc.stderr
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    assert len(pdfs) == len(docs) == 32
+    assert len(pdfs) == len(docs) == EXAMPLE_ISSUED
     assert all(p.stat().st_size > 1000 for p in pdfs)
 
 

@@ -1,0 +1,77 @@
+"""Shadow sheets: a copy of a sheet under a name that differs only in Unicode form, case or an
+invisible character is never read in place of the real one; a hidden sheet that is read is said."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook
+
+from tests.hostile.hostile_workbooks import (
+    checked,
+    example_with,
+    refused,
+    with_sheet_name,
+    with_sheet_state,
+    write,
+)
+from tests.workbook_mutations import FUNDING, PLAN, RESULTS, UNITS, Mutation, plan_row
+
+GUIDE = "Hướng dẫn"
+
+
+def _copy(sheet: str, title: str, number: int | None = None) -> Mutation:
+    def change(wb: Workbook) -> None:
+        ws = wb.copy_worksheet(wb[sheet])
+        ws.title = title
+        if number is not None:
+            ws.cell(plan_row(wb, "Số kế hoạch"), 2).value = number
+
+    return change
+
+
+def test_a_very_hidden_copy_in_another_unicode_form_is_an_error_naming_both(
+    tmp_path: Path,
+) -> None:
+    nfd = unicodedata.normalize("NFD", PLAN)
+    data = with_sheet_state(example_with(_copy(PLAN, nfd, number=9999)), nfd, "veryHidden")
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(PLAN, None, "có 2 sheet trùng tên")
+    assert outcome.says(PLAN, None, f'"{PLAN}" (sheet thứ 2)')
+    assert outcome.says(PLAN, None, "(sheet thứ 11, ẩn sâu")
+    assert "9999" not in outcome.text  # the shadow's values were never read into a plan
+
+
+def test_a_copy_whose_name_differs_only_in_case_is_an_error_naming_both(tmp_path: Path) -> None:
+    # openpyxl refuses a name equal up to case, so the copy is renamed in the zip.
+    data = with_sheet_name(example_with(_copy(UNITS, "tam")), "tam", "ĐƠN VỊ")
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(UNITS, None, f'"{UNITS}" (sheet thứ 3), "ĐƠN VỊ" (sheet thứ 11)')
+    assert not outcome.says(UNITS, None, "thiếu sheet")  # one mistake, one message
+
+
+def test_a_copy_with_an_invisible_character_in_its_name_is_an_error(tmp_path: Path) -> None:
+    shadow = FUNDING + "\u200b"
+    data = example_with(_copy(FUNDING, shadow))
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(FUNDING, None, "có 2 sheet trùng tên")
+    assert outcome.says(FUNDING, None, "(sheet thứ 11)")
+
+
+def test_a_hidden_sheet_that_is_read_gets_a_warning_naming_it(tmp_path: Path) -> None:
+    data = with_sheet_state(example_with(), RESULTS, "hidden")
+    outcome = checked(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(RESULTS, None, f'sheet "{RESULTS}" đang ẩn nhưng vanban vẫn đọc')
+
+
+def test_a_very_hidden_sheet_that_is_read_gets_a_warning_naming_it(tmp_path: Path) -> None:
+    data = with_sheet_state(example_with(), FUNDING, "veryHidden")
+    outcome = checked(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(FUNDING, None, f'sheet "{FUNDING}" ẩn sâu')
+
+
+def test_a_hidden_sheet_that_is_not_read_is_no_warning(tmp_path: Path) -> None:
+    data = with_sheet_state(example_with(), GUIDE, "hidden")
+    outcome = checked(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert "Cảnh báo" not in outcome.text and "ẩn" not in outcome.text

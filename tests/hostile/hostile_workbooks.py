@@ -48,9 +48,10 @@ def rezip(
 ) -> bytes:
     """The zip with every member passed through ``change`` and ``add``'s members appended."""
     buf = BytesIO()
-    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(
-        buf, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(BytesIO(data)) as src,
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             body = src.read(info.filename)
             dst.writestr(info.filename, change(info.filename, body) if change else body)
@@ -64,13 +65,11 @@ def sheet_part(data: bytes, title: str) -> str:
     with zipfile.ZipFile(BytesIO(data)) as z:
         book = etree.fromstring(z.read("xl/workbook.xml"))
         rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    rel_id = next(
-        s.get(f"{{{REL}}}id") for s in book.iter(_q("sheet")) if s.get("name") == title
-    )
+    rel_id = next(s.get(f"{{{REL}}}id") for s in book.iter(_q("sheet")) if s.get("name") == title)
     target = next(r.get("Target") for r in rels.iter(f"{{{PKG}}}Relationship")
                   if r.get("Id") == rel_id)  # fmt: skip
     assert target is not None
-    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return str(target).lstrip("/") if target.startswith("/") else "xl/" + str(target)
 
 
 def with_sheet_state(data: bytes, title: str, state: str) -> bytes:
@@ -83,7 +82,7 @@ def with_sheet_state(data: bytes, title: str, state: str) -> bytes:
         for sheet in book.iter(_q("sheet")):
             if sheet.get("name") == title:
                 sheet.set("state", state)
-        return etree.tostring(book, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(book, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
 
@@ -98,7 +97,7 @@ def with_sheet_name(data: bytes, old: str, new: str) -> bytes:
         for sheet in book.iter(_q("sheet")):
             if sheet.get("name") == old:
                 sheet.set("name", new)
-        return etree.tostring(book, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(book, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
 
@@ -117,7 +116,7 @@ def with_inline_text(data: bytes, title: str, coord: str, text: str) -> bytes:
         cell.set("t", "inlineStr")
         t = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
         t.text = text
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
 
@@ -136,7 +135,7 @@ def with_formula(data: bytes, title: str, coord: str, formula: str, cached: str)
         cell.attrib.pop("t", None)
         etree.SubElement(cell, _q("f")).text = formula
         etree.SubElement(cell, _q("v")).text = cached
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
 
@@ -161,9 +160,7 @@ class Outcome:
 
     def says(self, sheet: str | None, cell: str | None, fragment: str) -> bool:
         """True when one printed message names the sheet and cell and holds the fragment."""
-        where = ", ".join(
-            ([f'Sheet "{sheet}"'] if sheet else []) + ([f"ô {cell}"] if cell else [])
-        )
+        where = ", ".join(([f'Sheet "{sheet}"'] if sheet else []) + ([f"ô {cell}"] if cell else []))
         wanted = flat(fragment)
         for chunk in re.split(r"✗| ! ", self.text):
             if not where:

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import EXAMPLE, ROOT
 from tests.hostile.hostile_workbooks import cli, example_with, refused, write
 from tests.workbook_mutations import flat, put_plan
-from vanban.workbook import archive, loader
+from vanban.workbook import archive, loader, reader
 from vanban.workbook.loader import load_plan
 
 MIB = 1024 * 1024
@@ -37,8 +37,12 @@ def test_a_part_that_inflates_past_the_limit_is_refused_naming_it(tmp_path: Path
     data = _with_zeros(example_with(), {"xl/sharedStrings.xml": 130 * MIB})
     assert len(data) < 2 * MIB  # a small file: only its inflated size is too large
     outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
-    assert outcome.says(None, None, "bảng tính quá lớn, vanban không đọc: phần xl/sharedStrings.xml "
-                        "giải nén ra 130 MiB, tối đa 128 MiB một phần")
+    assert outcome.says(
+        None,
+        None,
+        "bảng tính quá lớn, vanban không đọc: phần xl/sharedStrings.xml "
+        "giải nén ra 130 MiB, tối đa 128 MiB một phần",
+    )
 
 
 def test_a_workbook_that_inflates_past_the_total_is_refused(tmp_path: Path) -> None:
@@ -101,11 +105,13 @@ def test_a_second_read_of_unchanged_bytes_is_the_same_plan(tmp_path: Path) -> No
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_vanban_run_opens_the_workbook_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vanban_run_opens_the_workbook_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = example_with(put_plan("Số kế hoạch", 7001))
     path = write(tmp_path / "ke-hoach.xlsx", data)
     opened: list[Path] = []
-    real = loader.WorkbookFile
+    real = reader.WorkbookFile
 
     def counting(*args: object, **kwargs: object) -> object:
         opened.append(Path(str(args[0])))

@@ -127,7 +127,9 @@ def inspect(path: Path, data: bytes) -> Package:
         )
     if not zipfile.is_zipfile(BytesIO(data)):
         if data.startswith(b"PK"):
-            raise fail(path, "tệp .xlsx bị hỏng (không giải nén được): hãy mở bằng Excel và lưu lại")
+            raise fail(
+                path, "tệp .xlsx bị hỏng (không giải nén được): hãy mở bằng Excel và lưu lại"
+            )
         raise fail(
             path, "tệp không phải bảng tính Excel .xlsx: hãy mở bằng Excel và lưu dạng .xlsx"
         )
@@ -164,8 +166,7 @@ def _sheets(xml: bytes) -> tuple[tuple[str, str], ...]:
     except etree.LxmlError:
         return ()  # openpyxl reports the broken part
     return tuple(
-        (s.get("name") or "", s.get("state") or "visible")
-        for s in book.iter(f"{_NS_MAIN}sheet")
+        (s.get("name") or "", s.get("state") or "visible") for s in book.iter(f"{_NS_MAIN}sheet")
     )
 
 
@@ -210,7 +211,8 @@ def raw_number(data: bytes, sheet_index: int, coord: str) -> float | None:
             sheets = book.findall(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
             rel_id = sheets[sheet_index].get(f"{_NS_REL}id")
             target = next(
-                r.get("Target", "") for r in rels.iter(f"{_NS_PKG}Relationship")
+                r.get("Target", "")
+                for r in rels.iter(f"{_NS_PKG}Relationship")
                 if r.get("Id") == rel_id
             )
             part = target.lstrip("/") if target.startswith("/") else "xl/" + target

@@ -245,7 +245,9 @@ class WorkbookFile:
     ) -> None:
         """Hidden rows and columns that vanban reads: what prints is not what the clerk sees."""
         labels = {f.key: f.label for f in spec.fields} if not spec.key_value else {}
-        for key, col in sorted(columns.items(), key=lambda kc: kc[1]):
+        # The plan sheet's guide column is read with it but never printed.
+        used = {k: c for k, c in columns.items() if not spec.key_value or k in KV_HEADERS[:2]}
+        for key, col in sorted(used.items(), key=lambda kc: kc[1]):
             if _column_hidden(ws, col):
                 label = labels.get(key, key)
                 self.problems.warning(

@@ -2,7 +2,10 @@
 
 This layer knows files, sheets and headers: it finds each sheet of :mod:`vanban.workbook.schema` (by
 name, whatever its Unicode form or case), finds its columns by header rather than position, and
-hands over each cell's text cleaned (NFC, legacy fonts converted, control characters dropped).
+hands over each cell's text cleaned (Excel's _xHHHH_ escapes decoded, legacy fonts converted,
+NFC, control characters reported and dropped). What the clerk cannot see but vanban reads (hidden
+sheets, rows and columns, external links, macros, over-long cells) is warned about at its cell;
+the file itself is checked first by :mod:`vanban.workbook.archive`.
 Typing a cell's value is :mod:`vanban.workbook.cells`' job; building the plan is :mod:`vanban.workbook.loader`'s.
 """
 
@@ -30,6 +33,7 @@ from vanban.text.names import clean_text, closest, match_key, nfc
 from vanban.workbook import archive
 from vanban.workbook.escapes import decode_escapes, without_controls
 from vanban.workbook.schema import GUIDE_SHEET, KV_HEADERS, SHEETS, Sheet
+from vanban.workbook.visibility import STATES, hidden_findings
 
 _HEADER_SEARCH_ROWS = 10
 # Excel holds at most 32.767 characters in a cell: a longer one was not typed in Excel, and
@@ -40,7 +44,6 @@ EXCEL_CELL_LIMIT = 32_767
 _EXTERNAL_REF = re.compile(r"(?<![\w\]])'?\[\d+\]")
 # openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
 _PHANTOM_CANDIDATE = date(1900, 2, 28)
-_STATES = {"hidden": "đang ẩn", "veryHidden": "ẩn sâu, Excel không cho bỏ ẩn bằng chuột"}
 
 
 class Problems:
@@ -130,7 +133,7 @@ class WorkbookFile:
             ambiguous.add(key)
             described = ", ".join(
                 f'"{names[i][0]}" (sheet thứ {i + 1}'
-                + (f", {_STATES[names[i][1]]}" if names[i][1] in _STATES else "") + ")"
+                + (f", {STATES[names[i][1]]}" if names[i][1] in STATES else "") + ")"
                 for i in positions
             )
             self.problems.error(
@@ -173,10 +176,10 @@ class WorkbookFile:
                 ws = self.values[ws_name]
                 if isinstance(ws, Worksheet):
                     state = ws.sheet_state
-                    if state in _STATES:
+                    if state in STATES:
                         self.problems.warning(
                             name, None,
-                            f'sheet "{ws_name}" {_STATES[state]} nhưng vanban vẫn đọc: hãy bỏ ẩn '
+                            f'sheet "{ws_name}" {STATES[state]} nhưng vanban vẫn đọc: hãy bỏ ẩn '
                             "sheet và kiểm tra nội dung",
                         )
                     return ws
@@ -243,26 +246,8 @@ class WorkbookFile:
     def _warn_hidden(
         self, ws: Worksheet, spec: Sheet, header_row: int, columns: dict[str, int], rows: list[int]
     ) -> None:
-        """Hidden rows and columns that vanban reads: what prints is not what the clerk sees."""
-        labels = {f.key: f.label for f in spec.fields} if not spec.key_value else {}
-        # The plan sheet's guide column is read with it but never printed.
-        used = {k: c for k, c in columns.items() if not spec.key_value or k in KV_HEADERS[:2]}
-        for key, col in sorted(used.items(), key=lambda kc: kc[1]):
-            if _column_hidden(ws, col):
-                label = labels.get(key, key)
-                self.problems.warning(
-                    spec.name, f"{get_column_letter(col)}{header_row}",
-                    f'cột "{label}" bị ẩn nhưng vanban vẫn đọc: hãy bỏ ẩn cột để kiểm tra',
-                )
-        hidden = [r for r in [header_row, *rows] if _row_hidden(ws, r)]
-        if hidden:
-            first = get_column_letter(min(columns.values())) if columns else "A"
-            listed = ", ".join(str(r) for r in hidden[:10])
-            more = f" và {len(hidden) - 10} dòng khác" if len(hidden) > 10 else ""
-            self.problems.warning(
-                spec.name, f"{first}{hidden[0]}",
-                f"dòng {listed}{more} bị ẩn nhưng vanban vẫn đọc: hãy bỏ ẩn dòng để kiểm tra",
-            )
+        for cell, message in hidden_findings(ws, spec, header_row, columns, rows):
+            self.problems.warning(spec.name, cell, message)
 
     def _missing_sheet(self, name: str) -> None:
         ours = {match_key(s.name) for s in SHEETS} | {match_key(GUIDE_SHEET)}
@@ -335,6 +320,7 @@ class WorkbookFile:
     def _clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
         if not isinstance(raw, str):
             return raw
+        raw = decode_escapes(raw)
         if len(raw) > EXCEL_CELL_LIMIT:
             self.problems.warning(
                 sheet, coord,
@@ -342,12 +328,11 @@ class WorkbookFile:
                 f"{group_digits(EXCEL_CELL_LIMIT)} ký tự một ô của Excel: tệp không do Excel lưu, "
                 "hoặc Excel sẽ cắt bớt; hãy kiểm tra nội dung ô",
             )
-        raw = decode_escapes(raw)
         converted = convert_legacy(raw, font)
         if converted is not None and converted != raw:
+            shown = clean_text(without_controls(converted)[0])
             self.problems.warning(
-                sheet, coord,
-                f'ô dùng phông cũ "{font}", đã chuyển sang Unicode: "{clean_text(converted)}"',
+                sheet, coord, f'ô dùng phông cũ "{font}", đã chuyển sang Unicode: "{shown}"'
             )
             raw = converted
         raw, controls = without_controls(raw)
@@ -376,19 +361,6 @@ def _column_required(spec: Sheet, key: str) -> bool:
 
 def _is_serial_60(serial: float | None) -> bool:
     return serial is not None and 60 <= serial < 61
-
-
-def _column_hidden(ws: Worksheet, col: int) -> bool:
-    for dim in ws.column_dimensions.values():
-        lo, hi = dim.min or 0, dim.max or 0
-        if lo <= col <= hi and (dim.hidden or (dim.customWidth and dim.width == 0)):
-            return True
-    return False
-
-
-def _row_hidden(ws: Worksheet, row: int) -> bool:
-    dim = ws.row_dimensions.get(row) if row in ws.row_dimensions else None
-    return dim is not None and bool(dim.hidden or (dim.customHeight and dim.height == 0))
 
 
 def _has_values(ws: Worksheet) -> bool:

@@ -314,8 +314,9 @@ class WorkbookFile:
                 yield row
 
     def _index(self, ws: Worksheet) -> int:
-        index: int = self.values.worksheets.index(ws)
-        return index
+        """The sheet's position among all sheets (chart sheets too), as workbook.xml lists them."""
+        names: list[str] = self.values.sheetnames
+        return names.index(ws.title)
 
     def _clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
         if not isinstance(raw, str):

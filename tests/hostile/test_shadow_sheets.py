@@ -4,6 +4,9 @@ invisible character is never read in place of the real one; a hidden sheet that 
 from __future__ import annotations
 
 import unicodedata
+import warnings
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -75,3 +78,17 @@ def test_a_hidden_sheet_that_is_not_read_is_no_warning(tmp_path: Path) -> None:
     data = with_sheet_state(example_with(), GUIDE, "hidden")
     outcome = checked(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
     assert "Cảnh báo" not in outcome.text and "ẩn" not in outcome.text
+
+
+def test_a_second_workbook_part_in_the_zip_is_refused(tmp_path: Path) -> None:
+    """A zip may hold one name twice; the copy read would be an accident of the zip's order."""
+    data = example_with()
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        shadow = z.read("xl/workbook.xml").replace(PLAN.encode(), b"Ke hoach cu")
+    buf = BytesIO(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        with zipfile.ZipFile(buf, "a") as z:
+            z.writestr("XL/Workbook.xml", shadow)
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", buf.getvalue()))
+    assert outcome.says(None, None, "tệp nén có hai phần cùng tên XL/Workbook.xml")

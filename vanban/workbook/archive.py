@@ -179,6 +179,18 @@ def _check_limits(path: Path, infos: list[zipfile.ZipInfo]) -> None:
         raise _too_large(
             path, f"tệp nén có {group_digits(len(infos))} mục, tối đa {group_digits(MAX_ENTRIES)}"
         )
+    # Part names are case-insensitive (ECMA-376 part 2) and a zip may repeat one: which copy
+    # openpyxl reads is then an accident, and a planted second "xl/workbook.xml" is a shadow.
+    seen: set[str] = set()
+    for info in infos:
+        key = info.filename.lower()
+        if key in seen:
+            raise fail(
+                path,
+                f"tệp nén có hai phần cùng tên {info.filename}: tệp đã bị sửa ngoài Excel; hãy mở "
+                "bằng Excel và lưu lại",
+            )
+        seen.add(key)
     total = 0
     for info in infos:
         if info.file_size > MAX_MEMBER:

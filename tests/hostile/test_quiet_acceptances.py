@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from tests.hostile.hostile_workbooks import (
@@ -17,7 +18,7 @@ from tests.hostile.hostile_workbooks import (
     with_inline_text,
     write,
 )
-from tests.workbook_mutations import RESULTS, UNITS, Mutation, example_workbook
+from tests.workbook_mutations import FUNDING, RESULTS, UNITS, Mutation, example_workbook
 from vanban.workbook.loader import load_plan
 
 ROSTER = "Danh sách mời"
@@ -87,6 +88,18 @@ def test_a_value_from_an_external_link_is_a_warning_at_its_cell(tmp_path: Path) 
     assert outcome.says(None, None, 'tệp "ke-hoach.xlsx" có 1 liên kết tới tệp khác '
                         "(xl/externalLinks/externalLink1.xml)")  # fmt: skip
     assert load_plan(path).units[0].poor == 41
+
+
+def test_a_value_from_a_named_range_of_another_file_is_a_warning_at_its_cell(
+    tmp_path: Path,
+) -> None:
+    def name(wb: Workbook) -> None:
+        wb.defined_names["DinhMuc"] = DefinedName("DinhMuc", attr_text="[1]Sheet1!$C$2")
+
+    data = with_formula(example_with(name), FUNDING, "C2", "DinhMuc", "850000")
+    path = write(tmp_path / "ke-hoach.xlsx", data)
+    outcome = checked(tmp_path, path)
+    assert outcome.says(FUNDING, "C2", "giá trị lấy qua liên kết tới tệp khác")
 
 
 def test_a_formula_within_the_workbook_is_no_external_link(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ EXCEL_CELL_LIMIT = 32_767
 # A reference to another workbook, as Excel stores it: "[1]Sheet1!A1" or "'[2]Kế hoạch'!B3". A
 # structured reference (Table1[Cột]) has a name before its bracket and no number inside.
 _EXTERNAL_REF = re.compile(r"(?<![\w\]])'?\[\d+\]")
+_NAME_TOKEN = re.compile(r"[^\W\d][\w.]*")
 # openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
 _PHANTOM_CANDIDATE = date(1900, 2, 28)
 
@@ -113,6 +114,7 @@ class WorkbookFile:
         self.package = archive.inspect(path, data)
         self.values, self.formulas = _open(path, data, self.package.has_formulas)
         self._ambiguous = self._check_sheet_names()
+        self._external_names: set[str] | None = None  # named ranges that point to another file
         self._warn_about_package()
 
     def _check_sheet_names(self) -> set[str]:
@@ -291,7 +293,7 @@ class WorkbookFile:
                 raw = cell.value
                 formula = error = None
                 f = fws.cell(r, c).value if fws is not None else None
-                if isinstance(f, str) and f.startswith("=") and _EXTERNAL_REF.search(f):
+                if isinstance(f, str) and f.startswith("=") and self._external(f):
                     self.problems.warning(
                         sheet, coord,
                         "giá trị lấy qua liên kết tới tệp khác: là bản Excel lưu lần cuối, có thể "
@@ -312,6 +314,19 @@ class WorkbookFile:
                 row.cells[key] = Cell(sheet, coord, value, formula, error, phantom)
             if not row.is_blank():
                 yield row
+
+    def _external(self, formula: str) -> bool:
+        """True when the formula refers to another workbook, directly or through a named range."""
+        if _EXTERNAL_REF.search(formula):
+            return True
+        if self._external_names is None:
+            names = self.formulas.defined_names if self.formulas is not None else {}
+            self._external_names = {
+                match_key(name) for name, dn in names.items()
+                if _EXTERNAL_REF.search(str(getattr(dn, "attr_text", "") or ""))
+            }  # fmt: skip
+        words = _NAME_TOKEN.findall(formula)
+        return any(match_key(w) in self._external_names for w in words)
 
     def _index(self, ws: Worksheet) -> int:
         """The sheet's position among all sheets (chart sheets too), as workbook.xml lists them."""

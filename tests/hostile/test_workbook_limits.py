@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE, ROOT
-from tests.hostile.hostile_workbooks import cli, example_with, refused, write
+from tests.hostile.hostile_workbooks import (
+    MAIN,
+    cli,
+    example_with,
+    refused,
+    rezip,
+    sheet_part,
+    write,
+)
 from tests.workbook_mutations import flat, put_plan
 from vanban.workbook import archive, loader, reader
 from vanban.workbook.loader import load_plan
@@ -62,6 +70,20 @@ def test_a_zip_of_too_many_entries_is_refused(tmp_path: Path) -> None:
     outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", buf.getvalue()))
     shown = f"{entries:,}".replace(",", ".")
     assert outcome.says(None, None, f"tệp nén có {shown} mục, tối đa 10.000")
+
+
+def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_path: Path) -> None:
+    # Twelve bytes of XML a cell: small once inflated, gigabytes as openpyxl's objects.
+    cells = b"".join(b'<c r="A%d"/>' % r for r in range(1, archive.MAX_CELLS + 2))
+    xml = b'<worksheet xmlns="%s"><sheetData><row r="1">%s</row></sheetData></worksheet>' % (
+        MAIN.encode(), cells,
+    )  # fmt: skip
+    data = example_with()
+    part = sheet_part(data, "Hướng dẫn")
+    data = rezip(data, lambda name, body: xml if name == part else body)
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(None, None, "các sheet có 1.01")
+    assert outcome.says(None, None, "ô, tối đa 1.000.000")
 
 
 def test_a_fifo_is_refused_at_once_without_opening_it(tmp_path: Path) -> None:

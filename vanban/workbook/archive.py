@@ -34,6 +34,12 @@ MAX_MEMBER = 128 * MIB
 # thousand sheets has a few thousand. Ten thousand entries is no workbook, only a slow central
 # directory to walk.
 MAX_ENTRIES = 10_000
+# Sizes alone do not bound openpyxl's cost: "<c r="A1"/>" is 12 bytes of XML but a Python object
+# of several hundred, so 128 MiB of empty cells would take gigabytes. A million cells (or shared
+# strings) is a roster of 150.000 invitees, and some 400 MiB and a minute of openpyxl's time.
+MAX_CELLS = 1_000_000
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_STRING_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
 # The file itself is never larger than what it inflates to (zip only shrinks XML).
 MAX_FILE = MAX_TOTAL
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -140,13 +146,31 @@ def inspect(path: Path, data: bytes) -> Package:
             names = {i.filename for i in infos}
             # zipfile stops at each entry's declared size (and fails its CRC past it), so the
             # sizes checked above bound what these reads, and openpyxl's, can inflate to.
-            has_formulas = any(
-                _FORMULA_TAG.search(archive.read(n)) for n in names if _SHEET_PART.match(n)
-            )
+            has_formulas = False
+            cells = 0
+            for n in sorted(names):
+                if _SHEET_PART.match(n):
+                    xml = archive.read(n)
+                    has_formulas = has_formulas or bool(_FORMULA_TAG.search(xml))
+                    cells += len(_CELL_TAG.findall(xml))
+                    del xml
+            strings = (
+                len(_STRING_TAG.findall(archive.read("xl/sharedStrings.xml")))
+                if "xl/sharedStrings.xml" in names else 0
+            )  # fmt: skip
             sheets = _sheets(archive.read("xl/workbook.xml")) if "xl/workbook.xml" in names else ()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError,
             EOFError, NotImplementedError) as exc:  # fmt: skip
         raise fail(path, f"tệp .xlsx bị hỏng, không giải nén được ({type(exc).__name__})") from exc
+    if cells > MAX_CELLS:
+        raise _too_large(
+            path, f"các sheet có {group_digits(cells)} ô, tối đa {group_digits(MAX_CELLS)}"
+        )
+    if strings > MAX_CELLS:
+        raise _too_large(
+            path,
+            f"bảng chuỗi chung có {group_digits(strings)} chuỗi, tối đa {group_digits(MAX_CELLS)}",
+        )
     if "xl/workbook.xml" not in names:
         raise fail(
             path,

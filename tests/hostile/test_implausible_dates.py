@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from openpyxl.workbook.workbook import Workbook
 
 from tests.hostile.hostile_workbooks import checked, example_with, refused, write
@@ -14,11 +15,13 @@ from tests.workbook_mutations import (
     RESULTS,
     SCHEDULE,
     Mutation,
+    both,
     example_workbook,
     plan_row,
     put,
     put_plan,
 )
+from vanban.workbook import archive
 from vanban.workbook.loader import load_plan
 
 PHANTOM = "29/02/1900 không có thật"
@@ -107,3 +110,24 @@ def test_a_late_report_within_two_years_is_no_warning(tmp_path: Path) -> None:
     path = write(tmp_path / "ke-hoach.xlsx", example_with(put(RESULTS, "C2", datetime(2023, 3, 1))))
     outcome = checked(tmp_path, path)
     assert "Cảnh báo" not in outcome.text
+
+
+def test_many_dates_of_28_02_1900_cost_one_pass_over_their_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Serial 59 (a real 28/02/1900) in every dialogue day: each is checked against the stored
+    # number, and the sheet's XML is read once for all of them, not once a cell.
+    days = [_serial(SCHEDULE, f"B{r}", 59) for r in range(2, 15)]
+    path = write(tmp_path / "ke-hoach.xlsx", example_with(both(*days)))
+    passes: list[int] = []
+    real = archive.serial_60_cells
+
+    def counting(data: bytes, index: int) -> frozenset[str]:
+        passes.append(index)
+        return real(data, index)
+
+    monkeypatch.setattr(archive, "serial_60_cells", counting)
+    outcome = refused(tmp_path, path)  # the days fall outside the plan's period
+    assert len(passes) == 1
+    assert PHANTOM not in outcome.text
+    assert outcome.says(SCHEDULE, "B14", "nhận được 28/02/1900")

@@ -233,17 +233,18 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def raw_number(data: bytes, sheet_index: int, coord: str) -> float | None:
-    """The number a cell stores, before openpyxl turns it into a date; None if unknown.
+def serial_60_cells(data: bytes, sheet_index: int) -> frozenset[str]:
+    """The cells of a sheet that store Excel's serial 60, before openpyxl makes them dates.
 
     openpyxl reads Excel's serials 59 and 60 both as 28/02/1900; only the stored number tells
-    the phantom 29/02/1900 (serial 60, Lotus's leap-year bug) apart. Looked up only for that date.
+    the phantom 29/02/1900 (serial 60, Lotus's leap-year bug) apart. One pass over the sheet,
+    made only when a cell read holds that date.
     """
-    parser = _parser()
+    found: set[str] = set()
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            book = etree.fromstring(archive.read("xl/workbook.xml"), parser)
-            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+            book = etree.fromstring(archive.read("xl/workbook.xml"), _parser())
+            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), _parser())
             sheets = book.findall(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
             rel_id = sheets[sheet_index].get(f"{_NS_REL}id")
             target = next(
@@ -256,11 +257,18 @@ def raw_number(data: bytes, sheet_index: int, coord: str) -> float | None:
                 for _, elem in etree.iterparse(
                     xml, tag=f"{_NS_MAIN}c", resolve_entities=False, no_network=True
                 ):
-                    if elem.get("r") == coord:
-                        value = elem.findtext(f"{_NS_MAIN}v")
-                        return float(value) if value is not None else None
+                    value = elem.findtext(f"{_NS_MAIN}v")
+                    if value is not None and _is_serial_60(value):
+                        found.add(elem.get("r") or "")
                     elem.clear()
     except (KeyError, IndexError, StopIteration, ValueError, OSError, zipfile.BadZipFile,
             etree.LxmlError):  # fmt: skip
-        return None
-    return None
+        pass  # openpyxl read the sheet: a part it could read and this pass not is no phantom
+    return frozenset(found)
+
+
+def _is_serial_60(value: str) -> bool:
+    try:
+        return 60 <= float(value) < 61
+    except ValueError:
+        return False

@@ -115,6 +115,7 @@ class WorkbookFile:
         self.values, self.formulas = _open(path, data, self.package.has_formulas)
         self._ambiguous = self._check_sheet_names()
         self._external_names: set[str] | None = None  # named ranges that point to another file
+        self._phantoms: dict[int, frozenset[str]] = {}  # by sheet position, read when needed
         self._warn_about_package()
 
     def _check_sheet_names(self) -> set[str]:
@@ -308,7 +309,7 @@ class WorkbookFile:
                         formula = "=" + str(getattr(f, "text", "") or "")  # array formulas
                 phantom = (
                     isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
-                    and _is_serial_60(archive.raw_number(self.data, self._index(ws), coord))
+                    and coord in self._serial_60(ws)
                 )  # fmt: skip
                 value = self._clean(sheet, coord, raw, _font_name(cell))
                 row.cells[key] = Cell(sheet, coord, value, formula, error, phantom)
@@ -328,10 +329,13 @@ class WorkbookFile:
         words = _NAME_TOKEN.findall(formula)
         return any(match_key(w) in self._external_names for w in words)
 
-    def _index(self, ws: Worksheet) -> int:
-        """The sheet's position among all sheets (chart sheets too), as workbook.xml lists them."""
+    def _serial_60(self, ws: Worksheet) -> frozenset[str]:
+        """The sheet's cells that store serial 60; its position counts chart sheets too."""
         names: list[str] = self.values.sheetnames
-        return names.index(ws.title)
+        index = names.index(ws.title)
+        if index not in self._phantoms:
+            self._phantoms[index] = archive.serial_60_cells(self.data, index)
+        return self._phantoms[index]
 
     def _clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
         if not isinstance(raw, str):
@@ -373,10 +377,6 @@ def _column_required(spec: Sheet, key: str) -> bool:
     if spec.key_value:
         return key in KV_HEADERS[:2]
     return spec.field(key).required
-
-
-def _is_serial_60(serial: float | None) -> bool:
-    return serial is not None and 60 <= serial < 61
 
 
 def _has_values(ws: Worksheet) -> bool:

@@ -86,6 +86,33 @@ def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_pa
     assert outcome.says(None, None, "ô, tối đa 1.000.000")
 
 
+def test_cells_in_a_sheet_stored_under_an_unusual_name_are_counted_too(tmp_path: Path) -> None:
+    # The relations, not the part's name, tell openpyxl where a sheet is: move the guide sheet.
+    cells = b"".join(b'<c r="A%d"/>' % r for r in range(1, archive.MAX_CELLS + 2))
+    xml = b'<worksheet xmlns="%s"><sheetData><row r="1">%s</row></sheetData></worksheet>' % (
+        MAIN.encode(), cells,
+    )  # fmt: skip
+    data = example_with()
+    part = sheet_part(data, "Hướng dẫn")
+    moved = "xl/khac/huong-dan.bin"
+
+    def change(name: str, body: bytes) -> bytes:
+        if name == "xl/_rels/workbook.xml.rels":
+            return body.replace(part.removeprefix("xl/").encode(), b"khac/huong-dan.bin")
+        return body
+
+    with zipfile.ZipFile(BytesIO(rezip(data, change))) as z:
+        buf = BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                if info.filename != part:
+                    out.writestr(info.filename, z.read(info.filename))
+            out.writestr(moved, xml)
+    assert sheet_part(buf.getvalue(), "Hướng dẫn") == moved
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", buf.getvalue()))
+    assert outcome.says(None, None, "ô, tối đa 1.000.000")
+
+
 def test_a_fifo_is_refused_at_once_without_opening_it(tmp_path: Path) -> None:
     fifo = tmp_path / "ke-hoach.xlsx"
     os.mkfifo(fifo)

@@ -45,7 +45,7 @@ MAX_FILE = MAX_TOTAL
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A formula element in a sheet's XML, with or without a namespace prefix.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -146,18 +146,17 @@ def inspect(path: Path, data: bytes) -> Package:
             names = {i.filename for i in infos}
             # zipfile stops at each entry's declared size (and fails its CRC past it), so the
             # sizes checked above bound what these reads, and openpyxl's, can inflate to.
+            # Every part is looked at, wherever it sits: openpyxl finds sheets and strings through
+            # the package's relations, not by their usual names.
             has_formulas = False
-            cells = 0
+            cells = strings = 0
             for n in sorted(names):
-                if _SHEET_PART.match(n):
-                    xml = archive.read(n)
+                xml = archive.read(n)
+                if _SHEET_DATA.search(xml):
                     has_formulas = has_formulas or bool(_FORMULA_TAG.search(xml))
-                    cells += len(_CELL_TAG.findall(xml))
-                    del xml
-            strings = (
-                len(_STRING_TAG.findall(archive.read("xl/sharedStrings.xml")))
-                if "xl/sharedStrings.xml" in names else 0
-            )  # fmt: skip
+                cells += len(_CELL_TAG.findall(xml))
+                strings += len(_STRING_TAG.findall(xml))
+                del xml
             sheets = _sheets(archive.read("xl/workbook.xml")) if "xl/workbook.xml" in names else ()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError,
             EOFError, NotImplementedError) as exc:  # fmt: skip

@@ -14,6 +14,8 @@ import re
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _LINE_BREAKS = {0x0B, 0x0C, 0x0D}
+# Anything without_controls would change: most cells have none, and skip the walk.
+_ANY_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _replacement(code: int) -> str | None:
@@ -31,7 +33,7 @@ def _replacement(code: int) -> str | None:
 
 def decode_escapes(text: str) -> str:
     """``_xHHHH_`` decoded in one pass (so ``_x005F_x000D_`` stays the text "_x000D_")."""
-    if "_x" not in text and "_X" not in text:
+    if "_x" not in text:
         return text
     decoded = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
     # Two escaped halves of a surrogate pair are one character (an emoji from another tool).
@@ -48,6 +50,8 @@ def without_controls(text: str) -> tuple[str, list[str]]:
     Runs after a legacy font's text is converted: those encodings put letters where Unicode has
     control characters.
     """
+    if not _ANY_CONTROL.search(text):
+        return text, []
     found: list[str] = []
     out: list[str] = []
     for i, ch in enumerate(text):

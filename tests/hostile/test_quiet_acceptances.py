@@ -75,7 +75,7 @@ def test_a_workbook_with_macros_is_a_warning_naming_the_file_and_part(tmp_path: 
     data = rezip(example_with(), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(508)})
     path = write(tmp_path / "ke-hoach.xlsm", data)
     outcome = checked(tmp_path, path)
-    assert outcome.says(None, None, 'tệp "ke-hoach.xlsm" có macro VBA (xl/vbaProject.bin): '
+    assert outcome.says(None, None, 'tệp "ke-hoach.xlsm" có macro (xl/vbaProject.bin): '
                         "vanban không chạy macro")  # fmt: skip
 
 
@@ -85,7 +85,7 @@ def test_a_value_from_an_external_link_is_a_warning_at_its_cell(tmp_path: Path) 
     path = write(tmp_path / "ke-hoach.xlsx", data)
     outcome = checked(tmp_path, path)
     assert outcome.says(UNITS, "D2", "giá trị lấy qua liên kết tới tệp khác")
-    assert outcome.says(None, None, 'tệp "ke-hoach.xlsx" có 1 liên kết tới tệp khác '
+    assert outcome.says(None, None, 'tệp "ke-hoach.xlsx" có 1 liên kết tới tệp hoặc nguồn dữ liệu khác '
                         "(xl/externalLinks/externalLink1.xml)")  # fmt: skip
     assert load_plan(path).units[0].poor == 41
 
@@ -102,8 +102,43 @@ def test_a_value_from_a_named_range_of_another_file_is_a_warning_at_its_cell(
     assert outcome.says(FUNDING, "C2", "giá trị lấy qua liên kết tới tệp khác")
 
 
+@pytest.mark.parametrize(
+    "formula",
+    ["cmd|'/c calc'!A0", '_xlfn.WEBSERVICE("https://example.org/so-ho")', 'RTD("máy.chủ",,"hộ")'],
+    ids=["dde", "webservice", "rtd"],
+)
+def test_a_value_fetched_from_outside_at_recalculation_is_a_warning_at_its_cell(
+    formula: str, tmp_path: Path
+) -> None:
+    cached = str(example_workbook()[UNITS]["E3"].value)  # the value Excel stored last
+    data = with_formula(example_with(), UNITS, "E3", formula, cached)
+    path = write(tmp_path / "ke-hoach.xlsx", data)
+    outcome = checked(tmp_path, path)
+    assert outcome.says(UNITS, "E3", "giá trị lấy qua liên kết tới tệp khác")
+    assert "calc" not in outcome.text and "example.org" not in outcome.text  # never quoted
+
+
+def test_a_data_connection_and_a_macro_sheet_are_warnings_naming_their_parts(
+    tmp_path: Path,
+) -> None:
+    parts = {"xl/connections.xml": b"<connections/>", "xl/macrosheets/sheet1.xml": b"<xm/>"}
+    path = write(tmp_path / "ke-hoach.xlsx", rezip(example_with(), add=parts))
+    outcome = checked(tmp_path, path)
+    assert outcome.says(None, None, "có macro (xl/macrosheets/sheet1.xml)")
+    assert outcome.says(None, None, "liên kết tới tệp hoặc nguồn dữ liệu khác (xl/connections.xml)")
+
+
+def test_a_value_formatted_to_show_nothing_is_a_warning_at_its_cell(tmp_path: Path) -> None:
+    def hide(wb: Workbook) -> None:
+        wb[FUNDING]["C4"].number_format = ";;;"
+
+    path = write(tmp_path / "ke-hoach.xlsx", example_with(hide))
+    outcome = checked(tmp_path, path)
+    assert outcome.says(FUNDING, "C4", 'ô có định dạng số ";;;" nên Excel không hiện giá trị')
+
+
 def test_a_formula_within_the_workbook_is_no_external_link(tmp_path: Path) -> None:
-    data = with_formula(example_with(), UNITS, "F2", "D2+E2", "87")
+    data = with_formula(example_with(), UNITS, "F2", 'IF(D2>0,"a|b [1]",0)+D2+E2', "87")
     path = write(tmp_path / "ke-hoach.xlsx", data)
     outcome = checked(tmp_path, path)
     assert "liên kết" not in outcome.text
@@ -127,5 +162,5 @@ def test_vanban_run_prints_the_warnings_and_issues_the_documents(tmp_path: Path)
     outcome = cli(tmp_path, "run", str(path), "--out", str(out), "--only", "plan", out=out)
     assert outcome.code == 0, outcome.text
     assert outcome.says(UNITS, "E1", 'cột "Số hộ cận nghèo" bị ẩn')
-    assert outcome.says(None, None, "có macro VBA")
+    assert outcome.says(None, None, "có macro (xl/vbaProject.bin)")
     assert (out / "01-ke-hoach.docx").is_file()

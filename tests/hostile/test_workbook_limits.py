@@ -82,7 +82,7 @@ def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_pa
     part = sheet_part(data, "Hướng dẫn")
     data = rezip(data, lambda name, body: xml if name == part else body)
     outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
-    assert outcome.says(None, None, "các sheet có 1.01")
+    assert outcome.says(None, None, "tệp có 1.01")
     assert outcome.says(None, None, "ô, tối đa 1.000.000")
 
 
@@ -111,6 +111,17 @@ def test_cells_in_a_sheet_stored_under_an_unusual_name_are_counted_too(tmp_path:
     assert sheet_part(buf.getvalue(), "Hướng dẫn") == moved
     outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", buf.getvalue()))
     assert outcome.says(None, None, "ô, tối đa 1.000.000")
+
+
+def test_a_sheet_of_too_many_empty_rows_is_refused(tmp_path: Path) -> None:
+    # A row with an attribute and no cell is still an object in openpyxl.
+    rows = b"".join(b'<row r="%d" hidden="1"/>' % r for r in range(1, archive.MAX_CELLS + 2))
+    xml = b'<worksheet xmlns="%s"><sheetData>%s</sheetData></worksheet>' % (MAIN.encode(), rows)
+    data = example_with()
+    part = sheet_part(data, "Hướng dẫn")
+    data = rezip(data, lambda name, body: xml if name == part else body)
+    outcome = refused(tmp_path, write(tmp_path / "ke-hoach.xlsx", data))
+    assert outcome.says(None, None, "dòng, tối đa 1.000.000")
 
 
 def test_a_fifo_is_refused_at_once_without_opening_it(tmp_path: Path) -> None:

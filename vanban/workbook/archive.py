@@ -38,13 +38,30 @@ MAX_ENTRIES = 10_000
 # of several hundred, so 128 MiB of empty cells would take gigabytes. A million cells (or shared
 # strings) is a roster of 150.000 invitees, and some 400 MiB and a minute of openpyxl's time.
 MAX_CELLS = 1_000_000
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_STRING_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
+# Excel itself keeps at most 64.000 cell formats; openpyxl builds an object for each one listed.
+MAX_FORMATS = 65_000
+
+
+def _tag(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"<(?:\w+:)?" + name + rb"[\s>/]")
+
+
+# What openpyxl makes an object of, counted in the XML before it does: (tag, limit, as said).
+_COUNTED = {
+    "cells": (_tag(b"c"), MAX_CELLS, "ô"),
+    "rows": (_tag(b"row"), MAX_CELLS, "dòng"),
+    "strings": (_tag(b"si"), MAX_CELLS, "chuỗi chung"),
+    "formats": (_tag(b"xf"), MAX_FORMATS, "định dạng ô"),
+}
 # The file itself is never larger than what it inflates to (zip only shrinks XML).
 MAX_FILE = MAX_TOTAL
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A formula element in a sheet's XML, with or without a namespace prefix.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# Excel 4.0 macro sheets and dialog sheets run code as VBA does, without a vbaProject.bin.
+_MACRO_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/")
+# Links to other workbooks, and data connections (queries, databases, web) that refill cells.
+_LINK_PARTS = ("xl/externallinks/", "xl/connections.xml", "xl/querytables/")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
 
 
@@ -149,37 +166,33 @@ def inspect(path: Path, data: bytes) -> Package:
             # Every part is looked at, wherever it sits: openpyxl finds sheets and strings through
             # the package's relations, not by their usual names.
             has_formulas = False
-            cells = strings = 0
+            counts = dict.fromkeys(_COUNTED, 0)
             for n in sorted(names):
                 xml = archive.read(n)
                 if _SHEET_DATA.search(xml):
                     has_formulas = has_formulas or bool(_FORMULA_TAG.search(xml))
-                cells += len(_CELL_TAG.findall(xml))
-                strings += len(_STRING_TAG.findall(xml))
+                for what, (tag, _, _) in _COUNTED.items():
+                    counts[what] += len(tag.findall(xml))
                 del xml
             sheets = _sheets(archive.read("xl/workbook.xml")) if "xl/workbook.xml" in names else ()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError,
             EOFError, NotImplementedError) as exc:  # fmt: skip
         raise fail(path, f"tệp .xlsx bị hỏng, không giải nén được ({type(exc).__name__})") from exc
-    if cells > MAX_CELLS:
-        raise _too_large(
-            path, f"các sheet có {group_digits(cells)} ô, tối đa {group_digits(MAX_CELLS)}"
-        )
-    if strings > MAX_CELLS:
-        raise _too_large(
-            path,
-            f"bảng chuỗi chung có {group_digits(strings)} chuỗi, tối đa {group_digits(MAX_CELLS)}",
-        )
+    for what, (_, limit, label) in _COUNTED.items():
+        if counts[what] > limit:
+            raise _too_large(
+                path, f"tệp có {group_digits(counts[what])} {label}, tối đa {group_digits(limit)}"
+            )
     if "xl/workbook.xml" not in names:
         raise fail(
             path,
             "tệp nén này không phải bảng tính .xlsx (có thể là .docx hoặc .ods): hãy lưu lại dạng "
             ".xlsx",
         )
-    macros = tuple(sorted(n for n in names if n.lower().endswith("vbaproject.bin")))
-    links = tuple(
-        sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
-    )
+    lower = {n: n.lower() for n in names}
+    macros = tuple(sorted(n for n, low in lower.items() if low.endswith("vbaproject.bin")
+                          or low.startswith(_MACRO_FOLDERS)))  # fmt: skip
+    links = tuple(sorted(n for n, low in lower.items() if low.startswith(_LINK_PARTS)))
     return Package(has_formulas, sheets, macros, links)
 
 

@@ -43,6 +43,12 @@ EXCEL_CELL_LIMIT = 32_767
 # structured reference (Table1[Cột]) has a name before its bracket and no number inside.
 _EXTERNAL_REF = re.compile(r"(?<![\w\]])'?\[\d+\]")
 _NAME_TOKEN = re.compile(r"[^\W\d][\w.]*")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+# Values fetched at recalculation from outside the file: a DDE link ("=cmd|'/c calc'!A0", an
+# application and topic before a "|") or a function that reads the web or a live data server.
+_OUTSIDE = re.compile(r"(?<!\w)[A-Za-z][\w.]*\|'?|\b(?:WEBSERVICE|RTD|STOCKHISTORY)\s*\(", re.I)
+# A number format of empty sections (";;;") shows nothing of the value it formats.
+_HIDING_FORMAT = re.compile(r"^\s*;{2,3}\s*$")
 # openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
 _PHANTOM_CANDIDATE = date(1900, 2, 28)
 
@@ -158,16 +164,16 @@ class WorkbookFile:
         if self.package.macros:
             self.problems.warning(
                 None, None,
-                f'tệp "{name}" có macro VBA ({", ".join(self.package.macros)}): vanban không chạy '
+                f'tệp "{name}" có macro ({", ".join(self.package.macros)}): vanban không chạy '
                 "macro, chỉ đọc giá trị Excel đã lưu; hãy kiểm tra tệp có nguồn tin cậy, hoặc lưu "
                 "lại dạng .xlsx không có macro",
             )
         if self.package.external_links:
             self.problems.warning(
                 None, None,
-                f'tệp "{name}" có {len(self.package.external_links)} liên kết tới tệp khác '
-                f"({', '.join(self.package.external_links)}): giá trị lấy qua liên kết là bản "
-                "Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
+                f'tệp "{name}" có {len(self.package.external_links)} liên kết tới tệp hoặc nguồn '
+                f"dữ liệu khác ({', '.join(self.package.external_links)}): giá trị lấy qua liên "
+                "kết là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
             )
 
     def find_sheet(self, name: str) -> Worksheet | None:
@@ -311,6 +317,12 @@ class WorkbookFile:
                     isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
                     and coord in self._serial_60(ws)
                 )  # fmt: skip
+                if raw is not None and _HIDING_FORMAT.match(str(cell.number_format or "")):
+                    self.problems.warning(
+                        sheet, coord,
+                        f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
+                        "nhưng vanban vẫn đọc: hãy đổi định dạng ô để kiểm tra",
+                    )
                 value = self._clean(sheet, coord, raw, _font_name(cell))
                 row.cells[key] = Cell(sheet, coord, value, formula, error, phantom)
             if not row.is_blank():
@@ -318,7 +330,8 @@ class WorkbookFile:
 
     def _external(self, formula: str) -> bool:
         """True when the formula refers to another workbook, directly or through a named range."""
-        if _EXTERNAL_REF.search(formula):
+        formula = _STRING_LITERAL.sub('""', formula)  # text in quotes is no reference
+        if _EXTERNAL_REF.search(formula) or _OUTSIDE.search(formula):
             return True
         if self._external_names is None:
             names = self.formulas.defined_names if self.formulas is not None else {}

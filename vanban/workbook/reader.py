@@ -12,7 +12,6 @@ Typing a cell's value is :mod:`vanban.workbook.cells`' job; building the plan is
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,23 +31,14 @@ from vanban.text.legacy import convert_legacy
 from vanban.text.names import clean_text, closest, match_key, nfc
 from vanban.workbook import archive
 from vanban.workbook.escapes import decode_escapes, without_controls
+from vanban.workbook.links import OutsideFormulas
 from vanban.workbook.schema import GUIDE_SHEET, KV_HEADERS, SHEETS, Sheet
-from vanban.workbook.visibility import STATES, hidden_findings
+from vanban.workbook.visibility import STATES, hidden_findings, hides_value
 
 _HEADER_SEARCH_ROWS = 10
 # Excel holds at most 32.767 characters in a cell: a longer one was not typed in Excel, and
 # Excel itself would cut it when the clerk opens and saves the file.
 EXCEL_CELL_LIMIT = 32_767
-# A reference to another workbook, as Excel stores it: "[1]Sheet1!A1" or "'[2]Kế hoạch'!B3". A
-# structured reference (Table1[Cột]) has a name before its bracket and no number inside.
-_EXTERNAL_REF = re.compile(r"(?<![\w\]])'?\[\d+\]")
-_NAME_TOKEN = re.compile(r"[^\W\d][\w.]*")
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
-# Values fetched at recalculation from outside the file: a DDE link ("=cmd|'/c calc'!A0", an
-# application and topic before a "|") or a function that reads the web or a live data server.
-_OUTSIDE = re.compile(r"(?<!\w)[A-Za-z][\w.]*\|'?|\b(?:WEBSERVICE|RTD|STOCKHISTORY)\s*\(", re.I)
-# A number format of empty sections (";;;") shows nothing of the value it formats.
-_HIDING_FORMAT = re.compile(r"^\s*;{2,3}\s*$")
 # openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
 _PHANTOM_CANDIDATE = date(1900, 2, 28)
 
@@ -120,7 +110,7 @@ class WorkbookFile:
         self.package = archive.inspect(path, data)
         self.values, self.formulas = _open(path, data, self.package.has_formulas)
         self._ambiguous = self._check_sheet_names()
-        self._external_names: set[str] | None = None  # named ranges that point to another file
+        self._outside: OutsideFormulas | None = None  # made when a formula is first read
         self._phantoms: dict[int, frozenset[str]] = {}  # by sheet position, read when needed
         self._warn_about_package()
 
@@ -317,7 +307,7 @@ class WorkbookFile:
                     isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
                     and coord in self._serial_60(ws)
                 )  # fmt: skip
-                if raw is not None and _HIDING_FORMAT.match(str(cell.number_format or "")):
+                if raw is not None and hides_value(cell.number_format):
                     self.problems.warning(
                         sheet, coord,
                         f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
@@ -329,18 +319,11 @@ class WorkbookFile:
                 yield row
 
     def _external(self, formula: str) -> bool:
-        """True when the formula refers to another workbook, directly or through a named range."""
-        formula = _STRING_LITERAL.sub('""', formula)  # text in quotes is no reference
-        if _EXTERNAL_REF.search(formula) or _OUTSIDE.search(formula):
-            return True
-        if self._external_names is None:
-            names = self.formulas.defined_names if self.formulas is not None else {}
-            self._external_names = {
-                match_key(name) for name, dn in names.items()
-                if _EXTERNAL_REF.search(str(getattr(dn, "attr_text", "") or ""))
-            }  # fmt: skip
-        words = _NAME_TOKEN.findall(formula)
-        return any(match_key(w) in self._external_names for w in words)
+        if self._outside is None:
+            self._outside = OutsideFormulas(
+                self.formulas.defined_names if self.formulas is not None else {}
+            )
+        return self._outside.reads_outside(formula)
 
     def _serial_60(self, ws: Worksheet) -> frozenset[str]:
         """The sheet's cells that store serial 60; its position counts chart sheets too."""

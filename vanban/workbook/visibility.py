@@ -6,6 +6,8 @@ hidden but not read (an unused column, an empty row) is no concern of the docume
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -14,6 +16,12 @@ from vanban.workbook.schema import KV_HEADERS, Sheet
 # Excel's sheet states other than "visible", as a clerk would say them.
 STATES = {"hidden": "đang ẩn", "veryHidden": "ẩn sâu, Excel không cho bỏ ẩn bằng chuột"}
 _LISTED_ROWS = 10
+# A number format of empty sections (";;;") shows nothing of the value it formats.
+_HIDING_FORMAT = re.compile(r"^\s*;{2,3}\s*$")
+
+
+def hides_value(number_format: object) -> bool:
+    return bool(_HIDING_FORMAT.match(str(number_format or "")))
 
 
 def hidden_findings(

@@ -293,8 +293,8 @@ class WorkbookFile:
                 if isinstance(f, str) and f.startswith("=") and self._external(f):
                     self.problems.warning(
                         sheet, coord,
-                        "giá trị lấy qua liên kết tới tệp khác: là bản Excel lưu lần cuối, có thể "
-                        "đã cũ; hãy ghi giá trị trực tiếp vào ô",
+                        "giá trị lấy qua liên kết tới tệp khác hoặc nguồn dữ liệu ngoài (DDE, web): "
+                        "là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
                     )
                 if cell.data_type == "e":
                     error, raw = str(raw), None

@@ -154,7 +154,7 @@ class Opinions:
     raised: int
     answered: int
     passed_up: int
-    summary: str = ""
+    content: str = ""  # "Nội dung chính": the clerk's summary of what was raised
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def fill(form: Path, plan: Plan, result: Result, out: Path, **changes: Any) -> P
         ws[cells["raised"]].value = o.raised
         ws[cells["answered"]].value = o.answered
         ws[cells["passed_up"]].value = o.passed_up
-        ws[cells["summary"]].value = o.summary or None
+        ws[cells["content"]].value = o.content or None
     for key, value in changes.items():
         ws[lay.cells.get(key, key)].value = value
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -309,7 +309,8 @@ def _schedule_block(s: Schedule) -> Context:
     }
 
 
-def _opinions(plan: Plan, rows: list[tuple[int, int, int, int]]) -> list[Context]:
+def _opinions(plan: Plan, rows: list[tuple[int, int, int, int, str]]) -> list[Context]:
+    """One row per topic; ``content`` is the clerk's summary of the opinions ("" when none)."""
     topics = {t.number: t.text for t in plan.topics}
     return [
         {
@@ -318,8 +319,9 @@ def _opinions(plan: Plan, rows: list[tuple[int, int, int, int]]) -> list[Context
             "raised": raised,
             "answered": answered,
             "passed_up": passed_up,
+            "content": content,
         }
-        for n, raised, answered, passed_up in rows
+        for n, raised, answered, passed_up, content in rows
     ]
 
 
@@ -343,7 +345,7 @@ def _result_block(plan: Plan, unit: Unit) -> Context:
         "answered": r.answered,
         "passed_up": r.passed_up,
         "opinions": _opinions(
-            plan, [(o.topic, o.raised, o.answered, o.passed_up) for o in r.opinions]
+            plan, [(o.topic, o.raised, o.answered, o.passed_up, o.content) for o in r.opinions]
         ),
     }
 
@@ -421,7 +423,10 @@ def summary_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
         "totals": totals,
         "invited": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
         "unit_count": len(done),
-        "topics": _opinions(plan, [(n, v[0], v[1], v[2]) for n, v in sorted(by_topic.items())]),
+        # The summary adds up the units' figures; each unit's own words are in its report.
+        "topics": _opinions(
+            plan, [(n, v[0], v[1], v[2], "") for n, v in sorted(by_topic.items())]
+        ),
         "remaining": plan.budget - totals["spent"],
         "proposals": [row for row in rows if bool(row["proposals"])],
         "dialect": plan.dialect,

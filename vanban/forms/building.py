@@ -38,7 +38,7 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _UNLOCKED = Protection(locked=False)
-_TEXT_MAX = {"policies": 4000, "proposals": 4000, "summary": 2000, "signer_title": 200,
+_TEXT_MAX = {"policies": 4000, "proposals": 4000, "content": 2000, "signer_title": 200,
              "signer_name": 200}
 _OPINIONS_MAX = 10_000
 # A zip entry's date: the earliest a zip can hold, so that bytes depend on the plan only.
@@ -191,7 +191,7 @@ def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
         for key in ("answered", "passed_up"):
             what = "Trả lời tại chỗ" if key == "answered" else "Chuyển cấp trên"
             _input(ws, cells[key], _whole(0, cells["raised"], what), "0")
-        _input(ws, cells["summary"], _text(_TEXT_MAX["summary"], "Nội dung chính"))
+        _input(ws, cells["content"], _text(_TEXT_MAX["content"], "Nội dung chính"))
 
     s = lay.closing_start
     rows = lay.closing_rows

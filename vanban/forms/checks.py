@@ -47,7 +47,7 @@ def read_opinions(
             )
             complete = False
             continue
-        out.append(Opinions(topic, raised, answered, passed, v["summary"] or ""))
+        out.append(Opinions(topic, raised, answered, passed, v["content"] or ""))
     return tuple(out) if complete else None
 
 

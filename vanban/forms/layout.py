@@ -25,7 +25,7 @@ VERSION = 1
 # Columns of the form sheet: A number, B label, C the figure the plan gives, D.. the inputs.
 INPUT_COLUMN = "D"
 # The opinions table: raised, answered on the spot, passed up, main content.
-OPINION_COLUMNS = {"raised": "C", "answered": "D", "passed_up": "E", "summary": "F"}
+OPINION_COLUMNS = {"raised": "C", "answered": "D", "passed_up": "E", "content": "F"}
 
 # Without a summary date, a unit may report up to this many days after the period ends.
 REPORT_GRACE_DAYS = 30

@@ -81,7 +81,7 @@ def _schedule(rec: Record, unit: Unit, meta: Record) -> Schedule:
 def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Result:
     mine = [
         Opinions(_need(o, "topic"), _need(o, "raised"), _need(o, "answered"),
-                 _need(o, "passed_up"), o.get("summary") or "")
+                 _need(o, "passed_up"), o.get("content") or "")
         for o in opinions
         if o.unit is not None and o.unit.row == unit.row
     ]

@@ -159,6 +159,13 @@ def read_date(problems: Problems, cell: Cell, f: Field) -> date | None:
     if v is None:
         _empty(problems, cell, f, expected)
         return None
+    if cell.phantom_day:
+        problems.error(
+            cell.sheet, cell.coord,
+            f"{what(f)}: ô ghi số ngày 60 của Excel, tức ngày 29/02/1900 không có thật (năm 1900 "
+            "không nhuận); hãy ghi lại ngày đúng",
+        )
+        return None
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, date):

@@ -9,13 +9,16 @@ read still counts as that unit's row, so it is not also reported as missing.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
 from vanban.errors import Problem, WorkbookError
 from vanban.model import Place, Plan, Unit
 from vanban.text.names import match_key
-from vanban.workbook import schema
+from vanban.workbook import archive, schema
 from vanban.workbook.assemble import assemble
 from vanban.workbook.cells import read_value
 from vanban.workbook.draft import Draft, Record, Texts
@@ -23,6 +26,14 @@ from vanban.workbook.reader import Problems, Row, Table, WorkbookFile
 from vanban.workbook.roster import read_roster
 from vanban.workbook.rules import check_rules
 from vanban.workbook.unitref import UnitIndex, unit_label
+
+# `vanban run` reads the workbook in the CLI (to refuse bad input before Prefect starts) and again
+# in the flow's first task. The second read costs only a hash: the same bytes at the same path
+# give the same (immutable) plan. The file is read and hashed every time, so an edited workbook
+# is read anew; only plans are kept, a few of them, since a process reads one or two workbooks.
+_CACHE_SIZE = 4
+_cache: OrderedDict[tuple[str, str], tuple[Plan, tuple[Problem, ...]]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 _TOTAL_KEYS = frozenset(match_key(t) for t in (schema.TOTAL_LABEL, "Tổng", "Cộng", "Tổng số"))
 
@@ -43,7 +54,17 @@ def collect_problems(path: Path | str) -> tuple[Plan | None, list[Problem]]:
 def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
     problems = Problems()
     try:
-        wb = WorkbookFile(path, problems)
+        data = archive.read_regular_file(path)
+    except WorkbookError as exc:
+        return None, list(exc.problems)
+    key = (str(path.resolve()), hashlib.sha256(data).hexdigest())
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit[0], list(hit[1])
+    try:
+        wb = WorkbookFile(path, problems, data)
     except WorkbookError as exc:
         return None, list(exc.problems)
     draft = read_draft(wb, problems)
@@ -52,7 +73,12 @@ def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
         return None, problems.items
     plan = assemble(draft)
     warnings = tuple(str(w) for w in problems.warnings)
-    return replace(plan, workbook_sha256=wb.sha256, warnings=warnings), problems.items
+    plan = replace(plan, workbook_sha256=wb.sha256, warnings=warnings)
+    with _cache_lock:
+        _cache[key] = (plan, tuple(problems.items))
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return plan, problems.items
 
 
 def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:

@@ -2,18 +2,20 @@
 
 This layer knows files, sheets and headers: it finds each sheet of :mod:`vanban.workbook.schema` (by
 name, whatever its Unicode form or case), finds its columns by header rather than position, and
-hands over each cell's text cleaned (NFC, legacy fonts converted, control characters dropped).
+hands over each cell's text cleaned (Excel's _xHHHH_ escapes decoded, legacy fonts converted,
+NFC, control characters reported and dropped). What the clerk cannot see but vanban reads (hidden
+sheets, rows and columns, external links, macros, over-long cells) is warned about at its cell;
+the file itself is checked first by :mod:`vanban.workbook.archive`.
 Typing a cell's value is :mod:`vanban.workbook.cells`' job; building the plan is :mod:`vanban.workbook.loader`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -23,17 +25,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vanban.errors import Problem, WorkbookError
+from vanban.errors import Problem
+from vanban.text.formatting import group_digits
 from vanban.text.legacy import convert_legacy
 from vanban.text.names import clean_text, closest, match_key, nfc
+from vanban.workbook import archive
+from vanban.workbook.escapes import decode_escapes, without_controls
+from vanban.workbook.links import OutsideFormulas
 from vanban.workbook.schema import GUIDE_SHEET, KV_HEADERS, SHEETS, Sheet
+from vanban.workbook.visibility import STATES, hidden_findings, hides_value
 
 _HEADER_SEARCH_ROWS = 10
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A formula element in a sheet's XML, with or without a namespace prefix.
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-# C0 controls other than tab and line breaks cannot be written into a .docx; a tab is a space.
-_CONTROLS = {i: None for i in range(32) if i not in (9, 10, 13)} | {9: " ", 0x7F: None}
+# Excel holds at most 32.767 characters in a cell: a longer one was not typed in Excel, and
+# Excel itself would cut it when the clerk opens and saves the file.
+EXCEL_CELL_LIMIT = 32_767
+# openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
+_PHANTOM_CANDIDATE = date(1900, 2, 28)
 
 
 class Problems:
@@ -64,6 +71,7 @@ class Cell:
     value: Any  # after text cleaning; None when empty
     formula: str | None = None  # the formula, when Excel never stored its result
     error: str | None = None  # an Excel error value such as "#REF!"
+    phantom_day: bool = False  # Excel's serial 60, the 29/02/1900 that never was
 
 
 @dataclass
@@ -91,19 +99,88 @@ class Table:
 class WorkbookFile:
     """An opened workbook: the values Excel stored, and the formulas behind them."""
 
-    def __init__(self, path: Path, problems: Problems) -> None:
+    def __init__(self, path: Path, problems: Problems, data: bytes | None = None) -> None:
+        """``data`` is the file's bytes when the caller has read them already."""
         self.path = path
         self.problems = problems
-        data = _read_bytes(path)
+        if data is None:
+            data = archive.read_regular_file(path)
+        self.data = data
         self.sha256 = hashlib.sha256(data).hexdigest()
-        self.values, self.formulas = _open(path, data)
+        self.package = archive.inspect(path, data)
+        self.values, self.formulas = _open(path, data, self.package.has_formulas)
+        self._ambiguous = self._check_sheet_names()
+        self._outside: OutsideFormulas | None = None  # made when a formula is first read
+        self._phantoms: dict[int, frozenset[str]] = {}  # by sheet position, read when needed
+        self._warn_about_package()
+
+    def _check_sheet_names(self) -> set[str]:
+        """Sheets whose names differ only in case, Unicode form or spacing: an error naming all.
+
+        Which of them vanban would read is an accident of their order, and one may be a hidden
+        copy planted to be read instead of the visible sheet; so none of them is read.
+        """
+        names = self._sheet_names()
+        groups: dict[str, list[int]] = {}
+        for i, (name, _) in enumerate(names):
+            groups.setdefault(match_key(name), []).append(i)
+        ambiguous = set()
+        ours = {match_key(s.name): s.name for s in SHEETS}
+        for key, positions in groups.items():
+            if len(positions) < 2:
+                continue
+            ambiguous.add(key)
+            described = ", ".join(
+                f'"{names[i][0]}" (sheet thứ {i + 1}'
+                + (f", {STATES[names[i][1]]}" if names[i][1] in STATES else "") + ")"
+                for i in positions
+            )
+            self.problems.error(
+                ours.get(key, names[positions[0]][0]), None,
+                f"có {len(positions)} sheet trùng tên (chỉ khác chữ hoa, chữ thường, dạng "
+                f"Unicode hoặc khoảng trắng): {described}; hãy xóa hoặc đổi tên sheet thừa",
+            )
+        return ambiguous
+
+    def _sheet_names(self) -> list[tuple[str, str]]:
+        """(name, state) of each sheet as the file gives them, in openpyxl's order."""
+        stored = list(self.package.sheets)
+        if len(stored) == len(self.values.sheetnames):
+            return stored
+        return [(ws.title, ws.sheet_state) for ws in self.values]
+
+    def _warn_about_package(self) -> None:
+        name = self.path.name
+        if self.package.macros:
+            self.problems.warning(
+                None, None,
+                f'tệp "{name}" có macro ({", ".join(self.package.macros)}): vanban không chạy '
+                "macro, chỉ đọc giá trị Excel đã lưu; hãy kiểm tra tệp có nguồn tin cậy, hoặc lưu "
+                "lại dạng .xlsx không có macro",
+            )
+        if self.package.external_links:
+            self.problems.warning(
+                None, None,
+                f'tệp "{name}" có {len(self.package.external_links)} liên kết tới tệp hoặc nguồn '
+                f"dữ liệu khác ({', '.join(self.package.external_links)}): giá trị lấy qua liên "
+                "kết là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
+            )
 
     def find_sheet(self, name: str) -> Worksheet | None:
         wanted = match_key(name)
+        if wanted in self._ambiguous:
+            return None  # reported as two sheets of one name
         for ws_name in self.values.sheetnames:
             if match_key(ws_name) == wanted:
                 ws = self.values[ws_name]
                 if isinstance(ws, Worksheet):
+                    state = ws.sheet_state
+                    if state in STATES:
+                        self.problems.warning(
+                            name, None,
+                            f'sheet "{ws_name}" {STATES[state]} nhưng vanban vẫn đọc: hãy bỏ ẩn '
+                            "sheet và kiểm tra nội dung",
+                        )
                     return ws
                 self.problems.error(name, None, "sheet là biểu đồ, không phải bảng dữ liệu")
                 return None
@@ -113,7 +190,7 @@ class WorkbookFile:
         """Rows of a sheet keyed by field; None (with a problem) when the sheet cannot be read."""
         ws = self.find_sheet(spec.name)
         if ws is None:
-            if spec.required:
+            if spec.required and match_key(spec.name) not in self._ambiguous:
                 self._missing_sheet(spec.name)
             return None
         if not _has_values(ws):
@@ -156,13 +233,20 @@ class WorkbookFile:
         for key_text, cols in found.items():
             if key_text not in known:
                 for col in cols:
-                    header = clean_text(str(ws.cell(header_row, col).value))
+                    header = clean_text(decode_escapes(str(ws.cell(header_row, col).value)))
                     self.problems.warning(
                         spec.name, f"{get_column_letter(col)}{header_row}",
                         f'cột "{header}" không thuộc mẫu, bỏ qua',
                     )
         rows = list(self._rows(ws, spec.name, header_row, columns))
+        self._warn_hidden(ws, spec, header_row, columns, [r.number for r in rows])
         return Table(spec, rows, header_row, columns)
+
+    def _warn_hidden(
+        self, ws: Worksheet, spec: Sheet, header_row: int, columns: dict[str, int], rows: list[int]
+    ) -> None:
+        for cell, message in hidden_findings(ws, spec, header_row, columns, rows):
+            self.problems.warning(spec.name, cell, message)
 
     def _missing_sheet(self, name: str) -> None:
         ours = {match_key(s.name) for s in SHEETS} | {match_key(GUIDE_SHEET)}
@@ -182,6 +266,7 @@ class WorkbookFile:
             for c, cell in enumerate(cells, start=1):
                 v = cell.value
                 if isinstance(v, str) and v.strip():
+                    v = decode_escapes(v)
                     text = convert_legacy(v, _font_name(cell)) or v
                     cols.setdefault(match_key(text), []).append(c)
             hits = len(wanted_keys & cols.keys())
@@ -204,32 +289,77 @@ class WorkbookFile:
                 coord = f"{get_column_letter(c)}{r}"
                 raw = cell.value
                 formula = error = None
+                f = fws.cell(r, c).value if fws is not None else None
+                if isinstance(f, str) and f.startswith("=") and self._external(f):
+                    self.problems.warning(
+                        sheet, coord,
+                        "giá trị lấy qua liên kết tới tệp khác hoặc nguồn dữ liệu ngoài (DDE, web): "
+                        "là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
+                    )
                 if cell.data_type == "e":
                     error, raw = str(raw), None
-                elif raw is None and fws is not None:
-                    f = fws.cell(r, c).value
+                elif raw is None and f is not None:
                     if isinstance(f, str) and f.startswith("="):
                         formula = f
-                    elif f is not None and not isinstance(f, str):
+                    elif not isinstance(f, str):
                         formula = "=" + str(getattr(f, "text", "") or "")  # array formulas
+                phantom = (
+                    isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
+                    and coord in self._serial_60(ws)
+                )  # fmt: skip
+                if raw is not None and hides_value(cell.number_format):
+                    self.problems.warning(
+                        sheet, coord,
+                        f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
+                        "nhưng vanban vẫn đọc: hãy đổi định dạng ô để kiểm tra",
+                    )
                 value = self._clean(sheet, coord, raw, _font_name(cell))
-                row.cells[key] = Cell(sheet, coord, value, formula, error)
+                row.cells[key] = Cell(sheet, coord, value, formula, error, phantom)
             if not row.is_blank():
                 yield row
+
+    def _external(self, formula: str) -> bool:
+        if self._outside is None:
+            self._outside = OutsideFormulas(
+                self.formulas.defined_names if self.formulas is not None else {}
+            )
+        return self._outside.reads_outside(formula)
+
+    def _serial_60(self, ws: Worksheet) -> frozenset[str]:
+        """The sheet's cells that store serial 60; its position counts chart sheets too."""
+        names: list[str] = self.values.sheetnames
+        index = names.index(ws.title)
+        if index not in self._phantoms:
+            self._phantoms[index] = archive.serial_60_cells(self.data, index)
+        return self._phantoms[index]
 
     def _clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
         if not isinstance(raw, str):
             return raw
-        converted = convert_legacy(raw, font)
-        if converted is not None and converted != raw:
+        raw = decode_escapes(raw)
+        if len(raw) > EXCEL_CELL_LIMIT:
             self.problems.warning(
                 sheet, coord,
-                f'ô dùng phông cũ "{font}", đã chuyển sang Unicode: "{clean_text(converted)}"',
+                f"ô dài {group_digits(len(raw))} ký tự, quá giới hạn "
+                f"{group_digits(EXCEL_CELL_LIMIT)} ký tự một ô của Excel: tệp không do Excel lưu, "
+                "hoặc Excel sẽ cắt bớt; hãy kiểm tra nội dung ô",
+            )
+        converted = convert_legacy(raw, font)
+        if converted is not None and converted != raw:
+            shown = clean_text(without_controls(converted)[0])
+            self.problems.warning(
+                sheet, coord, f'ô dùng phông cũ "{font}", đã chuyển sang Unicode: "{shown}"'
             )
             raw = converted
+        raw, controls = without_controls(raw)
+        if controls:
+            self.problems.warning(
+                sheet, coord,
+                f"ô có ký tự điều khiển ({', '.join(controls)}) không hiện trong Excel: đã đổi "
+                "thành xuống dòng hoặc khoảng trắng, hoặc bỏ đi",
+            )
         # Line breaks (Alt+Enter) are kept for fields that are lists of lines; each line is cleaned.
-        text = nfc(raw).translate(_CONTROLS).replace("\r\n", "\n").replace("\r", "\n")
-        lines = [clean_text(line) for line in text.split("\n")]
+        lines = [clean_text(line) for line in nfc(raw).split("\n")]
         return "\n".join(line for line in lines if line) or None
 
 
@@ -265,55 +395,7 @@ def _stored_rows(*sheets: Worksheet | None, after: int, first: int, last: int) -
     return sorted(rows)
 
 
-def _fail(path: Path, message: str) -> WorkbookError:
-    return WorkbookError([Problem(None, None, message)], str(path))
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise _fail(path, "không tìm thấy tệp")
-    if path.is_dir():
-        raise _fail(path, "đây là thư mục, cần một tệp .xlsx")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, f"không đọc được tệp ({exc.strerror or type(exc).__name__})") from exc
-
-
-def _open(path: Path, data: bytes) -> tuple[Workbook, Workbook | None]:
-    if not data:
-        raise _fail(path, "tệp rỗng (0 byte), không phải bảng tính Excel .xlsx")
-    if data.startswith(_OLE_MAGIC):
-        # An OLE container: an .xlsx that Excel encrypted with a password, or an old .xls.
-        raise _fail(
-            path,
-            "tệp có mật khẩu hoặc là định dạng .xls cũ: hãy mở bằng Excel, bỏ mật khẩu và lưu lại "
-            "dạng .xlsx",
-        )
-    if data.startswith(b"PK") and not zipfile.is_zipfile(BytesIO(data)):
-        raise _fail(
-            path, "tệp .xlsx bị hỏng (không giải nén được): hãy mở bằng Excel và lưu lại"
-        )
-    if not zipfile.is_zipfile(BytesIO(data)):
-        raise _fail(
-            path, "tệp không phải bảng tính Excel .xlsx: hãy mở bằng Excel và lưu dạng .xlsx"
-        )
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            has_formulas = any(
-                _FORMULA_TAG.search(archive.read(n))
-                for n in names
-                if n.startswith("xl/worksheets/") and n.endswith(".xml")
-            )
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError) as exc:
-        raise _fail(path, f"tệp .xlsx bị hỏng, không giải nén được ({type(exc).__name__})") from exc
-    if "xl/workbook.xml" not in names:
-        raise _fail(
-            path,
-            "tệp nén này không phải bảng tính .xlsx (có thể là .docx hoặc .ods): hãy lưu lại dạng "
-            ".xlsx",
-        )
+def _open(path: Path, data: bytes, has_formulas: bool) -> tuple[Workbook, Workbook | None]:
     try:
         with warnings.catch_warnings():
             # openpyxl warns about parts it drops (extensions, odd dates); the reader reports cells.
@@ -321,7 +403,7 @@ def _open(path: Path, data: bytes) -> tuple[Workbook, Workbook | None]:
             values = load_workbook(BytesIO(data), data_only=True)
             formulas = load_workbook(BytesIO(data), data_only=False) if has_formulas else None
     except Exception as exc:  # openpyxl raises many kinds of error on a malformed part
-        raise _fail(
+        raise archive.fail(
             path, f"không đọc được tệp .xlsx: tệp hỏng hoặc sai định dạng ({type(exc).__name__})"
         ) from exc
     return values, formulas

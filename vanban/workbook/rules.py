@@ -8,7 +8,7 @@ what was expected and what was found.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from vanban.model import Unit
@@ -26,6 +26,7 @@ def check_rules(draft: Draft, problems: Problems) -> None:
     _check_funding_sums(draft, problems)
     _check_tiers(draft, problems)
     _check_dates(draft, problems)
+    _check_plausible_dates(draft, problems)
     _check_results(draft, problems)
     _check_opinions(draft, problems)
     _check_signers(draft, problems)
@@ -154,6 +155,46 @@ def _check_dates(d: Draft, problems: Problems) -> None:
                 f"giấy mời của {_name(rec)} phải ghi ngày từ ngày ban hành kế hoạch "
                 f"{short_date(issued)} trở đi, nhận được {short_date(invited)}",
             )
+
+
+# A dialogue round, its invitations and its reports fall within weeks of the plan; two years either
+# side leaves room for a plan issued a year ahead or reported late, and catches a mistyped year
+# (2099 for 2022, or 1900 from a date Excel read as a small number).
+PLAUSIBLE_SPAN = timedelta(days=2 * 366)
+# No plan under Decree 30/2020 predates 2000; a plan dated years ahead of today is a typing slip.
+EARLIEST_PLAN = date(2000, 1, 1)
+
+
+def _check_plausible_dates(d: Draft, problems: Problems) -> None:
+    """Every date of the workbook near the plan's date: a warning at each one that is not."""
+    issued = _date(d.meta, "date")
+    latest = date.today() + PLAUSIBLE_SPAN
+    if issued is not None and not EARLIEST_PLAN <= issued <= latest:
+        problems.warning(
+            schema.PLAN.name, d.meta.coord("date"),
+            f"ngày ban hành kế hoạch {short_date(issued)} khó có thật (trước năm "
+            f"{EARLIEST_PLAN.year} hoặc sau hôm nay hơn 2 năm): hãy kiểm tra lại năm",
+        )
+        issued = None
+    reference = issued or _date(d.meta, "period_start")
+    if reference is None:
+        return
+    sheets = {s.name: s for s in schema.SHEETS}
+    records = [d.meta, *d.units, *d.funding, *d.tiers, *d.schedules, *d.results, *d.opinions,
+               *d.roster]  # fmt: skip
+    for rec in records:
+        spec = sheets.get(rec.sheet)
+        for f in spec.fields if spec is not None else ():
+            value = _date(rec, f.key)
+            if f.type != "date" or value is None or (rec is d.meta and f.key == "date"):
+                continue  # the plan's own date is judged above
+            if abs(value - reference) > PLAUSIBLE_SPAN:
+                since = "ngày ban hành kế hoạch" if issued is not None else "ngày bắt đầu đối thoại"
+                problems.warning(
+                    rec.sheet, rec.coord(f.key),
+                    f"{what(f)} {short_date(value)} cách {since} {short_date(reference)} hơn 2 "
+                    "năm: hãy kiểm tra lại năm",
+                )
 
 
 def _limit(

@@ -297,7 +297,9 @@ OPINIONS = Sheet(
         _f("raised", "Số ý kiến", "int", True, "Số ý kiến người dân nêu về nhóm chủ đề này.", 4),
         _f("answered", "Trả lời tại chỗ", "int", True, "Số ý kiến được trả lời ngay tại buổi.", 3),
         _f("passed_up", "Chuyển cấp trên", "int", True, "Trả lời + chuyển = số ý kiến.", 1),
-        _f("summary", "Nội dung chính", "long", False, "Tóm tắt các ý kiến.", "Vay vốn chăn nuôi"),
+        _f("content", "Nội dung chính", "long", False,
+           "Tóm tắt các ý kiến; in trong báo cáo của đơn vị, dưới nhóm chủ đề.",
+           "Vay vốn chăn nuôi"),
     ),
     required=False,
 )

@@ -84,3 +84,21 @@ def test_the_readme_lists_what_the_registry_declares() -> None:
     comes_out = README[README.index("## What comes out") :]
     for kind in registry.kinds:
         assert kind.output.replace("{unit}", "<unit>") in comes_out, kind.output
+
+
+def test_every_subpackage_is_listed_for_the_wheel() -> None:
+    """pyproject lists the packages (the templates and flows are mapped from other folders):
+    a subpackage missing from the list would be missing from every installed vanban."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "vanban").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert found <= listed, found - listed

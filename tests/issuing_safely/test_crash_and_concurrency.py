@@ -80,7 +80,8 @@ def test_a_run_killed_mid_stage_leaves_a_folder_that_recovers(tmp_path: Path) ->
     assert again.returncode == 0, err
     assert "Traceback" not in err
     docs = [p for p in out.rglob("*.docx") if ".history" not in p.parts]
-    assert len(docs) == 2 + 40 + 40 + 1
+    # The plan, the decision and the annex; 40 invitations, 40 reports; the summary.
+    assert len(docs) == 3 + 40 + 40 + 1
     for path in docs:
         Document(str(path))
     report = verify(out)

@@ -22,6 +22,7 @@ from prefect.runtime import task_run as current_task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
+from flows.progress import ArtifactProgress, local_progress
 from vanban.errors import is_retryable
 from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
 from vanban.issuing.run import failure, issue_batch, run_issue
@@ -126,6 +127,8 @@ def issue_documents(
 ) -> RunReport:
     """Issue every document of the plan in ``workbook`` (or of some units, or some stages)."""
     logger = get_run_logger()
+    # The command line's own display when it started this run here, else a progress artifact.
+    progress = local_progress() or ArtifactProgress(only)
     report = run_issue(
         validate_workbook(workbook),
         out_dir=out_dir,
@@ -135,7 +138,10 @@ def issue_documents(
         templates_dir=templates_dir,
         execute=prefect_executor,
         flow_run_id=str(current_flow_run.id or ""),
+        progress=progress,
     )
+    if isinstance(progress, ArtifactProgress):
+        progress.finish(f"Xong: {len(report.statuses)} văn bản, mã thoát {report.exit_code}")
     for path in report.recovered:
         logger.warning("%s: ghi nhận lại sau lần chạy bị ngắt", path)
     for s in report.statuses:

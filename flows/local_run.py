@@ -1,0 +1,38 @@
+"""A run started from vanban's command line: the flow runs in the command's own process.
+
+The command line chooses the server (see ``vanban.cli.server``) and draws the progress; this
+module points Prefect at that server for the run, hands the flow the progress display, and
+waits for Prefect's log and event queues to reach the server before the command stops it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogWorker
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows.issue import issue_flow
+from flows.progress import reporting_to
+from vanban.issuing.issuer import RunReport
+from vanban.issuing.run import Progress
+
+# Long enough for a busy server to take the last logs and events; a run never hangs on them.
+DRAIN_TIMEOUT = 10.0
+
+
+def run_locally(
+    *, api_url: str, progress: Progress | None, dask: bool = False, **parameters: Any
+) -> RunReport:
+    """Run the flow here against ``api_url``, reporting to ``progress``; the flow's report."""
+    # Child processes (Dask workers) read the address from the environment.
+    os.environ["PREFECT_API_URL"] = api_url
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), reporting_to(progress):
+        try:
+            report: RunReport = issue_flow(dask)(**parameters)
+        finally:
+            APILogWorker.drain_all(timeout=DRAIN_TIMEOUT)
+            EventsWorker.drain_all(timeout=DRAIN_TIMEOUT)
+    return report

@@ -22,7 +22,8 @@ from prefect.runtime import task_run as current_task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
-from flows.progress import ArtifactProgress, local_progress
+from flows.handoff import local_progress, validated_plan
+from flows.progress import ArtifactProgress
 from vanban.errors import is_retryable
 from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
 from vanban.issuing.run import failure, issue_batch, run_issue
@@ -130,7 +131,7 @@ def issue_documents(
     # The command line's own display when it started this run here, else a progress artifact.
     progress = local_progress() or ArtifactProgress(only)
     report = run_issue(
-        validate_workbook(workbook),
+        validated_plan(workbook) or validate_workbook(workbook),
         out_dir=out_dir,
         units=units,
         only=only,

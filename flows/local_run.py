@@ -14,24 +14,36 @@ from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows.handoff import handing_over
 from flows.issue import issue_flow
-from flows.progress import reporting_to
 from vanban.issuing.issuer import RunReport
 from vanban.issuing.run import Progress
+from vanban.model import Plan
 
 # Long enough for a busy server to take the last logs and events; a run never hangs on them.
 DRAIN_TIMEOUT = 10.0
 
 
 def run_locally(
-    *, api_url: str, progress: Progress | None, dask: bool = False, **parameters: Any
+    workbook: str,
+    *,
+    api_url: str,
+    progress: Progress | None,
+    plan: Plan | None = None,
+    dask: bool = False,
+    **parameters: Any,
 ) -> RunReport:
-    """Run the flow here against ``api_url``, reporting to ``progress``; the flow's report."""
+    """Run the flow here against ``api_url``, reporting to ``progress``; the flow's report.
+
+    ``plan`` is what the command line has just read from ``workbook`` and validated: the flow
+    uses it rather than reading the workbook again.
+    """
     # Child processes (Dask workers) read the address from the environment.
     os.environ["PREFECT_API_URL"] = api_url
-    with temporary_settings(updates={PREFECT_API_URL: api_url}), reporting_to(progress):
+    handover = handing_over(progress, workbook, plan)
+    with temporary_settings(updates={PREFECT_API_URL: api_url}), handover:
         try:
-            report: RunReport = issue_flow(dask)(**parameters)
+            report: RunReport = issue_flow(dask)(workbook, **parameters)
         finally:
             APILogWorker.drain_all(timeout=DRAIN_TIMEOUT)
             EventsWorker.drain_all(timeout=DRAIN_TIMEOUT)

@@ -1,18 +1,15 @@
-"""A run's progress: to whoever started it in this process, or as a Prefect progress artifact.
+"""A run's progress as a Prefect progress artifact, for the runs nobody watches in a terminal.
 
-The command line draws its own progress display and hands it to the flow through a process-local
-hook (:func:`reporting_to`), not a flow parameter: parameters must serialize for deployments. A
-run nobody watches in a terminal (a deployment run, a run from Python) has no hook and publishes
-a progress artifact instead, which the UI shows on the flow run's page. Both carry stage names
-and counts only: never a person's name, never a document's text.
+The command line draws its own display and hands it to the flow (see ``flows.handoff``); a run
+with no such hand-over (a deployment run, a run from Python) publishes this artifact instead,
+which the UI shows on the flow run's page. It carries stage names and counts only: never a
+person's name, never a document's text.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import cast
 from uuid import UUID
 
@@ -20,32 +17,10 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from vanban.documents.kinds import STAGE_LABELS, STAGES
 from vanban.issuing.issuer import DocStatus
-from vanban.issuing.run import Progress
 
 ARTIFACT_KEY = "vanban-progress"
 # One update per document would be one API call per document; the UI needs no more than this.
 UPDATE_EVERY = 2.0  # seconds
-
-_hook: Progress | None = None
-_hook_lock = threading.Lock()
-
-
-@contextmanager
-def reporting_to(progress: Progress | None) -> Iterator[None]:
-    """Runs of this process report to ``progress`` while the block runs (None: no hook)."""
-    global _hook
-    with _hook_lock:
-        previous, _hook = _hook, progress
-    try:
-        yield
-    finally:
-        with _hook_lock:
-            _hook = previous
-
-
-def local_progress() -> Progress | None:
-    return _hook
-
 
 class ArtifactProgress:
     """Progress as a Prefect progress artifact: percent done and the stage's counts."""

@@ -54,10 +54,10 @@ def artifacts_of(flow_run_id: UUID) -> list[Any]:
 def test_a_run_started_here_reports_to_the_hook_and_publishes_no_progress_artifact(
     tmp_path: Path,
 ) -> None:
-    from flows.progress import reporting_to
+    from flows.handoff import handing_over
 
     display = Display()
-    with reporting_to(display):
+    with handing_over(display):
         report, run_id = run_flow(tmp_path / "out")
     # Stage totals count every document of the stage, the pending ones included.
     assert display.stages == [("plan", 1), ("annex", 1), ("invitations", 26)]

@@ -80,8 +80,6 @@ def run(
             )
     from vanban.cli import server as prefect_server
     from vanban.cli.progress import RunProgress
-    from vanban.issuing.issuer import select_units
-    from vanban.workbook.loader import load_plan
 
     # The server (a temporary one starts here) and the flow's imports come up in the background
     # while the workbook is validated: bad input is reported at once and nothing is written.
@@ -92,14 +90,18 @@ def run(
             starting = progress.begin("Khởi động Prefect")
             flows = prefect_server.prepare_in_background(connection, starting)
             with progress.step("Kiểm tra bảng tính"):
+                from vanban.issuing.issuer import select_units
+                from vanban.workbook.loader import load_plan
+
                 plan = load_plan(workbook)
                 select_units(plan, unit)  # an unknown --unit is bad input too
             show.warnings(err_console, plan.warnings)
             report = flows.result().run_locally(
+                str(workbook),
+                plan=plan,
                 api_url=connection.api_url,
                 progress=progress,
                 dask=dask,
-                workbook=str(workbook),
                 out_dir=str(out) if out else None,
                 units=list(unit) if unit else None,
                 only=list(only) if only else None,

@@ -66,8 +66,10 @@ def configure(verbose: bool) -> Path:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if not verbose:
         # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
-        # the audit log; Prefect's tracebacks of the same failure would only bury it.
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        # the audit log; Prefect's tracebacks of the same failure would only bury it. Only the
+        # terminal is spared: the run's logs still go to the server, for its UI.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
     (home / "logs").mkdir(parents=True, exist_ok=True)
     return home
 
@@ -301,7 +303,8 @@ def running_local(home: Path) -> str | None:
     record = _read_pid_file(home)
     if record is None or not _alive(record[0]):
         return None
-    return record[1] if answers(record[1], timeout=1.0) else None
+    # Its process is there: give a busy server time to answer before booting a second one.
+    return record[1] if answers(record[1], timeout=5.0) else None
 
 
 def start_local(home: Path, port: int = LOCAL_PORT, timeout: float = STARTUP_TIMEOUT) -> str:

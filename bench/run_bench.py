@@ -93,6 +93,8 @@ class Bench:
             "PREFECT_HOME": str(home),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # as vanban sets them for itself
             "PREFECT_LOGGING_LEVEL": "CRITICAL",
+            # Prefect's 20 s is too short for a busy machine; the same allowance as vanban's.
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         }
         self.results: dict[str, list[float]] = {}
         self._outs = 0

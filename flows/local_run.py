@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import httpx
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.handoff import handing_over
 from flows.issue import issue_flow
+from vanban.errors import TransientIOError
 from vanban.issuing.issuer import RunReport
 from vanban.issuing.run import Progress
 from vanban.model import Plan
@@ -44,7 +46,22 @@ def run_locally(
     with temporary_settings(updates={PREFECT_API_URL: api_url}), handover:
         try:
             report: RunReport = issue_flow(dask)(workbook, **parameters)
+        except Exception:
+            if _answers(api_url):
+                raise
+            # The server went away (stopped, crashed, unreachable): a passing fault, not a bug.
+            raise TransientIOError(
+                f"Mất kết nối với máy chủ Prefect tại {api_url} giữa chừng: hãy chạy lại lệnh "
+                "(văn bản đã phát hành đúng sẽ không bị ghi lại)."
+            ) from None
         finally:
             APILogWorker.drain_all(timeout=DRAIN_TIMEOUT)
             EventsWorker.drain_all(timeout=DRAIN_TIMEOUT)
     return report
+
+
+def _answers(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=5.0, trust_env=False).is_success
+    except httpx.HTTPError:
+        return False

@@ -64,13 +64,19 @@ def configure(verbose: bool) -> Path:
     os.environ.setdefault(STARTUP_TIMEOUT_SETTING, str(STARTUP_TIMEOUT))
     # The temporary server's usage heartbeat races the first run for its SQLite file.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        (home / "logs").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VanbanError(
+            f"Không tạo được thư mục Prefect {home} ({exc.strerror}): đặt PREFECT_HOME là một "
+            "thư mục ghi được."
+        ) from None
     if not verbose:
         # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
         # the audit log; Prefect's tracebacks of the same failure would only bury it. Only the
         # terminal is spared: the run's logs still go to the server, for its UI.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_DEBUG_LEVEL", "CRITICAL")
-    (home / "logs").mkdir(parents=True, exist_ok=True)
     return home
 
 
@@ -158,15 +164,23 @@ class TemporaryServer:
         deadline = time.monotonic() + timeout
         restarts = 0
         while True:
-            assert self._process is not None
-            code = self._process.poll()
+            process = self._process
+            if process is None:
+                raise TransientIOError("Máy chủ tạm của Prefect đã dừng.")  # the run was closed
+            code = process.poll()
             if code == _UVICORN_STARTUP_FAILURE and restarts < 3:
                 restarts += 1  # another program took the port between our probe and its bind
                 self.start()
                 continue
             if code is None and answers(self.api_url, timeout=1.0):
                 return
-            if code is not None or time.monotonic() >= deadline:
+            if code is not None:
+                self.stop()
+                raise TransientIOError(
+                    f"Máy chủ tạm của Prefect dừng khi đang khởi động (nhật ký: {self.log_path}): "
+                    "hãy chạy `vanban server start` rồi chạy lại lệnh này."
+                )
+            if time.monotonic() >= deadline:
                 self.stop()
                 raise TransientIOError(
                     f"Máy chủ tạm của Prefect không khởi động được sau {timeout:g} giây (máy "
@@ -201,6 +215,7 @@ class Connection:
     kind: Literal["configured", "local", "temporary"]
     url: str = ""
     temporary: TemporaryServer | None = None
+    closed: bool = False
 
     @property
     def api_url(self) -> str:
@@ -226,6 +241,7 @@ class Connection:
             )
 
     def close(self) -> None:
+        self.closed = True
         if self.temporary is not None:
             self.temporary.stop()
 
@@ -263,7 +279,8 @@ def prepare_in_background(connection: Connection, step: _Step) -> Future[ModuleT
             module = flow_module()
             connection.wait_ready()
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            step.fail()
+            if not connection.closed:  # else the run has ended (bad input): nothing to say
+                step.fail()
             future.set_exception(exc)
         else:
             step.finish()
@@ -307,8 +324,9 @@ def running_local(home: Path) -> str | None:
     return record[1] if answers(record[1], timeout=5.0) else None
 
 
-def start_local(home: Path, port: int = LOCAL_PORT, timeout: float = STARTUP_TIMEOUT) -> str:
+def start_local(home: Path, port: int = LOCAL_PORT) -> str:
     """Start ``prefect server start`` in the background in ``home``; returns its API address."""
+    timeout = startup_timeout()
     running = running_local(home)
     if running is not None:
         return running

@@ -21,7 +21,7 @@ from prefect.settings import (
 
 from flows.handoff import handing_over
 from flows.issue import issue_flow
-from vanban.errors import TransientIOError
+from vanban.errors import TransientIOError, VanbanError
 from vanban.issuing.issuer import RunReport
 from vanban.issuing.run import Progress
 from vanban.model import Plan
@@ -58,6 +58,8 @@ def run_locally(
     with temporary_settings(updates=updates), handover:
         try:
             report: RunReport = issue_flow(dask)(workbook, **parameters)
+        except VanbanError:
+            raise  # vanban's own refusal (bad input, a held folder): the command line says it
         except Exception:
             if _answers(api_url):
                 raise

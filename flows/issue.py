@@ -34,6 +34,9 @@ from vanban.issuing.run import (
 from vanban.model import Plan
 from vanban.workbook.loader import load_plan
 
+from .handoff import local_progress, validated_plan
+from .progress import ArtifactProgress
+
 RETRIES = 3
 # Rendering holds the GIL and a batch keeps its documents in memory until written: more threads
 # than cores only raise the peak memory of a large plan (Prefect's default is unbounded).
@@ -128,7 +131,11 @@ def issue_documents(
     ``results_dir`` is a folder of returned result forms, read into the units' results first.
     """
     logger = get_run_logger()
-    plan, forms = collect_forms(validate_workbook(workbook), results_dir, workbook)
+    # The command line's own display when it started this run here, else a progress artifact.
+    progress = local_progress() or ArtifactProgress(only)
+    # The plan the command line validated, when it started this run here: read once, not twice.
+    plan = validated_plan(workbook) or validate_workbook(workbook)
+    plan, forms = collect_forms(plan, results_dir, workbook)
     report = run_issue(
         plan,
         forms=forms,
@@ -139,7 +146,10 @@ def issue_documents(
         templates_dir=templates_dir,
         execute=prefect_executor,
         flow_run_id=str(current_flow_run.id or ""),
+        progress=progress,
     )
+    if isinstance(progress, ArtifactProgress):
+        progress.finish(f"Xong: {len(report.statuses)} văn bản, mã thoát {report.exit_code}")
     for path in report.recovered:
         logger.warning("%s: ghi nhận lại sau lần chạy bị ngắt", path)
     for s in report.statuses:

@@ -1,7 +1,9 @@
 """Serve ``issue_documents`` as the deployment "vanban" on a running Prefect server.
 
-Run ``python -m vanban_flows.serve`` with PREFECT_API_URL pointing at the server; then start runs from
-the UI or with ``prefect deployment run 'issue-documents/vanban' --param workbook=...``.
+Run ``python -m vanban_flows.serve`` with PREFECT_API_URL pointing at the server (``vanban server
+start`` prints it); then start runs from the UI or with ``prefect deployment run
+'issue-documents/vanban' --param workbook=...``. This process runs them: no work pool, no worker.
+``prefect.yaml`` declares the same flow the other way Prefect knows, on a work pool.
 """
 
 from __future__ import annotations

@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.command_line.running import vanban
 from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
-
-
-def vanban(*args: str, home: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.pop("PREFECT_LOGGING_LEVEL", None)  # what a user gets: the CLI's own defaults
-    env.pop("PREFECT_SERVER_ANALYTICS_ENABLED", None)
-    env["COLUMNS"] = "200"
-    if home is not None:
-        env["PREFECT_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "vanban", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("cli")
     out = tmp / "out"
-    proc = vanban("run", str(EXAMPLE), "--out", str(out), home=tmp / "prefect")
+    home = tmp / "prefect"
+    proc = vanban("run", str(EXAMPLE), "--out", str(out), home=home)
     assert proc.returncode == 0, proc.stderr
     # A first run on a fresh machine: no traceback, no error lines from the temporary server.
     assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
-    assert "đã phát hành 32, chờ 11" in proc.stdout
+    # It says first which server it uses; the temporary server's own output went to its log.
+    assert "dùng máy chủ tạm" in proc.stderr.splitlines()[0]
+    assert (home / "logs" / "temporary-server.log").is_file()
+    # Progress, one plain line per step when the output is not a terminal.
+    for line in ("Khởi động Prefect: xong", "Kiểm tra bảng tính: xong", "Kế hoạch: 2/2 văn bản"):
+        assert line in proc.stderr, proc.stderr
+    assert "Giấy mời: 15/26 văn bản, 11 chưa phát hành lần này" in proc.stderr
+    assert f"đã phát hành {EXAMPLE_ISSUED}, chờ 11" in proc.stdout
     assert str(out) in proc.stdout
     # A short summary: one row per kind of document, then what waits and why.
     assert len(proc.stdout.splitlines()) < 25

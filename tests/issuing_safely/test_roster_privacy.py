@@ -36,7 +36,7 @@ class _Keep(logging.Handler):
 def every_prefect_record() -> Iterator[_Keep]:
     """Every record Prefect's loggers emit during the test, whatever the configured level."""
     # Prefect configures logging (dropping handlers) when its flow API is first imported: before.
-    import flows.issue  # noqa: F401
+    import vanban_flows.issue  # noqa: F401
 
     keep = _Keep()
     root = logging.getLogger("prefect")

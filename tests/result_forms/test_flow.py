@@ -14,7 +14,7 @@ from vanban.errors import ResultFormsError
 def test_the_flow_issues_the_reports_from_a_folder_of_forms(
     bare: Path, returned: Path, tmp_path: Path
 ) -> None:
-    from flows.issue import issue_documents
+    from vanban_flows.issue import issue_documents
 
     out = tmp_path / "out"
     report = issue_documents(str(bare), out_dir=str(out), only=["reports"],

@@ -6,7 +6,6 @@ and the exit code its class carries (see :mod:`vanban.errors`).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -26,8 +25,12 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(help="Sổ nhật ký phát hành: kiểm tra và xem lịch sử.", no_args_is_help=True)
 templates_app = typer.Typer(help="Mẫu văn bản Word.", no_args_is_help=True)
+server_app = typer.Typer(
+    help="Máy chủ Prefect cục bộ: giao diện web xem các lần chạy.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 app.add_typer(templates_app, name="templates")
+app.add_typer(server_app, name="server")
 
 STAGES = default_registry().stages
 # No emoji codes either: ":x:" in a cell is text, not a picture. Data is never markup (report.py).
@@ -84,45 +87,89 @@ def run(
                 f"giai đoạn '{stage}' không có; chọn một trong {', '.join(STAGES)}",
                 param_hint="--only",
             )
-    # Validate before Prefect starts: bad input is reported at once and nothing is written.
-    from vanban.documents.kinds import load_registry
-    from vanban.forms.collecting import collect_forms
-    from vanban.issuing.issuer import select_units
-    from vanban.issuing.run import check_documents_sheet
-    from vanban.workbook.loader import load_plan
+    from vanban.cli import server as prefect_server
+    from vanban.cli.progress import RunProgress
 
-    plan, _ = collect_forms(load_plan(workbook), results, workbook)  # bad forms stop here too
-    select_units(plan, unit)  # an unknown --unit is bad input too: said before anything starts
-    check_documents_sheet(plan, load_registry(templates), str(workbook))
-    show.warnings(err_console, plan.warnings)
-    _quiet_prefect(verbose)
-    from vanban_flows.issue import issue_flow
+    # The server (a temporary one starts here) and the flow's imports come up in the background
+    # while the workbook is validated: bad input is reported at once and nothing is written.
+    connection = prefect_server.connect(prefect_server.configure(verbose))
+    try:
+        with RunProgress(err_console, live=not verbose) as progress:
+            progress.note(connection.describe())
+            starting = progress.begin("Khởi động Prefect")
+            flows = prefect_server.prepare_in_background(connection, starting)
+            with progress.step("Kiểm tra bảng tính"):
+                from vanban.documents.kinds import load_registry
+                from vanban.forms.collecting import collect_forms
+                from vanban.issuing.issuer import select_units
+                from vanban.issuing.run import check_documents_sheet
+                from vanban.workbook.loader import load_plan
 
-    report = issue_flow(dask)(
-        str(workbook),
-        out_dir=str(out) if out else None,
-        units=list(unit) if unit else None,
-        only=list(only) if only else None,
-        force=force,
-        templates_dir=str(templates) if templates else None,
-        results_dir=str(results) if results else None,
-    )
+                plan = load_plan(workbook)
+                # Bad returned forms, an unknown --unit, a "Văn bản" row naming no kind: bad
+                # input too, said before anything starts.
+                collect_forms(plan, results, workbook)
+                select_units(plan, unit)
+                check_documents_sheet(plan, load_registry(templates), str(workbook))
+            show.warnings(err_console, plan.warnings)
+            report = flows.result().run_locally(
+                str(workbook),
+                plan=plan,
+                api_url=connection.api_url,
+                progress=progress,
+                dask=dask,
+                out_dir=str(out) if out else None,
+                units=list(unit) if unit else None,
+                only=list(only) if only else None,
+                force=force,
+                templates_dir=str(templates) if templates else None,
+                results_dir=str(results) if results else None,
+            )
+    finally:
+        connection.close()
+        if verbose and connection.temporary is not None:
+            err_console.print(f"Nhật ký máy chủ tạm ({connection.temporary.log_path}):")
+            err_console.print(connection.temporary.log_of_this_run(), markup=False)
     show.run_summary(console, report)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
 
-def _quiet_prefect(verbose: bool) -> None:
-    """Keep the terminal for vanban's own summary; a user's explicit settings still win.
+@server_app.command("start")
+def server_start(
+    port: Annotated[int, typer.Option("--port", help="Cổng của máy chủ")] = 4200,
+) -> None:
+    """Chạy máy chủ Prefect cục bộ ở chế độ nền (127.0.0.1), có giao diện web."""
+    from vanban.cli import server as prefect_server
 
-    The temporary server's usage heartbeat races the first run for its SQLite file and prints a
-    "database is locked" traceback, so it is off by default.
-    """
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if not verbose:
-        # Everything a clerk needs (failures, refusals, retries) is in vanban's own summary and
-        # the audit log; Prefect's tracebacks of the same failure would only bury it.
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    home = prefect_server.configure(verbose=False)
+    with err_console.status("Đang khởi động máy chủ Prefect…"):
+        api_url = prefect_server.start_local(home, port)
+    console.print(f"Máy chủ Prefect đang chạy. Giao diện: {prefect_server.ui_url(api_url)}")
+    console.print(f"Thư mục Prefect: {home}; dừng bằng `vanban server stop`.", markup=False)
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Cho biết máy chủ Prefect cục bộ có đang chạy không."""
+    from vanban.cli import server as prefect_server
+
+    api_url = prefect_server.running_local(prefect_server.prefect_home())
+    if api_url is None:
+        console.print("Máy chủ Prefect cục bộ không chạy (`vanban server start` để chạy).")
+        raise typer.Exit(1)
+    console.print(f"Máy chủ Prefect cục bộ đang chạy. Giao diện: {prefect_server.ui_url(api_url)}")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Dừng máy chủ Prefect cục bộ."""
+    from vanban.cli import server as prefect_server
+
+    if prefect_server.stop_local(prefect_server.prefect_home()):
+        console.print("Đã dừng máy chủ Prefect cục bộ.")
+    else:
+        console.print("Máy chủ Prefect cục bộ không chạy.")
 
 
 @app.command()

@@ -72,8 +72,8 @@ def sheet_part(data: bytes, title: str) -> str:
     return str(target).lstrip("/") if target.startswith("/") else "xl/" + str(target)
 
 
-def with_sheet_state(data: bytes, title: str, state: str) -> bytes:
-    """The workbook with one sheet's ``state`` attribute set (hidden, veryHidden)."""
+def _sheet_attribute(data: bytes, title: str, attribute: str, value: str) -> bytes:
+    """The workbook with one attribute of one sheet's entry in workbook.xml set."""
 
     def change(name: str, body: bytes) -> bytes:
         if name != "xl/workbook.xml":
@@ -81,25 +81,20 @@ def with_sheet_state(data: bytes, title: str, state: str) -> bytes:
         book = etree.fromstring(body)
         for sheet in book.iter(_q("sheet")):
             if sheet.get("name") == title:
-                sheet.set("state", state)
+                sheet.set(attribute, value)
         return bytes(etree.tostring(book, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
+
+
+def with_sheet_state(data: bytes, title: str, state: str) -> bytes:
+    """The workbook with one sheet's ``state`` attribute set (hidden, veryHidden)."""
+    return _sheet_attribute(data, title, "state", state)
 
 
 def with_sheet_name(data: bytes, old: str, new: str) -> bytes:
     """One sheet renamed in workbook.xml, as openpyxl would refuse (a name equal up to case)."""
-
-    def change(name: str, body: bytes) -> bytes:
-        if name != "xl/workbook.xml":
-            return body
-        book = etree.fromstring(body)
-        for sheet in book.iter(_q("sheet")):
-            if sheet.get("name") == old:
-                sheet.set("name", new)
-        return bytes(etree.tostring(book, xml_declaration=True, encoding="UTF-8"))
-
-    return rezip(data, change)
+    return _sheet_attribute(data, old, "name", new)
 
 
 def with_inline_text(data: bytes, title: str, coord: str, text: str) -> bytes:

@@ -29,7 +29,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Literal, Protocol
@@ -216,6 +216,9 @@ class Connection:
     url: str = ""
     temporary: TemporaryServer | None = None
     closed: bool = False
+    # PREFECT_API_URL as it was before the run pointed it at this server: put back on close, so
+    # a later run in the same process (a script, the tests) does not find a stopped server.
+    previous_api_url: str | None = field(default_factory=lambda: os.environ.get("PREFECT_API_URL"))
 
     @property
     def api_url(self) -> str:
@@ -244,6 +247,10 @@ class Connection:
         self.closed = True
         if self.temporary is not None:
             self.temporary.stop()
+        if self.previous_api_url is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = self.previous_api_url
 
 
 def connect(home: Path) -> Connection:

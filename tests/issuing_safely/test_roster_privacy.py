@@ -64,6 +64,7 @@ def _database_text() -> str:
         return "\n".join(db.iterdump())
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_no_invitee_name_leaves_the_documents(
     example_plan: Plan,
     tmp_path: Path,
@@ -71,6 +72,11 @@ def test_no_invitee_name_leaves_the_documents(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from prefect.artifacts import Artifact
+    from prefect.settings import PREFECT_API_URL
+
+    # The run goes to the tests' shared server, which stays up after the command: its logs,
+    # artifact and database are read back below. (A temporary server stops with the command.)
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogHandler

@@ -26,12 +26,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
@@ -84,7 +84,7 @@ def _jinja_source(patched: str) -> str:
 class CompiledTemplate:
     """One template, ready to render many documents; safe to share between threads."""
 
-    def __init__(self, data: bytes, env: jinja2.Environment | None) -> None:
+    def __init__(self, data: bytes, env: SandboxedEnvironment | None) -> None:
         """Parse and patch ``data``; compile it in ``env`` (lint passes None: sources only)."""
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._members = read_members(data)
@@ -172,7 +172,7 @@ class CompiledTemplate:
 class TemplateCache:
     """Compiled templates by the hash of their bytes: an edited template is compiled again."""
 
-    def __init__(self, env: jinja2.Environment, size: int = 32) -> None:
+    def __init__(self, env: SandboxedEnvironment, size: int = 32) -> None:
         self._env = env
         self._size = size
         self._items: OrderedDict[str, CompiledTemplate] = OrderedDict()

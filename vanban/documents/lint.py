@@ -20,6 +20,7 @@ import jinja2
 from docx import Document
 from docx.oxml.ns import qn
 from jinja2 import nodes
+from jinja2.sandbox import SandboxedEnvironment
 
 from vanban.documents.compiled import CompiledTemplate
 from vanban.documents.kinds import DocumentKind, load_registry
@@ -109,7 +110,7 @@ def _names(value: Any) -> list[str]:
 class _Walker:
     """Follows names through the sample context, binding loop variables to a sample element."""
 
-    def __init__(self, name: str, context: dict[str, Any], env: jinja2.Environment) -> None:
+    def __init__(self, name: str, context: dict[str, Any], env: SandboxedEnvironment) -> None:
         self.name = name
         self.env = env
         self.scopes: list[dict[str, Any]] = [context]
@@ -259,7 +260,7 @@ def lint_template(
     return findings
 
 
-def _bad_tag(env: jinja2.Environment, tag: str) -> bool:
+def _bad_tag(env: SandboxedEnvironment, tag: str) -> bool:
     if not tag.startswith("{{"):
         return False
     try:

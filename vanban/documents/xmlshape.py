@@ -14,6 +14,7 @@ from xml.parsers import expat
 
 import jinja2
 from docx.oxml.ns import qn
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 _ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
@@ -22,7 +23,8 @@ _OPENS = re.compile(r"\{%-?\s*(?:for|if|with|filter)\b")
 _CLOSES = re.compile(r"\{%-?\s*end(?:for|if|with|filter)\b")
 _RECOVER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 
-_LEXER = jinja2.Environment()  # only its lexer: the default delimiters, as rendering uses
+# Only its lexer: the default delimiters, as rendering uses (the sandbox's own environment class).
+_LEXER = SandboxedEnvironment()
 _MARK = re.compile(r"\x01(\d+)\x02")
 _MARKUP = re.compile(r"<[^>]*>")
 _QUOTED_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vanban.documents import contexts
+from vanban.documents.generic import generic_context
 from vanban.errors import TemplateError
 from vanban.model import Plan, Unit
 from vanban.workbook.schema import TABLE_SHEETS
@@ -70,6 +71,12 @@ READINESS: Mapping[str, Callable[[Plan, Unit | None], str | None]] = {
     "unit_has_roster": _unit_has_roster,
     "all_units_have_results": _all_units_have_results,
 }
+# What a kind's template receives, by the name kinds.toml gives ("context = ..."): the generic
+# context unless it names a built-in arrangement.
+BUILDERS: Mapping[str, Callable[[Plan, Unit | None, Any], contexts.Context]] = {
+    "generic": generic_context,
+    **contexts.BUILTIN,
+}
 METADATA = ("plan", "invitation", "report", "summary")
 # Where each metadata source is written in the workbook, for messages.
 METADATA_SOURCES: Mapping[str, str] = {
@@ -95,7 +102,7 @@ class DocumentKind:
     ready: str  # a name in READINESS
     type: str  # the type abbreviation in the document's number
     metadata: str  # a name in METADATA: where number, date and signer come from
-    context: str = "generic"  # a name in contexts.BUILDERS
+    context: str = "generic"  # a name in BUILDERS
     prints_roster: bool = False  # the audit log records how many people, never who
     needs_table: str | None = None  # a context key: pending while that sheet has no row
     stage_number: int = field(default=0, compare=False)  # 1 for the first stage
@@ -107,7 +114,7 @@ class DocumentKind:
         return READINESS[self.ready](plan, unit)
 
     def build_context(self, plan: Plan, unit: Unit | None) -> contexts.Context:
-        return contexts.BUILDERS[self.context](plan, unit, self)
+        return BUILDERS[self.context](plan, unit, self)
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def _kind(source: Path, n: int, raw: Mapping[str, Any], labels: Mapping[str, Any
         "stage": stages,
         "ready": tuple(READINESS),
         "metadata": METADATA,
-        "context": tuple(contexts.BUILDERS),
+        "context": tuple(BUILDERS),
         "needs_table": tuple(TABLE_SHEET_NAMES),
     }
     for name, allowed in choices.items():

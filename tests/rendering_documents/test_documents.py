@@ -3,8 +3,6 @@ as a template, templates hold no plan's names or figures, and LibreOffice opens 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -120,36 +118,15 @@ def test_templates_hold_no_plan_data() -> None:
 def test_every_document_converts_to_pdf_in_one_soffice_call(
     example_docs: Path, tmp_path: Path
 ) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by .ci/run"
-    docs = sorted(example_docs.rglob("*.docx"))
-    # Unique names so two units' invitation and report do not overwrite each other's PDF.
-    staged = []
-    for i, doc in enumerate(docs):
-        target = tmp_path / "in" / f"{i:02d}-{doc.name}"
-        target.parent.mkdir(exist_ok=True)
-        shutil.copy(doc, target)
-        staged.append(target)
-    profile = (tmp_path / "profile").as_uri()
-    proc = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, staged),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    from vanban.review.previews import convert_jobs, find_soffice
+
+    assert find_soffice(), "LibreOffice is missing: apt-get install libreoffice-writer-nogui"
+    sources = sorted(example_docs.rglob("*.docx"))
+    # One soffice process for all of them; the library stages the files under unique names.
+    jobs = [(s, tmp_path / "pdf" / f"{i:02d}-{s.stem}.pdf") for i, s in enumerate(sources)]
+    assert convert_jobs(jobs, timeout=600, processes=1) == {}
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    assert len(pdfs) == len(docs) == EXAMPLE_ISSUED
+    assert len(pdfs) == len(sources) == EXAMPLE_ISSUED
     assert all(p.stat().st_size > 1000 for p in pdfs)
 
 

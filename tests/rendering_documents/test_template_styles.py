@@ -7,8 +7,6 @@ example issues from them.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from tests.conftest import TEMPLATES
+from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
 from vanban.documents.styles import W, prune_styles
 
 TEMPLATE_PATHS = sorted(TEMPLATES.glob("*.docx"))
@@ -86,33 +84,14 @@ def test_pruning_keeps_a_used_style_and_its_chain_and_drops_the_rest() -> None:
 def test_libreoffice_converts_every_template_and_document(
     example_docs: Path, tmp_path: Path
 ) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is missing: apt-get install libreoffice-writer-nogui"
-    staged = []
+    from vanban.review.previews import convert_jobs, find_soffice
+
+    assert find_soffice(), "LibreOffice is missing: apt-get install libreoffice-writer-nogui"
     sources = [*TEMPLATE_PATHS, *sorted(example_docs.rglob("*.docx"))]
-    for i, source in enumerate(sources):
-        target = tmp_path / "in" / f"{i:02d}-{source.name}"
-        target.parent.mkdir(exist_ok=True)
-        shutil.copy(source, target)
-        staged.append(target)
-    proc = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            *map(str, staged),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    # One soffice process for all of them; the library stages the files under unique names.
+    jobs = [(s, tmp_path / "pdf" / f"{i:02d}-{s.stem}.pdf") for i, s in enumerate(sources)]
+    assert convert_jobs(jobs, timeout=600, processes=1) == {}
     pdfs = sorted((tmp_path / "pdf").glob("*.pdf"))
-    # Every template and every document of the example: 7 kinds, 32 documents.
-    assert len(pdfs) == len(sources) == len(TEMPLATE_PATHS) + 32 == 39
+    # Every template and every document of the example.
+    assert len(pdfs) == len(sources) == len(TEMPLATE_PATHS) + EXAMPLE_ISSUED
     assert all(p.stat().st_size > 1000 for p in pdfs)

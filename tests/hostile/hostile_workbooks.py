@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -97,8 +98,8 @@ def with_sheet_name(data: bytes, old: str, new: str) -> bytes:
     return _sheet_attribute(data, old, "name", new)
 
 
-def with_inline_text(data: bytes, title: str, coord: str, text: str) -> bytes:
-    """A cell's stored value replaced by an inline string, written as is (no truncation)."""
+def _refill_cell(data: bytes, title: str, coord: str, fill: Callable[[Any], None]) -> bytes:
+    """The workbook with one stored cell emptied of its value, then given what ``fill`` adds."""
     part = sheet_part(data, title)
 
     def change(name: str, body: bytes) -> bytes:
@@ -108,31 +109,31 @@ def with_inline_text(data: bytes, title: str, coord: str, text: str) -> bytes:
         cell = next(c for c in root.iter(_q("c")) if c.get("r") == coord)
         for child in list(cell):
             cell.remove(child)
-        cell.set("t", "inlineStr")
-        t = etree.SubElement(etree.SubElement(cell, _q("is")), _q("t"))
-        t.text = text
+        fill(cell)
         return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
     return rezip(data, change)
+
+
+def with_inline_text(data: bytes, title: str, coord: str, text: str) -> bytes:
+    """A cell's stored value replaced by an inline string, written as is (no truncation)."""
+
+    def fill(cell: Any) -> None:
+        cell.set("t", "inlineStr")
+        etree.SubElement(etree.SubElement(cell, _q("is")), _q("t")).text = text
+
+    return _refill_cell(data, title, coord, fill)
 
 
 def with_formula(data: bytes, title: str, coord: str, formula: str, cached: str) -> bytes:
     """A cell holding a formula and the number Excel stored as its result."""
-    part = sheet_part(data, title)
 
-    def change(name: str, body: bytes) -> bytes:
-        if name != part:
-            return body
-        root = etree.fromstring(body)
-        cell = next(c for c in root.iter(_q("c")) if c.get("r") == coord)
-        for child in list(cell):
-            cell.remove(child)
+    def fill(cell: Any) -> None:
         cell.attrib.pop("t", None)
         etree.SubElement(cell, _q("f")).text = formula
         etree.SubElement(cell, _q("v")).text = cached
-        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
-    return rezip(data, change)
+    return _refill_cell(data, title, coord, fill)
 
 
 def write(path: Path, data: bytes) -> Path:

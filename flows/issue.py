@@ -133,9 +133,12 @@ def issue_documents(
     logger = get_run_logger()
     # The command line's own display when it started this run here, else a progress artifact.
     progress = local_progress() or ArtifactProgress(only)
-    # The plan the command line validated, when it started this run here: read once, not twice.
-    plan = validated_plan(workbook) or validate_workbook(workbook)
-    plan, forms = collect_forms(plan, results_dir, workbook)
+    # The plan and forms the command line validated, when it started this run here: read once.
+    handed = validated_plan(workbook, results_dir)
+    if handed is not None:
+        plan, forms = handed
+    else:
+        plan, forms = collect_forms(validate_workbook(workbook), results_dir, workbook)
     report = run_issue(
         plan,
         forms=forms,

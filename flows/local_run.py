@@ -38,13 +38,15 @@ def run_locally(
     api_url: str,
     progress: Progress | None,
     plan: Plan | None = None,
+    forms: Any = None,
     dask: bool = False,
     **parameters: Any,
 ) -> RunReport:
     """Run the flow here against ``api_url``, reporting to ``progress``; the flow's report.
 
     ``plan`` is what the command line has just read from ``workbook`` and validated: the flow
-    uses it rather than reading the workbook again.
+    uses it, and ``forms`` (what fed each unit's results), rather than reading the workbook and
+    the forms again.
     """
     # Child processes (Dask workers) read the address from the environment.
     os.environ["PREFECT_API_URL"] = api_url
@@ -55,7 +57,9 @@ def run_locally(
         # automation that looks for crashed runs reads heartbeats; whoever set one up sets the
         # frequency, and then it stays on.
         updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-    handover = handing_over(progress, workbook, plan)
+    handover = handing_over(
+        progress, workbook, plan, results=parameters.get("results_dir"), forms=forms
+    )
     with temporary_settings(updates=updates), handover:
         try:
             report: RunReport = issue_flow(dask)(workbook, **parameters)

@@ -31,3 +31,33 @@ def test_the_flow_issues_the_reports_from_a_folder_of_forms(
     with pytest.raises(ResultFormsError):
         issue_documents(str(bare), out_dir=str(tmp_path / "none"), results_dir=str(broken))
     assert not (tmp_path / "none").exists()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_command_line_run_reads_the_returned_forms_once(
+    bare: Path, returned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line checks the forms before Prefect starts and hands the flow what it read."""
+    import vanban_flows.issue as flow_module
+    from prefect.settings import PREFECT_API_URL
+
+    import vanban.forms.collecting as collecting
+    from tests.workbook_mutations import run_main
+
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    calls: list[str] = []
+    real = collecting.collect_forms
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append("collect")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(collecting, "collect_forms", counting)
+    monkeypatch.setattr(flow_module, "collect_forms", counting)
+    code, out, err = run_main(
+        ["run", str(bare), "--out", str(tmp_path / "out"), "--only", "reports",
+         "--results", str(returned)]
+    )  # fmt: skip
+    assert code == 0, out + err
+    assert calls == ["collect"]
+    assert len(list((tmp_path / "out" / "04-bao-cao-ket-qua").glob("*.docx"))) == 13

@@ -108,13 +108,14 @@ def run(
                 plan = load_plan(workbook)
                 # Bad returned forms, an unknown --unit, a "Văn bản" row naming no kind: bad
                 # input too, said before anything starts.
-                collect_forms(plan, results, workbook)
+                plan, forms = collect_forms(plan, results, workbook)
                 select_units(plan, unit)
                 check_documents_sheet(plan, load_registry(templates), str(workbook))
             show.warnings(err_console, plan.warnings)
             report = flows.result().run_locally(
                 str(workbook),
                 plan=plan,
+                forms=forms,
                 api_url=connection.api_url,
                 progress=progress,
                 dask=dask,

@@ -1,106 +1,41 @@
 """The Prefect flow that issues a plan's documents: thin orchestration over ``vanban``.
 
 The run itself (validation, folder lock, recovery, stage gating, manifest) is the library's
-``vanban.issuing.run.run_issue``; this module gives it what is Prefect's: a task per batch of
-documents with retries of transient faults only, the run logger, the artifact and the task
-runner. Bad input and broken templates fail at once and are never retried.
+``vanban.issuing.run.run_issue``; this module gives it what is Prefect's: the task per batch of
+documents with retries of transient faults only (``tasks``), the run logger, the artifact and
+the task runner. Bad input and broken templates fail at once and are never retried.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.client.schemas.objects import State, TaskRun
-from prefect.futures import PrefectFuture, as_completed
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run as current_flow_run
-from prefect.runtime import task_run as current_task_run
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import Task, exponential_backoff
 
-from vanban.errors import VanbanError, is_retryable
+from vanban.errors import VanbanError
 from vanban.forms.collecting import collect_forms
-from vanban.issuing.issuer import DocStatus, Issuer, Job, RunReport
-from vanban.issuing.run import (
-    earlier_attempts,
-    failure,
-    issue_batch,
-    keep_for_retry,
-    run_issue,
-)
+from vanban.issuing.issuer import RunReport
+from vanban.issuing.run import run_issue
 from vanban.model import Plan
 from vanban.workbook.loader import load_plan
 
 from .handoff import local_progress, validated_plan
 from .progress import ArtifactProgress
+from .tasks import RETRIES, prefect_executor, retry_if_transient
 
-RETRIES = 3
-# Rendering holds the GIL and a batch keeps its documents in memory until written: more threads
-# than cores only raise the peak memory of a large plan (Prefect's default is unbounded).
+# Rendering holds the GIL: more threads than cores gain nothing and only raise the peak memory
+# of a large plan (Prefect's default is unbounded). Dask's local cluster gets as many processes.
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-
-
-def retry_if_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Prefect's retry_condition_fn: retry only what another attempt can fix."""
-    try:
-        state.result()
-    except BaseException as exc:  # noqa: BLE001 - we classify, not handle
-        return is_retryable(exc)
-    return False
 
 
 @task(name="validate-workbook", retries=RETRIES, retry_condition_fn=retry_if_transient)
 def validate_workbook(workbook: str) -> Plan:
     return load_plan(workbook)
-
-
-@task(
-    name="issue-batch",
-    task_run_name="{label}",
-    retries=RETRIES,
-    retry_delay_seconds=exponential_backoff(backoff_factor=0.5),
-    retry_condition_fn=retry_if_transient,
-)
-def issue_documents_batch(issuer: Issuer, jobs: list[Job], label: str) -> list[DocStatus]:
-    attempt = int(current_task_run.run_count or 1)
-    key = f"{issuer.flow_run_id}|{jobs[0].id}"
-    finished = earlier_attempts(key)
-    try:
-        # The last attempt records a transient fault as the document's failure, not raising it.
-        statuses = issue_batch(
-            issuer, jobs, attempt=attempt, retry_transient=attempt <= RETRIES, finished=finished
-        )
-    except BaseException:
-        keep_for_retry(key, finished)
-        raise
-    logger = get_run_logger()
-    for s in statuses:
-        logger.info("%s: %s (lần thử %d)", s.job.relpath, s.status, s.attempts)
-    return statuses
-
-
-def prefect_executor(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterator[DocStatus]:
-    """Each batch as one Prefect task on the flow's task runner; statuses as batches finish."""
-    futures: dict[PrefectFuture[list[DocStatus]], Sequence[Job]] = {}
-    for batch in batches:
-        label = batch[0].relpath if len(batch) == 1 else f"{batch[0].relpath} (+{len(batch) - 1})"
-        futures[issue_documents_batch.submit(issuer, list(batch), label)] = batch
-    for future in as_completed(list(futures)):
-        # The final state, waited for: the future may finish before its state is recorded.
-        result = future.result(raise_on_failure=False)
-        if isinstance(result, list):
-            yield from result
-            continue
-        # The task itself broke (a worker died, an error outside any document): every job of
-        # the batch fails with it.
-        exc = result if isinstance(result, BaseException) else RuntimeError(str(result))
-        for job in futures[future]:
-            status = failure(job, exc, RETRIES + 1)
-            issuer.log_failure(job, status.reason or "", status.attempts)
-            yield status
 
 
 def _markdown(report: RunReport) -> str:
@@ -114,6 +49,16 @@ def _markdown(report: RunReport) -> str:
 
 
 _THREADS: Any = ThreadPoolTaskRunner(max_workers=WORKERS)
+
+
+def _workers_of_runner() -> int:
+    """How many batches this flow run's task runner runs at once: it sizes the batches."""
+    context = FlowRunContext.get()
+    runner = context.task_runner if context else None
+    cluster = getattr(runner, "cluster_kwargs", None) or {}
+    # A thread pool's size, a local cluster's workers; an existing cluster's size is unknown.
+    count = getattr(runner, "_max_workers", None) or cluster.get("n_workers") or WORKERS
+    return max(1, int(count))
 
 
 @flow(name="issue-documents", log_prints=False, task_runner=_THREADS)
@@ -150,6 +95,7 @@ def issue_documents(
         execute=prefect_executor,
         flow_run_id=str(current_flow_run.id or ""),
         progress=progress,
+        workers=_workers_of_runner(),
     )
     if isinstance(progress, ArtifactProgress):
         progress.finish(f"Xong: {len(report.statuses)} văn bản, mã thoát {report.exit_code}")

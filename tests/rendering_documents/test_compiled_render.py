@@ -25,7 +25,9 @@ from vanban.decree30.checker import check_document
 from vanban.documents import render
 from vanban.documents.compiled import CompiledTemplate, is_plain
 from vanban.documents.kinds import default_registry
+from vanban.documents.sandbox import make_environment
 from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
+from vanban.errors import TemplateError
 from vanban.model import Plan
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan
@@ -200,3 +202,56 @@ def test_a_control_character_is_not_well_formed_even_when_balanced() -> None:
     assert not well_formed(b"<a>x\x0bx</a>", balanced=True)
     assert not well_formed("<a>x\ufffe</a>".encode(), balanced=True)
     assert not well_formed(b"<a><b></a>", balanced=False)
+
+
+def _tagged_template(path: Path, body: list[str], header: str) -> Path:
+    doc = Document()
+    for text in body:
+        doc.add_paragraph(text)
+    doc.sections[0].header.paragraphs[0].text = header
+    doc.save(str(path))
+    return path
+
+
+_UNDEFINED = "dùng biến không có dữ liệu"
+_REFUSED = "bị từ chối"
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "tag", "phrase"),
+    [
+        (["{{ a }}", "Đoạn {{ b }}", "Ngày {{ missing_day }}", "{{ a }}"], "Trang",
+         "{{ missing_day }}", _UNDEFINED),
+        (["{{ a }}", "{{ b }}"], "Đầu trang {{ missing_head }}", "{{ missing_head }}", _UNDEFINED),
+        # Two tags name the variable and only the second fails: its line tells which it was.
+        (["{{ a if a == 'một' else missing }}", "Ngày {{ missing }}"], "Trang",
+         "{{ missing }}", _UNDEFINED),
+        (["{{ a }}", "{{ b }}", "{% for i in range(99999999) %}x{% endfor %}"], "Trang",
+         "{% for i in range(99999999) %}", _REFUSED),
+    ],
+)  # fmt: skip
+def test_an_error_while_rendering_names_its_tag(
+    tmp_path: Path, body: list[str], header: str, tag: str, phrase: str
+) -> None:
+    # Documents are rendered from sources without docxtpl's line per paragraph; the error must
+    # still name the tag that failed, not the first tag of the body.
+    path = _tagged_template(tmp_path / "mau.docx", body, header)
+    with pytest.raises(TemplateError) as raised:
+        render.render_docx(path, {"a": "một", "b": "hai"})
+    message = str(raised.value)
+    assert f"ở thẻ {tag}" in message, message
+    assert phrase in message, message
+
+
+def test_a_header_without_tags_is_rendered_once_and_kept(tmp_path: Path) -> None:
+    path = _tagged_template(tmp_path / "mau.docx", ["{{ a }}"], "Đầu trang cố định")
+    compiled = CompiledTemplate(path.read_bytes(), make_environment())
+    first = compiled.render({"a": "một"})
+    second = compiled.render({"a": "hai"})
+    headers = [n for n in zipfile.ZipFile(BytesIO(first)).namelist() if "header" in n]
+    assert headers
+    for name in headers:
+        assert zipfile.ZipFile(BytesIO(first)).read(name) == zipfile.ZipFile(BytesIO(second)).read(name)
+    stock = render.render_docx_stock(path, {"a": "hai"})
+    assert _text(second) == _text(stock)
+    assert "Đầu trang cố định" in "\n".join(_text(second))

@@ -26,16 +26,18 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
-from vanban.documents.zipcopy import deflate, read_members, write_zip
+from vanban.documents.zipcopy import Member, deflate, read_members, write_zip
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -94,11 +96,13 @@ class CompiledTemplate:
         self._tpl = tpl  # for its stateless helpers: fix_tables, resolve_listing
         self.stock_reason: str | None = None
         self.sources: list[tuple[str, str]] = []  # (member, Jinja source), for lint too
+        plain: list[str] = []  # the same sources, without docxtpl's line per paragraph
 
         document = tpl.docx.part
         self._document = document.partname.lstrip("/")
         body = tpl.docx.element.body
-        self.sources.append((self._document, _jinja_source(tpl.patch_xml(tpl.get_xml()))))
+        plain.append(tpl.patch_xml(tpl.get_xml()))
+        self.sources.append((self._document, _jinja_source(plain[-1])))
         mark = etree.ProcessingInstruction("vanban-body")
         root = tpl.docx.element
         root.replace(body, mark)
@@ -113,7 +117,8 @@ class CompiledTemplate:
                 part = rel.target_part
                 xml = tpl.get_part_xml(part)
                 name = part.partname.lstrip("/")
-                self.sources.append((name, _jinja_source(tpl.patch_xml(xml))))
+                plain.append(tpl.patch_xml(xml))
+                self.sources.append((name, _jinja_source(plain[-1])))
                 self._parts.append((name, tpl.get_headers_footers_encoding(xml)))
                 if name not in names:
                     self.stock_reason = f"phần {name} không có trong tệp"
@@ -134,8 +139,36 @@ class CompiledTemplate:
         self._static_tables = static_tables(self.sources[0][1])
         self._balanced = always_balanced(self.sources[0][1])
         # Compiled last: a refused or broken tag raises here, before any document is rendered.
-        compiled = [env.from_string(source) for _, source in self.sources] if env else []
-        self._compiled = compiled[: 1 + len(self._parts)]
+        # Documents are rendered from the sources as patched. docxtpl puts each paragraph on a
+        # line of its own, for the line of an error to name its tag, and joins the lines again
+        # after rendering: a copy of the whole body per document, for nothing when all goes
+        # well. So the sources with those lines are compiled only when something fails
+        # (:meth:`_located`), and fail the same way, naming the tag.
+        self._env = env
+        self._numbered: list[Template] | None = None
+        self._compiled: list[Template] = []
+        self._fixed: dict[str, Member] = {}  # headers and footers without tags, rendered once
+        if env is None:
+            return
+        try:
+            self._compiled = [env.from_string(source) for source in plain]
+            for _, source in self.sources[len(plain) :]:  # footnotes, properties: stock path
+                env.from_string(source)
+        except jinja2.TemplateError:
+            self._located()
+            raise
+        for (name, encoding), template, source in zip(
+            self._parts, self._compiled[1:], plain[1:], strict=True
+        ):
+            if not any(t in source for t in _TAGS):
+                self._fixed[name] = self._part(name, encoding, template, {})
+
+    def _located(self) -> list[Template]:
+        """The templates compiled from docxtpl's numbered sources; raises what they raise."""
+        if self._numbered is None and self._env is not None:
+            sources = [source for _, source in self.sources[: 1 + len(self._parts)]]
+            self._numbered = [self._env.from_string(source) for source in sources]
+        return self._numbered or []
 
     def _finish(self, xml: str) -> str:
         """What docxtpl's render_xml_part does after Jinja."""
@@ -151,9 +184,22 @@ class CompiledTemplate:
             xml = str(self._tpl.resolve_listing(xml))
         return xml
 
+    def _part(
+        self, name: str, encoding: str, template: Template, context: dict[str, Any]
+    ) -> Member:
+        part = self._finish(template.render(context)).encode(encoding)
+        return deflate(name, serialize_part_xml(parse_xml(part)))
+
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
-        body, *parts = self._compiled
+        try:
+            return self._render(self._compiled, context)
+        except jinja2.TemplateError:
+            self._render(self._located(), context)  # raises the same error, naming its tag
+            raise
+
+    def _render(self, templates: list[Template], context: dict[str, Any]) -> bytes:
+        body, *parts = templates
         xml = self._finish(body.render(context))
         data: bytes = xml.encode("utf-8")
         if not (self._static_tables and "docPr" not in xml and well_formed(data, self._balanced)):
@@ -164,8 +210,8 @@ class CompiledTemplate:
             data = etree.tostring(tree, encoding="UTF-8")
         replaced = {self._document: deflate(self._document, self._prefix + data + self._suffix)}
         for (name, encoding), template in zip(self._parts, parts, strict=True):
-            part = self._finish(template.render(context)).encode(encoding)
-            replaced[name] = deflate(name, serialize_part_xml(parse_xml(part)))
+            fixed = self._fixed.get(name)
+            replaced[name] = fixed or self._part(name, encoding, template, context)
         return write_zip(replaced.get(m.name, m) for m in self._members)
 
 

@@ -40,6 +40,7 @@ class ResultSources(Protocol):
 
     def receipt(self, unit_name: str | None) -> ResultSource | None: ...
 
+
 MANIFEST_NAME = "manifest.json"
 
 # Every status a document can have after a run: its short label (the terminal's table) and its
@@ -211,6 +212,10 @@ class Issuer:
         # What the log last says of each path, read once per run: reading the whole log for
         # every document would make a large plan quadratic. Each path is written by one task.
         self._issued: dict[str, dict[str, Any]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to a worker process: it reads the log itself, once, when it first needs it.
+        return {**self.__dict__, "_issued": None}
 
     def template_path(self, job: Job) -> Path:
         return self.templates_dir / job.kind.template

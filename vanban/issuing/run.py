@@ -40,9 +40,14 @@ from vanban.model import DOCUMENTS_SHEET, Plan
 from vanban.text.names import match_key
 from vanban.workbook.loader import load_plan
 
-# Jobs handed to one executor call together (one Prefect task): few enough that a thousand-unit
-# plan makes a few hundred task runs rather than thousands, many enough to spread over workers.
+# Jobs handed to one executor call together (one Prefect task). A task costs Prefect about a
+# tenth of a second besides the rendering, so a large stage goes in a few large batches,
+# BATCHES_PER_WORKER for each worker (enough for one worker to take over a slower one's share);
+# a small stage still goes in batches of BATCH_SIZE, so that it spreads over the workers. A
+# batch never holds its documents: each is written as soon as it is rendered.
 BATCH_SIZE = 16
+BATCHES_PER_WORKER = 4
+MAX_BATCH = 256
 
 Executor = Callable[[Issuer, Sequence[Sequence[Job]]], Iterable[DocStatus]]
 """Runs a stage's batches of ready jobs and yields one status per job, in any order.
@@ -133,7 +138,10 @@ def issue_serially(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterator
         yield from issue_batch(issuer, batch)
 
 
-def batches_of(jobs: Sequence[Job], size: int = BATCH_SIZE) -> list[list[Job]]:
+def batches_of(jobs: Sequence[Job], workers: int = 1) -> list[list[Job]]:
+    """``jobs`` in order, in batches sized for an executor with ``workers`` workers."""
+    share = -(-len(jobs) // (max(1, workers) * BATCHES_PER_WORKER))
+    size = min(MAX_BATCH, max(BATCH_SIZE, share))
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
@@ -194,11 +202,13 @@ def run_issue(
     flow_run_id: str = "",
     progress: Progress | None = None,
     forms: ResultSources | None = None,
+    workers: int = 1,
 ) -> RunReport:
     """Issue the documents of the plan in ``workbook`` (or of some units, or some stages).
 
     ``workbook`` is the workbook's path, or the plan already read from it; ``forms`` says which
-    returned result forms fed that plan (``vanban.forms.collecting.collect_forms``).
+    returned result forms fed that plan (``vanban.forms.collecting.collect_forms``);
+    ``workers`` is how many batches ``execute`` runs at once, which sizes the batches.
 
     Bad input raises ``InputError`` before anything is written; a held folder raises
     ``OutputLockedError``. Every other outcome, failures included, is in the returned report,
@@ -231,7 +241,7 @@ def run_issue(
             else:
                 ready = [j for j in jobs if j.pending is None]
                 statuses = [DocStatus(j, "pending", j.pending) for j in jobs if j.pending]
-                for status in execute(issuer, batches_of(ready)):
+                for status in execute(issuer, batches_of(ready, workers)):
                     statuses.append(status)
                     if progress is not None:
                         progress.done(status)
@@ -244,7 +254,9 @@ def run_issue(
 
 
 __all__ = [
+    "BATCHES_PER_WORKER",
     "BATCH_SIZE",
+    "MAX_BATCH",
     "Executor",
     "Progress",
     "batches_of",

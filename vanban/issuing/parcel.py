@@ -1,0 +1,124 @@
+"""An issuer and its batches in the form an executor sends to other processes, many times.
+
+An executor that runs batches in worker processes (Prefect's tasks on Dask) sends the issuer
+with every batch. As an object the issuer is the whole plan, every unit's roster included, and
+each batch's jobs hold their units too: Prefect walks every parameter looking for futures, Dask
+pickles every argument to name the task, and a worker unpickles the plan again for each batch.
+At a hundred units that cost several times the rendering itself.
+
+So the issuer travels as a :class:`IssuerParcel`, its pickle made once per run and named by a
+digest that Prefect and Dask treat as one opaque value; a worker unpickles it once and keeps it
+for the run's later batches. Jobs travel as their ids, and statuses come back as plain records
+(:func:`record_of`), which the sending side turns back into statuses of its own jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from vanban.issuing.issuer import DocStatus, Issuer, Job, plan_jobs
+
+StatusRecord = tuple[str, str, str | None, str | None, str | None, int, int]
+"""A status as it comes back from a worker: job id, status, reason, sha256, history, attempts,
+exit code. Plain values only, so nothing of the plan is walked or pickled on the way back."""
+
+_KEEP = 4  # issuers a worker keeps: a few runs may share one long-lived cluster
+_received: OrderedDict[str, tuple[Issuer, dict[str, Job]]] = OrderedDict()
+_received_lock = threading.Lock()
+_made: weakref.WeakKeyDictionary[Issuer, IssuerParcel] = weakref.WeakKeyDictionary()
+_made_lock = threading.Lock()
+
+
+class IssuerParcel:
+    """One run's issuer, pickled at most once and unpickled at most once per process."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self._issuer: Issuer | None = issuer
+        self._jobs: dict[str, Job] | None = None
+        self._blob: bytes | None = None  # made when first sent: a thread pool never sends it
+        self._digest = ""
+        self._lock = threading.Lock()
+
+    def _pack(self) -> tuple[bytes, str]:
+        with self._lock:
+            if self._blob is None:
+                self._blob = pickle.dumps(self._issuer, protocol=pickle.HIGHEST_PROTOCOL)
+                # A nonce besides the bytes: two runs with equal inputs are still two runs, and
+                # a worker must not hand one run's issuer (its log cache) to the other.
+                self._digest = hashlib.sha256(os.urandom(16) + self._blob).hexdigest()
+            return self._blob, self._digest
+
+    def __getstate__(self) -> dict[str, Any]:
+        blob, digest = self._pack()
+        return {"blob": blob, "digest": digest}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._blob, self._digest = state["blob"], state["digest"]
+        self._issuer, self._jobs = None, None
+        self._lock = threading.Lock()
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        # Dask names a task by hashing its arguments; this spares it pickling the plan to do so.
+        return ("vanban-issuer", self._pack()[1])
+
+    def __repr__(self) -> str:  # what Prefect may print of a task's parameters: never the plan
+        return "IssuerParcel()"
+
+    def open(self) -> tuple[Issuer, dict[str, Job]]:
+        """The issuer, and every job it may issue by id: unpickled once in this process."""
+        if self._issuer is not None:
+            if self._jobs is None:
+                self._jobs = _index(self._issuer)
+            return self._issuer, self._jobs
+        with _received_lock:
+            found = _received.get(self._digest)
+            if found is None:
+                assert self._blob is not None
+                issuer = pickle.loads(self._blob)  # noqa: S301 - our own run's pickle
+                found = (issuer, _index(issuer))
+                _received[self._digest] = found
+                while len(_received) > _KEEP:
+                    _received.popitem(last=False)
+            else:
+                _received.move_to_end(self._digest)
+        self._issuer, self._jobs = found
+        return found
+
+    def jobs(self, ids: Sequence[str]) -> list[Job]:
+        index = self.open()[1]
+        return [index[i] for i in ids]
+
+
+def _index(issuer: Issuer) -> dict[str, Job]:
+    # The sender's jobs are among these: the same plan and registry plan the same documents.
+    return {job.id: job for job in plan_jobs(issuer.plan, issuer.registry)}
+
+
+def parcel_of(issuer: Issuer) -> IssuerParcel:
+    """The parcel of ``issuer``: one per issuer, so the plan is pickled once per run."""
+    with _made_lock:
+        parcel = _made.get(issuer)
+        if parcel is None:
+            parcel = _made[issuer] = IssuerParcel(issuer)
+        return parcel
+
+
+def record_of(status: DocStatus) -> StatusRecord:
+    s = status
+    return (s.job.id, s.status, s.reason, s.sha256, s.history, s.attempts, s.exit_code)
+
+
+def status_of(record: StatusRecord, jobs: dict[str, Job]) -> DocStatus:
+    """The status a record stands for, with the sender's own job."""
+    job_id, status, reason, sha256, history, attempts, exit_code = record
+    return DocStatus(jobs[job_id], status, reason, sha256, history, attempts, exit_code)
+
+
+__all__ = ["IssuerParcel", "StatusRecord", "parcel_of", "record_of", "status_of"]

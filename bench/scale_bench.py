@@ -2,29 +2,44 @@
 
 Prints, for the plan and for one a tenth its size: documents/s and personal letters/s through
 the library's own run, the flow on the thread pool and the flow on Dask (2 workers and 1), the
-peak RSS of the whole process tree, t(N)/t(N/10) and Dask's 2-worker speed-up. Asserts nothing.
+letters/s per core that rendered, the peak RSS of the run's whole process tree, t(N)/t(N/10)
+and Dask's 2-worker speed-up. Asserts nothing.
 
-Run: ``python -m bench.scale_bench [--units 1000] [--households 100] [--skip-dask]``.
+Each run is a fresh process that reads the workbook itself, as ``vanban run`` does, so that its
+time and memory are its own: nothing read or built by an earlier run is counted or reused. It
+prints the time to read and validate the workbook and, apart, the time to issue every document
+(the rates are of the latter); the memory is the peak of both, Dask's worker processes included.
+
+Run: ``python -m bench.scale_bench [--units 1000] [--households 100] [--skip-dask]``. It uses the
+Prefect server a ``vanban run`` would: ``PREFECT_API_URL``, else the one ``vanban server start``
+keeps, else a temporary one.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psutil
 
 from tools.example_workbook import fill, seed_data
-from vanban.issuing.run import run_issue
 from vanban.workbook.blank import build_blank_workbook
-from vanban.workbook.loader import load_plan
+
+MODES = {  # mode: (label, cores it renders on)
+    "lib": ("thư viện (một tiến trình)", 1),
+    "threads": ("luồng Prefect, thread pool", 1),  # the GIL: one core renders
+    "dask2": ("luồng Prefect, Dask 2 worker", 2),
+    "dask1": ("luồng Prefect, Dask 1 worker", 1),
+}
 
 
 def synthetic_workbook(path: Path, units: int, households: int) -> Path:
@@ -41,24 +56,28 @@ def synthetic_workbook(path: Path, units: int, households: int) -> Path:
 
 
 class PeakRSS:
-    """The largest resident memory of this process and all its children, sampled every 0.2 s."""
+    """The largest resident memory of process ``pid`` and all its children, every 0.1 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         self.peak = 0
+        self._root = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
-        me = psutil.Process()
         while not self._stop.is_set():
             total = 0
-            for proc in [me, *me.children(recursive=True)]:
+            try:
+                tree = [self._root, *self._root.children(recursive=True)]
+            except psutil.Error:
+                tree = []
+            for proc in tree:
                 try:
                     total += proc.memory_info().rss
                 except psutil.Error:
                     continue
             self.peak = max(self.peak, total)
-            self._stop.wait(0.2)
+            self._stop.wait(0.1)
 
     def __enter__(self) -> PeakRSS:
         self._thread.start()
@@ -69,19 +88,55 @@ class PeakRSS:
         self._thread.join()
 
 
-def timed(label: str, run: Callable[[], Any], letters: int, cores: int = 1) -> float:
-    """Run once; print the rates, the rate per core it rendered on, and the peak memory."""
-    with PeakRSS() as rss:
-        t0 = time.perf_counter()
-        report = run()
-        elapsed = time.perf_counter() - t0
-    docs = report.count("issued")
+def run_child(mode: str, workbook: str, out: str) -> None:
+    """One run, in this fresh process; prints its time and count as the last line (JSON)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+    # Dask's own start-up and shutdown lines, in this process and in its workers.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    from vanban.workbook.loader import load_plan
+
+    started = time.perf_counter()
+    plan = load_plan(workbook)  # the flow's own reading of it is then served from the cache
+    read = time.perf_counter() - started
+    report: Any
+    if mode == "lib":
+        from vanban.issuing.run import run_issue
+
+        report = run_issue(plan, out_dir=out)
+    else:
+        from vanban_flows.issue import issue_flow
+
+        if mode.startswith("dask"):
+            flow = issue_flow(True, workers=int(mode.removeprefix("dask")))
+        else:
+            flow = issue_flow(False)
+        report = flow(workbook, out_dir=out)
+    elapsed = time.perf_counter() - started - read
+    print(json.dumps({"read": read, "elapsed": elapsed, "issued": report.count("issued")}))
+
+
+def timed(mode: str, workbook: Path, out: Path, letters: int) -> float:
+    """Run ``mode`` in a child process; print the rates, the rate per core, the peak memory."""
+    command = [sys.executable, "-m", "bench.scale_bench", "--child", mode, str(workbook), str(out)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    with PeakRSS(child.pid) as rss:
+        output, _ = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"{mode}: the run failed (exit {child.returncode})")
+    result = json.loads(output.strip().splitlines()[-1])
+    elapsed, docs = result["elapsed"], result["issued"]
+    label, cores = MODES[mode]
     print(
-        f"  {label:<28} {elapsed:8.1f} s  {docs / elapsed:8.1f} văn bản/s  "
+        f"  {label:<28} đọc {result['read']:6.1f} s  phát hành {elapsed:6.1f} s  "
+        f"{docs / elapsed:7.1f} văn bản/s  "
         f"{letters / elapsed:9.0f} thư/s  {letters / elapsed / cores:7.0f} thư/s/lõi  "
-        f"RSS đỉnh {rss.peak / 2**20:7.0f} MiB"
+        f"RSS đỉnh {rss.peak / 2**20:7.0f} MiB",
+        flush=True,
     )
-    return elapsed
+    return float(elapsed)
 
 
 def use_local_server() -> None:
@@ -92,58 +147,28 @@ def use_local_server() -> None:
         url = running_local(prefect_home())
         if url:
             os.environ["PREFECT_API_URL"] = url
-    where = (
-        os.environ.get("PREFECT_API_URL")
-        or "máy chủ tạm của Prefect (chưa chạy vanban server start)"
-    )
+    where = os.environ.get("PREFECT_API_URL") or "máy chủ tạm (chưa chạy vanban server start)"
     print(f"Máy chủ Prefect: {where}")
 
 
 def bench(units: int, households: int, dask: bool) -> dict[str, float]:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
-    # Dask's own start-up and shutdown lines, in this process and in its workers.
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    from vanban_flows.issue import issue_documents, issue_flow
-
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         wb = synthetic_workbook(Path(tmp) / "plan.xlsx", units, households)
-        plan = load_plan(wb)
-        letters = sum(len(u.invitees) for u in plan.units)
-        print(f"{units} đơn vị × {households} hộ: {letters} thư mời riêng")
-        results["lib"] = timed(
-            "thư viện (một tiến trình)",
-            lambda: run_issue(plan, out_dir=Path(tmp) / "lib"),
-            letters,
-        )
-        results["threads"] = timed(
-            "luồng Prefect, thread pool",
-            lambda: issue_documents(str(wb), out_dir=str(Path(tmp) / "threads")),
-            letters,
-        )
-        if dask:
-            from prefect_dask.task_runners import DaskTaskRunner
+        # Each household and each of the unit's committee members and officials gets a letter.
+        from vanban.workbook.loader import load_plan
 
-            for workers in (2, 1):
-                runner: Any = DaskTaskRunner(
-                    cluster_kwargs={"n_workers": workers, "threads_per_worker": 1}
-                )
-                flow = issue_flow(False).with_options(task_runner=runner)
-                out = str(Path(tmp) / f"dask{workers}")
-
-                def on_dask(flow: Any = flow, out: str = out) -> Any:
-                    return flow(str(wb), out_dir=out)
-
-                results[f"dask{workers}"] = timed(
-                    f"luồng Prefect, Dask {workers} worker", on_dask, letters, workers
-                )
+        letters = sum(len(u.invitees) for u in load_plan(wb).units)
+        print(f"{units} đơn vị × {households} hộ: {letters} thư mời riêng", flush=True)
+        for mode in ("lib", "threads", *(("dask2", "dask1") if dask else ())):
+            results[mode] = timed(mode, wb, Path(tmp) / mode, letters)
     return results
 
 
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        run_child(*sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--households", type=int, default=100)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -98,12 +98,27 @@ class DocStatus:
         }
 
 
-@dataclass
 class RunReport:
-    out_dir: Path
-    statuses: list[DocStatus] = field(default_factory=list)
-    recovered: list[str] = field(default_factory=list)  # logged again after a killed run
-    forms: ResultSources | None = None  # the result forms collected for this run, if any
+    """What a run did: every document's status, in stage order, and the run's exit code.
+
+    A plain class, not a dataclass: a flow returns it, and Prefect walks a returned dataclass
+    into every field, here every unit's roster, which at a thousand units took seconds.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        statuses: list[DocStatus] | None = None,
+        recovered: list[str] | None = None,
+        forms: ResultSources | None = None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.statuses: list[DocStatus] = statuses if statuses is not None else []
+        self.recovered: list[str] = recovered if recovered is not None else []  # after a kill
+        self.forms = forms  # the result forms collected for this run, if any
+
+    def __repr__(self) -> str:
+        return f"RunReport({self.out_dir}, {len(self.statuses)} văn bản, mã thoát {self.exit_code})"
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)

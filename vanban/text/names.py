@@ -9,6 +9,7 @@ Those are not different names; a different tone ("Láng Biển" / "Láng Biền"
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ def _fold_syllable_tone(syllable: str) -> str:
     return base + tones[-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same unit, hamlet and kind names, read many times
 def match_key(s: str) -> str:
     """A key under which two spellings of the same name are equal.
 

@@ -30,7 +30,7 @@ from vanban.model import (
 from vanban.text.formatting import Dialect
 from vanban.workbook import schema
 from vanban.workbook.draft import Draft, Record
-from vanban.workbook.roster import invitees_of
+from vanban.workbook.roster import invitees_of, roster_by_unit
 
 _NUMERIC = frozenset({"int", "money", "date", "time"})
 
@@ -155,6 +155,7 @@ def _tables(d: Draft) -> Mapping[str, tuple[Mapping[str, Any], ...]]:
 
 def _units(d: Draft) -> list[Unit]:
     units = []
+    roster = roster_by_unit(d)
     for rec in d.units:
         placeholder = rec.unit
         assert placeholder is not None
@@ -168,7 +169,7 @@ def _units(d: Draft) -> list[Unit]:
             unit.place, unit.poor, unit.near_poor, unit.row,
             schedule=_schedule(schedule, unit, d.meta) if schedule is not None else None,
             result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
-            invitees=invitees_of(d, unit),
+            invitees=invitees_of(roster.get(rec.row, []), unit),
             name_cell=rec.coord("name"),
         ))
     return units

@@ -11,6 +11,8 @@ quote the converted text, are folded into one line per font without it.
 
 from __future__ import annotations
 
+import functools
+
 from vanban.errors import Problem
 from vanban.model import INVITEE_CATEGORIES, INVITEE_GROUPS, Invitee, Unit
 from vanban.text.names import clean_person_name, clean_text, match_key
@@ -197,6 +199,7 @@ def _warn_repeats(problems: Problems, records: list[Record]) -> None:
             seen[key] = rec.row
 
 
+@functools.lru_cache(maxsize=4096)  # a province's roster names the same hamlets many times
 def hamlet_text(raw: str | None, unit_kind: str) -> str:
     """Where an invitee lives, as written after the name: "ấp Quý Phước", "khóm 2", "thôn Đông".
 
@@ -218,10 +221,21 @@ def hamlet_text(raw: str | None, unit_kind: str) -> str:
     return f"{kind} {name}" if kind else name
 
 
-def invitees_of(d: Draft, unit: Unit) -> tuple[Invitee, ...]:
-    """The unit's roster in print order: by group as the plan lists them, then as the sheet does."""
-    mine = [r for r in d.roster if r.unit is not None and r.unit.row == unit.row]
-    mine.sort(key=lambda r: (INVITEE_GROUPS.index(str(r.get("category"))), r.row))
+def roster_by_unit(d: Draft) -> dict[int, list[Record]]:
+    """The roster's rows by the row of their unit in sheet "Đơn vị": one pass for all units."""
+    out: dict[int, list[Record]] = {}
+    for r in d.roster:
+        if r.unit is not None:
+            out.setdefault(r.unit.row, []).append(r)
+    return out
+
+
+def invitees_of(records: list[Record], unit: Unit) -> tuple[Invitee, ...]:
+    """The unit's roster rows in print order: by group as the plan lists them, then as the sheet
+    does."""
+    mine = sorted(
+        records, key=lambda r: (INVITEE_GROUPS.index(str(r.get("category"))), r.row)
+    )
     return tuple(
         Invitee(
             name=clean_person_name(str(r.get("name"))),

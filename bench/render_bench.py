@@ -6,6 +6,8 @@ roster), and for the example's whole document set, prints side by side the media
 - naive docxtpl: a new ``DocxTemplate``, ``render`` in a plain Jinja environment, ``save``;
 - the stock path: ``render.render_docx_stock`` (sandbox, compiled Jinja cached, zip rewritten);
 - the compiled path: ``render.render_docx`` (template parsed and compiled once, members copied);
+- the floor: the same compiled Jinja rendered and zipped with no check or post-processing at
+  all, what the issue's prototype did (:func:`floor`);
 
 and the ratios. Asserts nothing. Run: ``python -m bench.render_bench [--repeat 10]
 [--templates DIR]`` (``DIR`` to compare other templates, e.g. unpruned ones).
@@ -25,7 +27,8 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from vanban.documents.kinds import default_registry, default_templates_dir
-from vanban.documents.render import render_docx, render_docx_stock
+from vanban.documents.render import compiled_template, render_docx, render_docx_stock
+from vanban.documents.zipcopy import deflate, write_zip
 from vanban.text.formatting import make_filters
 from vanban.workbook.loader import load_plan
 
@@ -50,10 +53,27 @@ def naive(template: Path, context: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
+def floor(template: Path, context: dict[str, Any]) -> bytes:
+    """The least any renderer of this template language does: the issue's prototype.
+
+    Jinja already compiled for the body, headers and footers; per document only their render,
+    their deflate and the zip, every other member copied as stored. No checks at all: no
+    docxtpl post-processing, no well-formedness check, no test that the context is plain data.
+    """
+    compiled = compiled_template(template)
+    body, *parts = compiled._compiled
+    name = compiled._document
+    replaced = {name: deflate(name, compiled._prefix + body.render(context).encode() + compiled._suffix)}
+    for (part, _), jinja in zip(compiled._parts, parts, strict=True):
+        replaced[part] = deflate(part, jinja.render(context).encode())
+    return write_zip(replaced.get(m.name, m) for m in compiled._members)
+
+
 METHODS: tuple[tuple[str, Render, int], ...] = (
     ("docxtpl", naive, 1),
     ("stock", render_docx_stock, 1),
     ("compiled", render_docx, 10),  # fast: more rounds for a steady median
+    ("floor", floor, 10),
 )
 
 
@@ -80,8 +100,9 @@ def main() -> None:
         ready = [u for u in units if kind.pending(plan, u) is None]
         jobs += [(kind, u) for u in ready]
 
-    widths = (30, 10, 10, 10, 14, 13)
-    head = ("văn bản", "docxtpl", "stock", "compiled", "docxtpl/comp.", "stock/comp.")
+    widths = (30, 10, 10, 10, 10, 14, 13, 13)
+    head = ("văn bản", "docxtpl", "stock", "compiled", "floor", "docxtpl/comp.", "stock/comp.",
+            "comp./floor")  # fmt: skip
     print(f"Mẫu: {args.templates}; trung vị ms mỗi văn bản, {args.repeat} lần (compiled ×10)")
     print(
         "".join(
@@ -99,7 +120,7 @@ def main() -> None:
         ms = [median_ms(f, template, context, args.repeat * n) for _, f, n in METHODS]
         _row(kind.key, ms, widths)
 
-    total = [0.0, 0.0, 0.0]
+    total = [0.0] * len(METHODS)
     for kind, unit in jobs:
         context = kind.build_context(plan, unit)
         template = args.templates / kind.template
@@ -113,9 +134,10 @@ def main() -> None:
 
 def _row(label: str, ms: list[float], widths: tuple[int, ...]) -> None:
     cells = [label.ljust(widths[0])]
-    cells += [f"{v:.2f}".rjust(w) for v, w in zip(ms, widths[1:4], strict=True)]
-    cells.append(f"{ms[0] / ms[2]:.1f}×".rjust(widths[4]))
-    cells.append(f"{ms[1] / ms[2]:.1f}×".rjust(widths[5]))
+    cells += [f"{v:.2f}".rjust(w) for v, w in zip(ms, widths[1:5], strict=True)]
+    cells.append(f"{ms[0] / ms[2]:.1f}×".rjust(widths[5]))
+    cells.append(f"{ms[1] / ms[2]:.1f}×".rjust(widths[6]))
+    cells.append(f"{ms[2] / ms[3]:.2f}×".rjust(widths[7]))
     print("".join(cells))
 
 

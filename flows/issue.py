@@ -126,5 +126,9 @@ def issue_flow(dask: bool = False, workers: int = WORKERS) -> Any:
     # a megabyte of XML for each letters file, and trimming that much so often cost a worker a
     # quarter of its time; glibc's own default adapts, and memory stays bounded all the same.
     dask_config.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
-    runner: Any = DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1})
+    # Each worker imports the task's modules (Prefect, vanban) as it starts, all at once,
+    # rather than when its first batch arrives, one worker after the other.
+    preload = [prefect_executor.__module__]
+    cluster = {"n_workers": workers, "threads_per_worker": 1, "preload": preload}
+    runner: Any = DaskTaskRunner(cluster_kwargs=cluster)
     return issue_documents.with_options(task_runner=runner)

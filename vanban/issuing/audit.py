@@ -136,8 +136,14 @@ class AuditLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    def append(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        """Append one entry (adding ``time`` if absent and ``prev``) durably; returns it in full."""
+    def append(self, entry: Mapping[str, Any], *, durable: bool = True) -> dict[str, Any]:
+        """Append one entry (adding ``time`` if absent and ``prev``); returns it in full.
+
+        The entry is on disk when this returns, unless ``durable`` is False: then it gets there
+        with the next durable entry or :meth:`sync`, whichever comes first (an fsync writes the
+        whole file). Only an entry the log can do without until then may wait: a document's
+        "issued" entry, whose "prepare" entry and file let the next run recover it.
+        """
         full = dict(entry)
         if not isinstance(full.get("event"), str) or not full["event"]:
             raise ValueError("an audit entry needs an 'event'")
@@ -163,12 +169,29 @@ class AuditLog:
                     view = memoryview(line)
                     while view:
                         view = view[os.write(fd, view) :]
-                    os.fsync(fd)
+                    if durable:
+                        os.fsync(fd)
                 finally:
                     os.close(fd)  # also releases the flock
             except OSError as exc:
                 raise translate_os_error(exc, self.path) from exc
         return full
+
+    def sync(self) -> None:
+        """Put every entry appended so far on disk."""
+        with _lock_for(self.path):
+            try:
+                fd = open_nofollow(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                raise translate_os_error(exc, self.path) from exc
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                raise translate_os_error(exc, self.path) from exc
+            finally:
+                os.close(fd)
 
     def _raw_lines(self) -> list[bytes]:
         # Read under the same locks as ``append``: a task reading while another appends would

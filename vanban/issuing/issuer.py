@@ -304,7 +304,14 @@ class Issuer:
         if receipt is not None and job.kind.ready == "unit_has_result":
             entry["form"] = receipt.path  # which returned form fed this report
             entry["form_sha256"] = receipt.sha256
-        self._latest_issued()[job.relpath] = self.audit.append(entry)
+        # Not synced at once: the "prepare" entry and the file, both on disk already, let the
+        # next run recover this entry should the power go before the batch ends (``flush``).
+        self._latest_issued()[job.relpath] = self.audit.append(entry, durable=False)
+
+    def flush(self) -> None:
+        """Put on disk what the documents issued so far left for later: renames, log entries."""
+        self.folder.sync()
+        self.audit.sync()
 
     def recover(self) -> list[str]:
         """Finish the log of a run that was killed between writing a file and logging it.

@@ -97,19 +97,22 @@ def issue_batch(
     """
     done = finished if finished is not None else {}
     out: list[DocStatus] = []
-    for job in jobs:
-        if job.id in done:
-            out.append(done[job.id])
-            continue
-        try:
-            status = issuer.issue(job, attempts=attempt)
-        except Exception as exc:  # noqa: BLE001 - one document's failure is its status
-            if retry_transient and is_retryable(exc):
-                raise
-            status = failure(job, exc, attempt)
-            issuer.log_failure(job, status.reason or "", attempt)
-        done[job.id] = status
-        out.append(status)
+    try:
+        for job in jobs:
+            if job.id in done:
+                out.append(done[job.id])
+                continue
+            try:
+                status = issuer.issue(job, attempts=attempt)
+            except Exception as exc:  # noqa: BLE001 - one document's failure is its status
+                if retry_transient and is_retryable(exc):
+                    raise
+                status = failure(job, exc, attempt)
+                issuer.log_failure(job, status.reason or "", attempt)
+            done[job.id] = status
+            out.append(status)
+    finally:
+        issuer.flush()  # the batch's documents are on disk, renames and log included
     return out
 
 

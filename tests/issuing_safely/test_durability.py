@@ -1,0 +1,87 @@
+"""What reaches the disk when: each document's bytes and its "prepare" entry before its rename;
+the renames and the "issued" entries once a batch, at its end.
+
+A power cut can then lose only what the next run restores: a rename (the file the log last
+recorded is still there, and is issued again) or an "issued" entry (its "prepare" entry and the
+file let the run recover it). The calls to fsync and rename are recorded as they happen (the
+files an fsync reaches are read through Linux's /proc, as on the machines the tests run on).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from vanban.documents.kinds import default_templates_dir
+from vanban.issuing.audit import LOG_NAME, AuditLog, verify
+from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.issuing.run import issue_batch
+from vanban.model import Plan
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    recorded: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        recorded.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        recorded.append(("replace", os.path.abspath(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return recorded
+
+
+def _batch(plan: Plan, out: Path, count: int) -> list[Path]:
+    issuer = Issuer(plan, out, default_templates_dir())
+    jobs = [j for j in plan_jobs(plan, issuer.registry) if j.pending is None][:count]
+    statuses = issue_batch(issuer, jobs)
+    assert [s.status for s in statuses] == ["issued"] * count
+    return [(out / j.relpath).absolute() for j in jobs]
+
+
+def test_bytes_and_prepare_entry_before_each_rename_the_rest_once_a_batch(
+    example_plan: Plan, tmp_path: Path, calls: list[tuple[str, str]]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = _batch(example_plan, out, 5)
+    log = str((out / LOG_NAME).absolute())
+    renames = [i for i, (what, path) in enumerate(calls) if what == "replace"]
+    assert [calls[i][1] for i in renames] == [str(d) for d in docs]
+    previous = 0
+    for i, doc in zip(renames, docs, strict=True):
+        before = calls[previous:i]
+        # The document's own bytes (its temporary file, in its folder) and the log's "prepare".
+        assert any(
+            w == "fsync" and Path(p).parent == doc.parent and Path(p).name.startswith(".tmp-")
+            for w, p in before
+        ), before
+        assert ("fsync", log) in before, before
+        # No folder synced for each document: that waits for the end of the batch.
+        assert ("fsync", str(doc.parent)) not in before
+        previous = i + 1
+    after = calls[renames[-1] + 1 :]
+    for folder in {str(d.parent) for d in docs}:
+        assert ("fsync", folder) in after, after
+    assert ("fsync", log) in after, after
+    # Two syncs a document and a few a batch, where each document once took four.
+    assert sum(1 for w, _ in calls if w == "fsync") <= 2 * len(docs) + 1 + len(set(docs))
+
+
+def test_a_batch_leaves_a_log_that_verifies_and_names_every_document(
+    example_plan: Plan, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = _batch(example_plan, out, 4)
+    assert verify(out).ok
+    issued = AuditLog(out / LOG_NAME).latest_issued()
+    assert {str((out / p).absolute()) for p in issued} == {str(d) for d in docs}

@@ -57,8 +57,9 @@ def issue_documents_batch(
         statuses = issue_batch(
             issuer, jobs, attempt=attempt, retry_transient=attempt <= RETRIES, finished=finished
         )
-    except BaseException:
-        keep_for_retry(key, finished)
+    except BaseException as exc:
+        if attempt <= RETRIES and is_retryable(exc):  # what the next attempt will need
+            keep_for_retry(key, finished)
         raise
     logger = get_run_logger()
     for s in statuses:

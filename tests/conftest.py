@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 # Before anything imports Prefect: no usage heartbeat racing the test database, quiet logs.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The review's record of format findings goes to the user's cache: the tests keep their own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="vanban-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "thap-muoi-2022.xlsx"

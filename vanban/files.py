@@ -220,14 +220,6 @@ def read_nofollow(path: Path) -> bytes:
     return b"".join(chunks)
 
 
-def sync_folder(folder: Path) -> None:
-    """Make the renames done in ``folder`` durable (what ``atomic_write`` left for later)."""
-    try:
-        _fsync_dir(folder)
-    except OSError as exc:
-        raise translate_os_error(exc, folder) from exc
-
-
 def _fsync_dir(folder: Path) -> None:
     # Windows cannot open a directory; NTFS journals the rename itself.
     if os.name == "nt":
@@ -322,15 +314,11 @@ def _temp_name(target: Path) -> str:
     return f"{TEMP_PREFIX}{target.name[:80]}.{secrets.token_hex(6)}"
 
 
-def atomic_write(
-    path: Path, data: bytes, *, root: Path | None = None, sync_folder: bool = True
-) -> None:
+def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
     """Replace ``path`` with ``data`` so that no reader ever sees a partial file.
 
     With ``root`` (the output folder), no folder or file on the way from ``root`` to ``path`` may
-    be a link: LinkInOutputError names it, and nothing is written. The data always reaches the
-    disk before the rename; with ``sync_folder=False`` the rename itself is made durable later,
-    by the caller's :func:`sync_folder` (once for many files, not once for each).
+    be a link: LinkInOutputError names it, and nothing is written.
     """
     path = Path(path)
     folder = path.parent
@@ -355,8 +343,7 @@ def atomic_write(
             os.close(fd)
         os.replace(temp, path)
         temp = None
-        if sync_folder:
-            _fsync_dir(folder)
+        _fsync_dir(folder)
     except OSError as exc:
         raise translate_os_error(exc, path) from exc
     finally:

@@ -1,10 +1,10 @@
-"""What reaches the disk when: each document's bytes and its "prepare" entry before its rename;
-the renames and the "issued" entries once a batch, at its end.
+"""What reaches the disk when: each document's bytes, its "prepare" entry and its rename before
+its "issued" entry; the "issued" entries together, once a batch, at its end.
 
-A power cut can then lose only what the next run restores: a rename (the file the log last
-recorded is still there, and is issued again) or an "issued" entry (its "prepare" entry and the
-file let the run recover it). The calls to fsync and rename are recorded as they happen (the
-files an fsync reaches are read through Linux's /proc, as on the machines the tests run on).
+A power cut can then lose only what the next run restores: an "issued" entry, whose "prepare"
+entry and file (both durably in place) let the run recover it. The calls to fsync and rename are
+recorded as they happen (the files an fsync reaches are read through Linux's /proc, as on the
+machines the tests run on).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def _batch(plan: Plan, out: Path, count: int) -> list[Path]:
     return [(out / j.relpath).absolute() for j in jobs]
 
 
-def test_bytes_and_prepare_entry_before_each_rename_the_rest_once_a_batch(
+def test_each_rename_is_durable_before_its_issued_entry_which_waits_for_the_batch(
     example_plan: Plan, tmp_path: Path, calls: list[tuple[str, str]]
 ) -> None:
     out = tmp_path / "out"
@@ -56,8 +56,9 @@ def test_bytes_and_prepare_entry_before_each_rename_the_rest_once_a_batch(
     log = str((out / LOG_NAME).absolute())
     renames = [i for i, (what, path) in enumerate(calls) if what == "replace"]
     assert [calls[i][1] for i in renames] == [str(d) for d in docs]
+    ends = [*renames[1:], len(calls)]
     previous = 0
-    for i, doc in zip(renames, docs, strict=True):
+    for i, end, doc in zip(renames, ends, docs, strict=True):
         before = calls[previous:i]
         # The document's own bytes (its temporary file, in its folder) and the log's "prepare".
         assert any(
@@ -65,15 +66,15 @@ def test_bytes_and_prepare_entry_before_each_rename_the_rest_once_a_batch(
             for w, p in before
         ), before
         assert ("fsync", log) in before, before
-        # No folder synced for each document: that waits for the end of the batch.
-        assert ("fsync", str(doc.parent)) not in before
+        # Then its folder, so that the rename is on disk before anything else is.
+        assert calls[i + 1] == ("fsync", str(doc.parent)), calls[i : i + 2]
         previous = i + 1
-    after = calls[renames[-1] + 1 :]
-    for folder in {str(d.parent) for d in docs}:
-        assert ("fsync", folder) in after, after
-    assert ("fsync", log) in after, after
-    # Two syncs a document and a few a batch, where each document once took four.
-    assert sum(1 for w, _ in calls if w == "fsync") <= 2 * len(docs) + 1 + len(set(docs))
+    # The "issued" entries are synced once, at the end of the batch: one sync of the log for
+    # each "prepare" and one more.
+    assert calls[-1] == ("fsync", log)
+    assert calls.count(("fsync", log)) == len(docs) + 1
+    created = {d.parent for d in docs} - {out.absolute()}  # a new folder's entry is synced too
+    assert sum(1 for w, _ in calls if w == "fsync") == 3 * len(docs) + 1 + len(created)
 
 
 def test_a_batch_leaves_a_log_that_verifies_and_names_every_document(

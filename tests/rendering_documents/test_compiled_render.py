@@ -246,6 +246,7 @@ def test_an_error_while_rendering_names_its_tag(
 def test_a_header_without_tags_is_rendered_once_and_kept(tmp_path: Path) -> None:
     path = _tagged_template(tmp_path / "mau.docx", ["{{ a }}"], "Đầu trang cố định")
     compiled = CompiledTemplate(path.read_bytes(), make_environment())
+    assert [n for n in compiled._fixed if "header" in n]  # rendered once, when compiled
     first = compiled.render({"a": "một"})
     second = compiled.render({"a": "hai"})
     headers = [n for n in zipfile.ZipFile(BytesIO(first)).namelist() if "header" in n]

@@ -170,9 +170,11 @@ class CompiledTemplate:
             self._numbered = [self._env.from_string(source) for source in sources]
         return self._numbered or []
 
-    def _finish(self, xml: str) -> str:
-        """What docxtpl's render_xml_part does after Jinja."""
-        xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
+    def _finish(self, xml: str, numbered: bool = False) -> str:
+        """What docxtpl's render_xml_part does after Jinja (rendered from ``numbered`` sources,
+        it also takes out the line it put before each paragraph)."""
+        if numbered:
+            xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
         if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces; seldom there
             xml = (
                 xml.replace("{_{", "{{")
@@ -185,9 +187,14 @@ class CompiledTemplate:
         return xml
 
     def _part(
-        self, name: str, encoding: str, template: Template, context: dict[str, Any]
+        self,
+        name: str,
+        encoding: str,
+        template: Template,
+        context: dict[str, Any],
+        numbered: bool = False,
     ) -> Member:
-        part = self._finish(template.render(context)).encode(encoding)
+        part = self._finish(template.render(context), numbered).encode(encoding)
         return deflate(name, serialize_part_xml(parse_xml(part)))
 
     def render(self, context: dict[str, Any]) -> bytes:
@@ -195,12 +202,14 @@ class CompiledTemplate:
         try:
             return self._render(self._compiled, context)
         except jinja2.TemplateError:
-            self._render(self._located(), context)  # raises the same error, naming its tag
+            self._render(self._located(), context, numbered=True)  # raises it, naming its tag
             raise
 
-    def _render(self, templates: list[Template], context: dict[str, Any]) -> bytes:
+    def _render(
+        self, templates: list[Template], context: dict[str, Any], numbered: bool = False
+    ) -> bytes:
         body, *parts = templates
-        xml = self._finish(body.render(context))
+        xml = self._finish(body.render(context), numbered)
         data: bytes = xml.encode("utf-8")
         if not (self._static_tables and "docPr" not in xml and well_formed(data, self._balanced)):
             # docxtpl's own steps: parse (repairing), fix the tables' grids, number pictures.
@@ -210,8 +219,8 @@ class CompiledTemplate:
             data = etree.tostring(tree, encoding="UTF-8")
         replaced = {self._document: deflate(self._document, self._prefix + data + self._suffix)}
         for (name, encoding), template in zip(self._parts, parts, strict=True):
-            fixed = self._fixed.get(name)
-            replaced[name] = fixed or self._part(name, encoding, template, context)
+            fixed = None if numbered else self._fixed.get(name)
+            replaced[name] = fixed or self._part(name, encoding, template, context, numbered)
         return write_zip(replaced.get(m.name, m) for m in self._members)
 
 

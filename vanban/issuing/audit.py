@@ -142,7 +142,8 @@ class AuditLog:
         The entry is on disk when this returns, unless ``durable`` is False: then it gets there
         with the next durable entry or :meth:`sync`, whichever comes first (an fsync writes the
         whole file). Only an entry the log can do without until then may wait: a document's
-        "issued" entry, whose "prepare" entry and file let the next run recover it.
+        "issued" entry, appended once its file is durably in place, whose "prepare" entry and
+        file let the next run recover it.
         """
         full = dict(entry)
         if not isinstance(full.get("event"), str) or not full["event"]:
@@ -181,7 +182,8 @@ class AuditLog:
         """Put every entry appended so far on disk."""
         with _lock_for(self.path):
             try:
-                fd = open_nofollow(self.path, os.O_RDONLY)
+                # For writing: Windows flushes a file only through a handle that may write it.
+                fd = open_nofollow(self.path, os.O_WRONLY | os.O_APPEND)
             except FileNotFoundError:
                 return
             except OSError as exc:

@@ -227,10 +227,11 @@ class Issuer:
         # What the log last says of each path, read once per run: reading the whole log for
         # every document would make a large plan quadratic. Each path is written by one task.
         self._issued: dict[str, dict[str, Any]] | None = None
+        self.parcel: object | None = None  # how an executor sends it (``parcel.parcel_of``)
 
     def __getstate__(self) -> dict[str, Any]:
         # Sent to a worker process: it reads the log itself, once, when it first needs it.
-        return {**self.__dict__, "_issued": None}
+        return {**self.__dict__, "_issued": None, "parcel": None}
 
     def template_path(self, job: Job) -> Path:
         return self.templates_dir / job.kind.template
@@ -304,13 +305,13 @@ class Issuer:
         if receipt is not None and job.kind.ready == "unit_has_result":
             entry["form"] = receipt.path  # which returned form fed this report
             entry["form_sha256"] = receipt.sha256
-        # Not synced at once: the "prepare" entry and the file, both on disk already, let the
-        # next run recover this entry should the power go before the batch ends (``flush``).
+        # Not synced at once: the "prepare" entry and the file, both durably in place already,
+        # let the next run recover this entry should the power go before it reaches the disk
+        # (with the next document's "prepare", or at the end of the batch: ``flush``).
         self._latest_issued()[job.relpath] = self.audit.append(entry, durable=False)
 
     def flush(self) -> None:
-        """Put on disk what the documents issued so far left for later: renames, log entries."""
-        self.folder.sync()
+        """Put on disk the log entries the documents issued so far left for later."""
         self.audit.sync()
 
     def recover(self) -> list[str]:

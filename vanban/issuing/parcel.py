@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -32,7 +31,6 @@ exit code. Plain values only, so nothing of the plan is walked or pickled on the
 _KEEP = 4  # issuers a worker keeps: a few runs may share one long-lived cluster
 _received: OrderedDict[str, tuple[Issuer, dict[str, Job]]] = OrderedDict()
 _received_lock = threading.Lock()
-_made: weakref.WeakKeyDictionary[Issuer, IssuerParcel] = weakref.WeakKeyDictionary()
 _made_lock = threading.Lock()
 
 
@@ -102,11 +100,16 @@ def _index(issuer: Issuer) -> dict[str, Job]:
 
 
 def parcel_of(issuer: Issuer) -> IssuerParcel:
-    """The parcel of ``issuer``: one per issuer, so the plan is pickled once per run."""
+    """The parcel of ``issuer``: one per issuer, so the plan is pickled once per run.
+
+    It is kept on the issuer itself (never pickled with it), so it goes when the run's issuer
+    goes; a table of parcels by issuer would keep every run's plan for the life of the process.
+    """
     with _made_lock:
-        parcel = _made.get(issuer)
-        if parcel is None:
-            parcel = _made[issuer] = IssuerParcel(issuer)
+        parcel = issuer.parcel
+        if not isinstance(parcel, IssuerParcel):
+            parcel = IssuerParcel(issuer)
+            issuer.parcel = parcel
         return parcel
 
 

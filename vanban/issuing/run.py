@@ -97,22 +97,26 @@ def issue_batch(
     """
     done = finished if finished is not None else {}
     out: list[DocStatus] = []
+    for job in jobs:
+        if job.id in done:
+            out.append(done[job.id])
+            continue
+        try:
+            status = issuer.issue(job, attempts=attempt)
+        except Exception as exc:  # noqa: BLE001 - one document's failure is its status
+            if retry_transient and is_retryable(exc):
+                raise
+            status = failure(job, exc, attempt)
+            issuer.log_failure(job, status.reason or "", attempt)
+        done[job.id] = status
+        out.append(status)
     try:
-        for job in jobs:
-            if job.id in done:
-                out.append(done[job.id])
-                continue
-            try:
-                status = issuer.issue(job, attempts=attempt)
-            except Exception as exc:  # noqa: BLE001 - one document's failure is its status
-                if retry_transient and is_retryable(exc):
-                    raise
-                status = failure(job, exc, attempt)
-                issuer.log_failure(job, status.reason or "", attempt)
-            done[job.id] = status
-            out.append(status)
-    finally:
-        issuer.flush()  # the batch's documents are on disk, renames and log included
+        issuer.flush()  # the batch's "issued" entries, on disk
+    except VanbanError:
+        # Nothing is lost if they are not: each document's file and "prepare" entry are on disk,
+        # and the next run recovers the entry from them. A disk that fails here fails the next
+        # document's "prepare", which is that document's failure.
+        pass
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -25,7 +24,6 @@ from vanban.files import (
     refuse_links,
     sha256_bytes,
     sha256_file,
-    sync_folder,
     translate_os_error,
 )
 
@@ -75,31 +73,6 @@ class OutputFolder:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.history_dir = self.root / HISTORY_DIR
-        # Folders whose renames are not yet durable: each document's bytes reach the disk before
-        # its rename, the renames of a batch once at its end (:meth:`sync`). A rename lost in a
-        # power cut leaves the file the log last recorded, which the next run issues again.
-        self._unsynced: set[Path] = set()
-        self._unsynced_lock = threading.Lock()
-
-    def __getstate__(self) -> dict[str, object]:
-        # Sent to a worker process (a lock does not pickle): it syncs what it writes itself.
-        return {**self.__dict__, "_unsynced": set(), "_unsynced_lock": None}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._unsynced_lock = threading.Lock()
-
-    def sync(self) -> None:
-        """Make every document written since the last call durable, renames included."""
-        with self._unsynced_lock:
-            folders, self._unsynced = self._unsynced, set()
-        for folder in sorted(folders):
-            sync_folder(folder)
-
-    def _write(self, path: Path, data: bytes) -> None:
-        atomic_write(path, data, root=self.root, sync_folder=False)
-        with self._unsynced_lock:
-            self._unsynced.add(path.parent)
 
     def relpath(self, path: Path) -> str:
         try:
@@ -141,7 +114,7 @@ class OutputFolder:
         except OSError as exc:
             raise translate_os_error(exc, path, "đọc") from exc
         if st is None:
-            self._write(path, data)
+            atomic_write(path, data, root=self.root)
             return WriteOutcome("written", path, relpath, new_sha, None, None)
         if not stat.S_ISREG(st.st_mode):
             raise OutputConflictError(
@@ -161,7 +134,7 @@ class OutputFolder:
                 f"Tệp {relpath} vừa được sửa trong lúc đang phát hành lại; chưa ghi đè. "
                 "Hãy đóng tệp trong trình soạn thảo rồi chạy lại."
             )
-        self._write(path, data)
+        atomic_write(path, data, root=self.root)
         status: Status = "forced" if edited else "replaced"
         return WriteOutcome(status, path, relpath, new_sha, current, history_path)
 

@@ -27,6 +27,7 @@ from typing import Any
 from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
 from vanban.issuing.audit import LOG_NAME
+from vanban.review.checkstate import cached_findings, remember_findings
 from vanban.review.inputs import (
     REVIEW_DIR,
     clean_relative,
@@ -277,17 +278,28 @@ def _pdf_name(relative: str) -> str:
 
 
 def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None) -> None:
+    """Check each document's format; with the default checker, only the documents whose bytes
+    it has not checked before (``checkstate``): the others keep their findings."""
     checker, note = (check, None) if check is not None else _default_checker()
+    remember = check is None and checker is not None
     for doc in docs:
         if not doc.exists or not doc.path:
             continue
         if checker is None:
             doc.check_note = note
             continue
+        sha256 = sha256_file(out_dir / doc.path) if remember else ""
+        kept = cached_findings(sha256) if remember else None
+        if kept is not None:
+            doc.findings = list(kept)
+            continue
         try:
             doc.findings = list(checker(out_dir / doc.path))
         except Exception as exc:  # a checker bug must not hide the rest of the page
             doc.check_note = f"Lỗi khi kiểm tra thể thức: {exc}"
+            continue
+        if remember:
+            remember_findings(sha256, doc.findings)
 
 
 def _default_checker() -> tuple[Checker | None, str]:

@@ -47,7 +47,7 @@ def _fold_syllable_tone(syllable: str) -> str:
     return base + tones[-1]
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the same unit, hamlet and kind names, read many times
+@functools.lru_cache(maxsize=4096)  # the same unit, hamlet and kind names, read many times
 def match_key(s: str) -> str:
     """A key under which two spellings of the same name are equal.
 

@@ -56,9 +56,8 @@ def test_each_rename_is_durable_before_its_issued_entry_which_waits_for_the_batc
     log = str((out / LOG_NAME).absolute())
     renames = [i for i, (what, path) in enumerate(calls) if what == "replace"]
     assert [calls[i][1] for i in renames] == [str(d) for d in docs]
-    ends = [*renames[1:], len(calls)]
     previous = 0
-    for i, end, doc in zip(renames, ends, docs, strict=True):
+    for i, doc in zip(renames, docs, strict=True):
         before = calls[previous:i]
         # The document's own bytes (its temporary file, in its folder) and the log's "prepare".
         assert any(

@@ -1,5 +1,6 @@
 """Time vanban.review.build.review_folder() on a run's output folder, side by side:
-one LibreOffice process, one per core, and a re-review of unchanged documents.
+one LibreOffice process, one per core, and a re-review of unchanged documents (which reuses the
+previews and the format findings of the run before it).
 
     python -m bench.review_bench [OUTPUT_DIR] [--repeat N]
 
@@ -36,9 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
         for label, processes in (("1 process", 1), (f"{cores} processes", cores)):
             for run in range(1, max(1, args.repeat) + 1):
-                # A fresh copy each time, so nothing is reused from an earlier review.
+                # A fresh copy each time, and a fresh cache of format findings (the user's
+                # cache, see vanban.review.checkstate), so nothing is reused from an earlier run.
                 folder = Path(tmp) / f"{processes}-{run}" / args.folder.name
                 shutil.copytree(args.folder, folder, ignore=shutil.ignore_patterns("review"))
+                os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / f"{processes}-{run}" / "cache")
                 started = time.perf_counter()
                 result = review_folder(folder, processes=processes)
                 total = time.perf_counter() - started

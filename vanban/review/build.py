@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -122,27 +123,29 @@ def review_folder(
     staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}review-", dir=out_dir))
     staging.chmod(0o755)  # mkdtemp makes it private; the page is meant to be shared
     try:
-        soffice = find_soffice()
-        if soffice is None:
-            notes.append(INSTALL_LIBREOFFICE)
-            for doc in docs:
-                if doc.exists:
-                    doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
-        elif any_file:
-            _previews(
-                docs,
-                out_dir,
-                staging,
-                notes,
-                timings,
-                timeout=timeout,
-                width=width,
-                processes=processes,
-            )
-
-        mark = time.perf_counter()
-        _check_all(docs, out_dir, check)
-        timings["check"] = time.perf_counter() - mark
+        # The format checks run while LibreOffice converts: they are Python in this process,
+        # the conversion waits on soffice processes, so the two overlap. Each sets fields of
+        # its own on the documents (findings; previews).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(_timed_checks, docs, out_dir, check, timings)
+            soffice = find_soffice()
+            if soffice is None:
+                notes.append(INSTALL_LIBREOFFICE)
+                for doc in docs:
+                    if doc.exists:
+                        doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
+            elif any_file:
+                _previews(
+                    docs,
+                    out_dir,
+                    staging,
+                    notes,
+                    timings,
+                    timeout=timeout,
+                    width=width,
+                    processes=processes,
+                )
+            checking.result()
         mark = time.perf_counter()
         for doc in docs:
             _diff(doc, out_dir, issued)
@@ -275,6 +278,14 @@ def _pdf_name(relative: str) -> str:
 
 
 # --- format checks and diffs --------------------------------------------------------------------
+
+
+def _timed_checks(
+    docs: list[DocumentReview], out_dir: Path, check: Checker | None, timings: dict[str, float]
+) -> None:
+    mark = time.perf_counter()
+    _check_all(docs, out_dir, check)
+    timings["check"] = time.perf_counter() - mark
 
 
 def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None) -> None:

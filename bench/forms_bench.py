@@ -13,23 +13,18 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tools.example_workbook import fill, seed_data
+from tools.example_workbook import many_units, write_workbook
 from vanban.forms import layout as L
 from vanban.forms.collecting import collect_forms
 from vanban.forms.writing import write_forms
-from vanban.workbook.blank import build_blank_workbook
 from vanban.workbook.loader import load_plan
 
 
 def synthetic_workbook(path: Path, units: int) -> Path:
     """``units`` hamlets with no results yet: the forms will bring them."""
-    d = seed_data()
-    d["units"] = [("ấp", f"Số {i}", 10 + i % 7, 12 + i % 5) for i in range(1, units + 1)]
-    d["funding"] = [(f"Ấp Số {i}", 200_000) for i in range(1, units + 1)]
-    d["tiers"] = []
-    d["plan"]["budget"] = 200_000 * units
+    d = many_units(units)
     d["with_results"] = set()
-    fill(build_blank_workbook(), mark_illustrative=False, data=d).save(path)
+    write_workbook(path, d)
     return path
 
 

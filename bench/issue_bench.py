@@ -14,20 +14,13 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from tools.example_workbook import fill, seed_data
+from tools.example_workbook import many_units, write_workbook
 from vanban.issuing.run import run_issue
-from vanban.workbook.blank import build_blank_workbook
 from vanban.workbook.loader import load_plan
 
 
 def synthetic_workbook(path: Path, units: int) -> Path:
-    d = seed_data()
-    d["units"] = [("ấp", f"Số {i}", 10 + i % 7, 12 + i % 5) for i in range(1, units + 1)]
-    d["funding"] = [(f"Ấp Số {i}", 200_000) for i in range(1, units + 1)]
-    d["tiers"] = []
-    d["plan"]["budget"] = 200_000 * units
-    fill(build_blank_workbook(), mark_illustrative=False, data=d).save(path)
-    return path
+    return write_workbook(path, many_units(units))
 
 
 def bench(units: int, flow: bool) -> None:

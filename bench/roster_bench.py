@@ -13,10 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.example_workbook import fill, seed_data
+from tools.example_workbook import seed_data, write_workbook
 from vanban.documents.kinds import default_templates_dir
 from vanban.issuing.issuer import Issuer, plan_jobs
-from vanban.workbook.blank import build_blank_workbook
 from vanban.workbook.loader import load_plan
 
 UNIT = "Ấp Lớn"
@@ -32,8 +31,7 @@ def synthetic_workbook(path: Path, invitees: int) -> Path:
     d["tiers"] = []
     d["plan"]["budget"] = 1_750_000
     d["roster_units"] = [UNIT]
-    fill(build_blank_workbook(), mark_illustrative=False, data=d).save(path)
-    return path
+    return write_workbook(path, d)
 
 
 def bench(invitees: int, check: bool) -> None:

@@ -31,8 +31,7 @@ from typing import Any
 
 import psutil
 
-from tools.example_workbook import fill, seed_data
-from vanban.workbook.blank import build_blank_workbook
+from tools.example_workbook import many_units, write_workbook
 
 MODES = {  # mode: (label, cores it renders on)
     "lib": ("thư viện (một tiến trình)", 1),
@@ -43,16 +42,7 @@ MODES = {  # mode: (label, cores it renders on)
 
 
 def synthetic_workbook(path: Path, units: int, households: int) -> Path:
-    d = seed_data()
-    poor = households // 2
-    names = [f"Số {i}" for i in range(1, units + 1)]
-    d["units"] = [("ấp", name, poor, households - poor) for name in names]
-    d["funding"] = [(f"Ấp {name}", 200_000) for name in names]
-    d["tiers"] = []
-    d["plan"]["budget"] = 200_000 * units
-    d["roster_units"] = [f"Ấp {name}" for name in names]
-    fill(build_blank_workbook(), mark_illustrative=False, data=d).save(path)
-    return path
+    return write_workbook(path, many_units(units, households))
 
 
 class PeakRSS:

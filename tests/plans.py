@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from tools.example_workbook import fill, seed_data
-from vanban.workbook.blank import build_blank_workbook
-
-
-def write_workbook(path: Path, data: dict[str, Any]) -> Path:
-    wb = fill(build_blank_workbook(), mark_illustrative=False, data=data)
-    wb.save(path)
-    return path
+from tools.example_workbook import seed_data
 
 
 def commune_2026() -> dict[str, Any]:

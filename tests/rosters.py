@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import TEMPLATES
-from tests.plans import write_workbook
-from tools.example_workbook import seed_data
+from tools.example_workbook import seed_data, write_workbook
 from vanban.issuing.run import run_issue
 from vanban.model import Plan, Unit
 

@@ -316,6 +316,33 @@ def seed_data() -> dict[str, Any]:
     }
 
 
+def many_units(units: int, households: int | None = None) -> dict[str, Any]:
+    """The seed's data with ``units`` hamlets "Số 1", "Số 2" … instead of its communes, each
+    funded, no funding tiers: a large plan for the benches and the concurrency tests.
+
+    With ``households``, every hamlet has that many households, half poor, and a roster (its
+    committee, its officials and each household, invited by name).
+    """
+    d = seed_data()
+    names = [f"Số {i}" for i in range(1, units + 1)]
+    if households is None:
+        d["units"] = [("ấp", n, 10 + i % 7, 12 + i % 5) for i, n in enumerate(names, start=1)]
+    else:
+        poor = households // 2
+        d["units"] = [("ấp", n, poor, households - poor) for n in names]
+        d["roster_units"] = [f"Ấp {n}" for n in names]
+    d["funding"] = [(f"Ấp {n}", 200_000) for n in names]
+    d["tiers"] = []
+    d["plan"]["budget"] = 200_000 * units
+    return d
+
+
+def write_workbook(path: Path, data: dict[str, Any]) -> Path:
+    """A workbook of ``data`` (see ``seed_data``), without the illustrative marks, at ``path``."""
+    fill(build_blank_workbook(), mark_illustrative=False, data=data).save(path)
+    return path
+
+
 def fill(
     wb: Workbook, *, mark_illustrative: bool = True, data: dict[str, Any] | None = None
 ) -> Workbook:

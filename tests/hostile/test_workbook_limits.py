@@ -75,12 +75,17 @@ def test_a_zip_of_too_many_entries_is_refused(tmp_path: Path) -> None:
     assert outcome.says(None, None, f"tệp nén có {shown} mục, tối đa 10.000")
 
 
-def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_path: Path) -> None:
-    # Twelve bytes of XML a cell: small once inflated, gigabytes as openpyxl's objects.
+def _sheet_of_too_many_cells() -> bytes:
+    """One cell more than a workbook may hold, in twelve bytes of XML a cell."""
     cells = b"".join(b'<c r="A%d"/>' % r for r in range(1, archive.MAX_CELLS + 2))
-    xml = b'<worksheet xmlns="%s"><sheetData><row r="1">%s</row></sheetData></worksheet>' % (
+    return b'<worksheet xmlns="%s"><sheetData><row r="1">%s</row></sheetData></worksheet>' % (
         MAIN.encode(), cells,
     )  # fmt: skip
+
+
+def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_path: Path) -> None:
+    # Twelve bytes of XML a cell: small once inflated, gigabytes as openpyxl's objects.
+    xml = _sheet_of_too_many_cells()
     data = example_with()
     part = sheet_part(data, "Hướng dẫn")
     data = rezip(data, lambda name, body: xml if name == part else body)
@@ -91,10 +96,7 @@ def test_a_sheet_of_too_many_cells_is_refused_before_openpyxl_builds_them(tmp_pa
 
 def test_cells_in_a_sheet_stored_under_an_unusual_name_are_counted_too(tmp_path: Path) -> None:
     # The relations, not the part's name, tell openpyxl where a sheet is: move the guide sheet.
-    cells = b"".join(b'<c r="A%d"/>' % r for r in range(1, archive.MAX_CELLS + 2))
-    xml = b'<worksheet xmlns="%s"><sheetData><row r="1">%s</row></sheetData></worksheet>' % (
-        MAIN.encode(), cells,
-    )  # fmt: skip
+    xml = _sheet_of_too_many_cells()
     data = example_with()
     part = sheet_part(data, "Hướng dẫn")
     moved = "xl/khac/huong-dan.bin"

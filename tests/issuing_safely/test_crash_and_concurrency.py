@@ -13,20 +13,14 @@ import pytest
 from docx import Document
 
 from tests.conftest import EXAMPLE
-from tests.plans import write_workbook
-from tools.example_workbook import seed_data
+from tools.example_workbook import many_units, write_workbook
 from vanban.issuing.audit import verify
 
 pytestmark = pytest.mark.slow
 
 
 def big_plan(path: Path, units: int = 40) -> Path:
-    d = seed_data()
-    d["units"] = [("ấp", f"Số {i}", 10 + i % 7, 12 + i % 5) for i in range(1, units + 1)]
-    d["funding"] = [(f"Ấp Số {i}", 200_000) for i in range(1, units + 1)]
-    d["tiers"] = []
-    d["plan"]["budget"] = 200_000 * units
-    return write_workbook(path, d)
+    return write_workbook(path, many_units(units))
 
 
 def vanban(*args: str, home: Path) -> subprocess.Popen[str]:

@@ -20,7 +20,8 @@ from docx import Document
 from docxtpl import Listing
 
 from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
-from tests.plans import commune_2026, write_workbook
+from tests.plans import commune_2026
+from tools.example_workbook import write_workbook
 from vanban.decree30.checker import check_document
 from vanban.documents import render
 from vanban.documents.compiled import CompiledTemplate, is_plain

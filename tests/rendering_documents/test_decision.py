@@ -14,9 +14,8 @@ import pytest
 from docx import Document
 
 from tests.conftest import TEMPLATES
-from tests.plans import write_workbook
 from tests.workbook_mutations import run_main
-from tools.example_workbook import seed_data
+from tools.example_workbook import seed_data, write_workbook
 from vanban.decree30.checker import check_document
 from vanban.documents.kinds import default_registry
 from vanban.errors import WorkbookError

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 
 from tests.conftest import EXAMPLE_ISSUED, TEMPLATES, issue_all
-from tests.plans import COMMUNE_VALUES, THAP_MUOI_VALUES, commune_2026, write_workbook
-from tools.example_workbook import seed_data
+from tests.plans import COMMUNE_VALUES, THAP_MUOI_VALUES, commune_2026
+from tools.example_workbook import seed_data, write_workbook
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan
 

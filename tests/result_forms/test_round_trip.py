@@ -10,8 +10,9 @@ from pathlib import Path
 from rich.console import Console
 
 from tests.conftest import TEMPLATES
-from tests.plans import commune_2026, write_workbook
+from tests.plans import commune_2026
 from tests.result_forms.filling import fill, fill_all
+from tools.example_workbook import write_workbook
 from vanban.cli.report import run_summary
 from vanban.files import sha256_file
 from vanban.forms.collecting import collect_forms

@@ -15,23 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from vanban.decree30.checks.base import Finding
 from vanban.errors import VanbanError
 from vanban.files import atomic_write
-
-
-@dataclass(frozen=True)
-class StoredFinding:
-    """A finding as it was recorded; the review page reads the same three fields."""
-
-    rule: str
-    message: str
-    where: str | None
 
 
 def cache_dir() -> Path:
@@ -62,12 +53,12 @@ def _record(sha256: str) -> Path:
     return cache_dir() / f"{checker_version()[:16]}-{sha256}.json"
 
 
-def cached_findings(sha256: str) -> list[StoredFinding] | None:
+def cached_findings(sha256: str) -> list[Finding] | None:
     """The findings recorded for a document with these bytes, or None if it was not checked."""
     try:
         entries = json.loads(_record(sha256).read_text("utf-8"))
         return [
-            StoredFinding(str(e["rule"]), str(e["message"]), _where(e.get("where")))
+            Finding(str(e["rule"]), str(e["message"]), str(e.get("where") or ""))
             for e in entries
         ]
     except (OSError, ValueError, TypeError, KeyError):
@@ -94,4 +85,4 @@ def _where(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-__all__ = ["StoredFinding", "cache_dir", "cached_findings", "checker_version", "remember_findings"]
+__all__ = ["cache_dir", "cached_findings", "checker_version", "remember_findings"]

@@ -126,8 +126,14 @@ def review_folder(
         # The format checks run while LibreOffice converts: they are Python in this process,
         # the conversion waits on soffice processes, so the two overlap. Each sets fields of
         # its own on the documents (findings; previews).
+        # Each file is read once for its hash: the previews and the checks both go by it.
+        hashes = {
+            out_dir / doc.path: sha256_file(out_dir / doc.path)
+            for doc in docs
+            if doc.exists and doc.path
+        }
         with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(_timed_checks, docs, out_dir, check, timings)
+            checking = pool.submit(_timed_checks, docs, out_dir, check, hashes, timings)
             soffice = find_soffice()
             if soffice is None:
                 notes.append(INSTALL_LIBREOFFICE)
@@ -141,6 +147,7 @@ def review_folder(
                     staging,
                     notes,
                     timings,
+                    hashes,
                     timeout=timeout,
                     width=width,
                     processes=processes,
@@ -186,6 +193,7 @@ def _previews(
     staging: Path,
     notes: list[str],
     timings: dict[str, float],
+    hashes: dict[Path, str],
     *,
     timeout: float | None,
     width: int,
@@ -194,7 +202,6 @@ def _previews(
     present = [doc for doc in docs if doc.exists and doc.path]
     jobs = [(out_dir / doc.path, staging / _pdf_name(doc.path)) for doc in present if doc.path]
     previous = _previous_previews(out_dir / REVIEW_DIR)
-    hashes = {source: sha256_file(source) for source, _ in jobs}
     kept = _keep_unchanged(jobs, hashes, previous, out_dir / REVIEW_DIR, staging, width)
     mark = time.perf_counter()
     try:
@@ -281,14 +288,20 @@ def _pdf_name(relative: str) -> str:
 
 
 def _timed_checks(
-    docs: list[DocumentReview], out_dir: Path, check: Checker | None, timings: dict[str, float]
+    docs: list[DocumentReview],
+    out_dir: Path,
+    check: Checker | None,
+    hashes: dict[Path, str],
+    timings: dict[str, float],
 ) -> None:
     mark = time.perf_counter()
-    _check_all(docs, out_dir, check)
+    _check_all(docs, out_dir, check, hashes)
     timings["check"] = time.perf_counter() - mark
 
 
-def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None) -> None:
+def _check_all(
+    docs: list[DocumentReview], out_dir: Path, check: Checker | None, hashes: dict[Path, str]
+) -> None:
     """Check each document's format; with the default checker, only the documents whose bytes
     it has not checked before (``checkstate``): the others keep their findings."""
     checker, note = (check, None) if check is not None else _default_checker()
@@ -299,8 +312,8 @@ def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None)
         if checker is None:
             doc.check_note = note
             continue
-        sha256 = sha256_file(out_dir / doc.path) if remember else ""
-        kept = cached_findings(sha256) if remember else None
+        sha256 = hashes.get(out_dir / doc.path, "")
+        kept = cached_findings(sha256) if remember and sha256 else None
         if kept is not None:
             doc.findings = list(kept)
             continue
@@ -309,7 +322,7 @@ def _check_all(docs: list[DocumentReview], out_dir: Path, check: Checker | None)
         except Exception as exc:  # a checker bug must not hide the rest of the page
             doc.check_note = f"Lỗi khi kiểm tra thể thức: {exc}"
             continue
-        if remember:
+        if remember and sha256:
             remember_findings(sha256, doc.findings)
 
 

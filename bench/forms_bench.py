@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tools.example_workbook import many_units, write_workbook
+from vanban.documents.kinds import default_registry
 from vanban.forms import layout as L
 from vanban.forms.collecting import collect_forms
 from vanban.forms.writing import write_forms
@@ -48,10 +49,10 @@ def bench(units: int) -> None:
         root = Path(tmp)
         plan = load_plan(synthetic_workbook(root / "plan.xlsx", units))
         t0 = time.perf_counter()
-        written = write_forms(plan, root / "out")
+        written = write_forms(plan, root / "out", default_registry())
         t_write = time.perf_counter() - t0
         t0 = time.perf_counter()
-        again = write_forms(plan, root / "out")
+        again = write_forms(plan, root / "out", default_registry())
         t_again = time.perf_counter() - t0
         assert {w.status for w in again} == {"unchanged"}
         returned = root / "returned"
@@ -60,7 +61,7 @@ def bench(units: int) -> None:
             day = L.report_window(plan, unit)[0]
             _answer(w.path, returned / w.path.name, len(plan.topics), day)
         t0 = time.perf_counter()
-        _, index = collect_forms(plan, returned)
+        _, index = collect_forms(plan, returned, default_registry())
         t_collect = time.perf_counter() - t0
         assert index is not None and len(index.received) == units
         size = sum(w.path.stat().st_size for w in written) / units

@@ -15,8 +15,8 @@ import tracemalloc
 from pathlib import Path
 
 from tools.example_workbook import many_units, write_workbook
-from vanban.issuing.run import run_issue
-from vanban.workbook.loader import load_plan
+from vanban.issuing.run import issue_prepared
+from vanban.prepare import prepare_run
 
 
 def synthetic_workbook(path: Path, units: int) -> Path:
@@ -27,19 +27,20 @@ def bench(units: int, flow: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         wb = synthetic_workbook(Path(tmp) / "plan.xlsx", units)
         t0 = time.perf_counter()
-        plan = load_plan(wb)
+        prepared = prepare_run(wb, out_dir=Path(tmp) / "lib")
+        prepared.raise_errors()
         t_load = time.perf_counter() - t0
 
         tracemalloc.start()
         t0 = time.perf_counter()
-        report = run_issue(plan, out_dir=Path(tmp) / "lib")
+        report = issue_prepared(prepared)
         t_lib = time.perf_counter() - t0
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         issued = report.count("issued")
 
         t0 = time.perf_counter()
-        run_issue(plan, out_dir=Path(tmp) / "lib")
+        issue_prepared(prepared)
         t_again = time.perf_counter() - t0
 
         print(f"{units} đơn vị, {issued} văn bản")

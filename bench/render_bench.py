@@ -27,8 +27,8 @@ import jinja2
 from docxtpl import DocxTemplate
 
 from vanban.documents.kinds import default_registry, default_templates_dir
-from vanban.documents.render import compiled_template, render_docx, render_docx_stock
-from vanban.documents.zipcopy import deflate, write_zip
+from vanban.rendering.render import compiled_template, render_docx, render_docx_stock
+from vanban.rendering.zipcopy import deflate, write_zip
 from vanban.text.formatting import make_filters
 from vanban.workbook.loader import load_plan
 

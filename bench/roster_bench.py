@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tools.example_workbook import seed_data, write_workbook
 from vanban.documents.kinds import default_templates_dir
-from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import plan_jobs
 from vanban.workbook.loader import load_plan
 
 UNIT = "Ấp Lớn"

@@ -46,7 +46,7 @@ empty()
 # imports the flow and waits for the server runs inline instead.
 NO_OVERLAP = """
 import sys
-import vanban.cli.server as server
+import vanban.server.connection as connection
 
 class Inline:
     def __init__(self, target, **kwargs):
@@ -55,7 +55,7 @@ class Inline:
     def start(self):
         self.target()
 
-server.threading = type("threading", (), {"Thread": Inline})
+connection.threading = type("threading", (), {"Thread": Inline})
 from vanban.cli.app import main
 sys.argv = ["vanban", *sys.argv[1:]]
 main()
@@ -65,10 +65,13 @@ main()
 # Prefect's own ephemeral server when it first needs the API.
 PREFECT_EPHEMERAL = """
 import sys
-from vanban.workbook.loader import load_plan
-load_plan(sys.argv[1])
+from vanban.prepare import prepare_run
+prepared = prepare_run(sys.argv[1], out_dir=sys.argv[2])
+prepared.raise_errors()
+from vanban_flows.handoff import handing_over
 from vanban_flows.issue import issue_documents
-report = issue_documents(sys.argv[1], out_dir=sys.argv[2])
+with handing_over(prepared):
+    report = issue_documents(**prepared.request.parameters())
 sys.exit(report.exit_code)
 """
 

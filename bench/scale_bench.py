@@ -86,24 +86,27 @@ def run_child(mode: str, workbook: str, out: str) -> None:
     # Dask's own start-up and shutdown lines, in this process and in its workers.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     logging.getLogger("distributed").setLevel(logging.ERROR)
-    from vanban.workbook.loader import load_plan
+    from vanban.prepare import prepare_run
 
     started = time.perf_counter()
-    plan = load_plan(workbook)  # the flow's own reading of it is then served from the cache
+    prepared = prepare_run(workbook, out_dir=out)  # read once, as `vanban run` does
+    prepared.raise_errors()
     read = time.perf_counter() - started
     report: Any
     if mode == "lib":
-        from vanban.issuing.run import run_issue
+        from vanban.issuing.run import issue_prepared
 
-        report = run_issue(plan, out_dir=out)
+        report = issue_prepared(prepared)
     else:
+        from vanban_flows.handoff import handing_over
         from vanban_flows.issue import issue_flow
 
         if mode.startswith("dask"):
             flow = issue_flow(True, workers=int(mode.removeprefix("dask")))
         else:
             flow = issue_flow(False)
-        report = flow(workbook, out_dir=out)
+        with handing_over(prepared):
+            report = flow(**prepared.request.parameters())
     elapsed = time.perf_counter() - started - read
     print(json.dumps({"read": read, "elapsed": elapsed, "issued": report.count("issued")}))
 
@@ -131,7 +134,8 @@ def timed(mode: str, workbook: Path, out: Path, letters: int) -> float:
 
 def use_local_server() -> None:
     """The server a run of ``vanban run`` would use: PREFECT_API_URL, else the local one."""
-    from vanban.cli.server import prefect_home, running_local
+    from vanban.server.home import prefect_home
+    from vanban.server.local import running_local
 
     if not os.environ.get("PREFECT_API_URL"):
         url = running_local(prefect_home())

@@ -1,66 +1,56 @@
-"""What a command-line run in this process hands its flow without flow parameters.
+"""What a run started in this process hands its flow besides the flow's parameters.
 
-Parameters must serialize for deployments, so the command line's progress display and the plan
-it has just validated, with the result forms it has just collected (the flow would read and check
-the workbook and every form a second time), are handed over
-here, process-local, for the length of one run. A run with no hand-over (a deployment run, a run
-from Python) reads the workbook itself and publishes its progress as an artifact.
+Prefect stores a flow's parameters with the run, so they stay plain: paths and names (the
+request). The run the command line (or the desk) has already prepared, with its plan, returned
+forms and registry, and its progress display reach the flow through a context variable set for
+the length of one call: it belongs to the calling thread's context, not to the process, so
+several plans run at once from one process (the desk's threads) each see only their own, and a
+prepared run is used only by a flow called with exactly its request's parameters. A run with no
+hand-over (a deployment run, a run from Python) prepares itself and publishes its progress as an
+artifact.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from vanban.issuing.prepared import PreparedRun
 from vanban.issuing.run import Progress
-from vanban.model import Plan
 
 
 @dataclass(frozen=True)
 class Handoff:
+    prepared: PreparedRun | None = None
     progress: Progress | None = None
-    workbook: str | None = None  # the path the plan was read from, as the flow is given it
-    plan: Plan | None = None  # with the results of the forms in ``results``, when given
-    results: str | None = None  # the folder of returned forms, as the flow is given it
-    forms: Any = None  # what collect_forms said fed each unit (vanban.forms.receipts.FormIndex)
 
 
-_current = Handoff()
-_lock = threading.Lock()
+_current: ContextVar[Handoff | None] = ContextVar("vanban_handoff", default=None)
+_NOTHING = Handoff()
 
 
 @contextmanager
 def handing_over(
-    progress: Progress | None,
-    workbook: str | None = None,
-    plan: Plan | None = None,
-    *,
-    results: str | None = None,
-    forms: Any = None,
+    prepared: PreparedRun | None = None, progress: Progress | None = None
 ) -> Iterator[None]:
-    """Runs of this process get ``progress`` (and ``plan``, for ``workbook`` and ``results``)
-    while the block runs."""
-    global _current
-    with _lock:
-        previous, _current = _current, Handoff(progress, workbook, plan, results, forms)
+    """Flows called in this context while the block runs get ``prepared`` and ``progress``."""
+    token = _current.set(Handoff(prepared, progress))
     try:
         yield
     finally:
-        with _lock:
-            _current = previous
+        _current.reset(token)
 
 
 def local_progress() -> Progress | None:
-    return _current.progress
+    return (_current.get() or _NOTHING).progress
 
 
-def validated_plan(workbook: str, results: str | None = None) -> tuple[Plan, Any] | None:
-    """The plan the command line read from ``workbook`` (with the forms of ``results`` applied)
-    and the forms' index, if it did this for this run."""
-    handed = _current
-    if handed.plan is None or handed.workbook != workbook or handed.results != results:
+def prepared_for(parameters: Mapping[str, Any]) -> PreparedRun | None:
+    """The run prepared in this context for exactly these flow parameters, if any."""
+    prepared = (_current.get() or _NOTHING).prepared
+    if prepared is None or prepared.request.parameters() != dict(parameters):
         return None
-    return handed.plan, handed.forms
+    return prepared

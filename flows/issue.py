@@ -1,7 +1,7 @@
 """The Prefect flow that issues a plan's documents: thin orchestration over ``vanban``.
 
 The run itself (validation, folder lock, recovery, stage gating, manifest) is the library's
-``vanban.issuing.run.run_issue``; this module gives it what is Prefect's: the task per batch of
+``vanban.issuing.run.issue_prepared``; this module gives it what is Prefect's: the task per batch of
 documents with retries of transient faults only (``tasks``), the run logger, the artifact and
 the task runner. Bad input and broken templates fail at once and are never retried.
 """
@@ -18,13 +18,12 @@ from prefect.runtime import flow_run as current_flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from vanban.errors import VanbanError
-from vanban.forms.collecting import collect_forms
-from vanban.issuing.issuer import RunReport
-from vanban.issuing.run import run_issue
-from vanban.model import Plan
-from vanban.workbook.loader import load_plan
+from vanban.issuing.jobs import RunReport
+from vanban.issuing.prepared import PreparedRun, RunRequest
+from vanban.issuing.run import issue_prepared
+from vanban.prepare import prepare
 
-from .handoff import local_progress, validated_plan
+from .handoff import local_progress, prepared_for
 from .progress import ArtifactProgress
 from .tasks import RETRIES, prefect_executor, retry_if_transient
 
@@ -34,8 +33,11 @@ WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @task(name="validate-workbook", retries=RETRIES, retry_condition_fn=retry_if_transient)
-def validate_workbook(workbook: str) -> Plan:
-    return load_plan(workbook)
+def validate_workbook(request: RunRequest) -> PreparedRun:
+    """Prepare the run (read the workbook and the forms once); bad input fails at once."""
+    prepared = prepare(request)
+    prepared.raise_errors()
+    return prepared
 
 
 def _markdown(report: RunReport) -> str:
@@ -76,22 +78,23 @@ def issue_documents(
     ``results_dir`` is a folder of returned result forms, read into the units' results first.
     """
     logger = get_run_logger()
-    # The command line's own display when it started this run here, else a progress artifact.
-    progress = local_progress() or ArtifactProgress(only)
-    # The plan and forms the command line validated, when it started this run here: read once.
-    handed = validated_plan(workbook, results_dir)
-    if handed is not None:
-        plan, forms = handed
-    else:
-        plan, forms = collect_forms(validate_workbook(workbook), results_dir, workbook)
-    report = run_issue(
-        plan,
-        forms=forms,
+    request = RunRequest(
+        workbook=workbook,
         out_dir=out_dir,
-        units=units,
-        only=only,
-        force=force,
+        results_dir=results_dir,
+        units=tuple(units or ()),
+        only=tuple(only or ()),
         templates_dir=templates_dir,
+        force=force,
+    )
+    # The command line's own display when it started this run here, else a progress artifact.
+    progress = local_progress() or ArtifactProgress()
+    # The run the command line prepared for these very parameters, else prepared here.
+    prepared = prepared_for(request.parameters()) or validate_workbook(request)
+    if isinstance(progress, ArtifactProgress):
+        progress.expect(prepared.stages)
+    report = issue_prepared(
+        prepared,
         execute=prefect_executor,
         flow_run_id=str(current_flow_run.id or ""),
         progress=progress,

@@ -1,6 +1,6 @@
 """A run started from vanban's command line: the flow runs in the command's own process.
 
-The command line chooses the server (see ``vanban.cli.server``) and draws the progress; this
+The command line chooses the server (see ``vanban.server``) and draws the progress; this
 module points Prefect at that server for the run, hands the flow the progress display, and
 waits for Prefect's log and event queues to reach the server before the command stops it.
 """
@@ -20,9 +20,9 @@ from prefect.settings import (
 )
 
 from vanban.errors import TransientIOError, VanbanError
-from vanban.issuing.issuer import RunReport
+from vanban.issuing.jobs import RunReport
+from vanban.issuing.prepared import PreparedRun
 from vanban.issuing.run import Progress
-from vanban.model import Plan
 
 from .handoff import handing_over
 from .issue import issue_flow
@@ -33,20 +33,18 @@ _HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEAR
 
 
 def run_locally(
-    workbook: str,
+    prepared: PreparedRun,
     *,
     api_url: str,
     progress: Progress | None,
-    plan: Plan | None = None,
-    forms: Any = None,
     dask: bool = False,
-    **parameters: Any,
 ) -> RunReport:
-    """Run the flow here against ``api_url``, reporting to ``progress``; the flow's report.
+    """Run the flow here against ``api_url`` on the run ``prepared`` (``vanban.prepare_run``),
+    reporting to ``progress``; the flow's report.
 
-    ``plan`` is what the command line has just read from ``workbook`` and validated: the flow
-    uses it, and ``forms`` (what fed each unit's results), rather than reading the workbook and
-    the forms again.
+    The flow is called with the request's plain parameters, which Prefect stores; it takes the
+    prepared run itself from this call's context (``handoff``) rather than reading the workbook
+    and the forms again.
     """
     # Child processes (Dask workers) read the address from the environment.
     os.environ["PREFECT_API_URL"] = api_url
@@ -57,12 +55,9 @@ def run_locally(
         # automation that looks for crashed runs reads heartbeats; whoever set one up sets the
         # frequency, and then it stays on.
         updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-    handover = handing_over(
-        progress, workbook, plan, results=parameters.get("results_dir"), forms=forms
-    )
-    with temporary_settings(updates=updates), handover:
+    with temporary_settings(updates=updates), handing_over(prepared, progress):
         try:
-            report: RunReport = issue_flow(dask)(workbook, **parameters)
+            report: RunReport = issue_flow(dask)(**prepared.request.parameters())
         except VanbanError:
             raise  # vanban's own refusal (bad input, a held folder): the command line says it
         except Exception:

@@ -15,8 +15,7 @@ from uuid import UUID
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from vanban.documents.kinds import default_registry
-from vanban.issuing.issuer import DocStatus
+from vanban.issuing.jobs import DocStatus
 
 ARTIFACT_KEY = "vanban-progress"
 # One update per document would be one API call per document; the UI needs no more than this.
@@ -25,8 +24,8 @@ UPDATE_EVERY = 2.0  # seconds
 class ArtifactProgress:
     """Progress as a Prefect progress artifact: percent done and the stage's counts."""
 
-    def __init__(self, only: Sequence[str] | None) -> None:
-        self._stages = [s for s in default_registry().stages if not only or s in only]
+    def __init__(self) -> None:
+        self._stages: tuple[str, ...] = ()
         self._index = 0
         self._label = ""
         self._total = 0
@@ -37,10 +36,13 @@ class ArtifactProgress:
         )
         self._id = cast(UUID, created)  # the sync call: this runs in the flow's thread
 
-    def stage(self, stage: str, total: int) -> None:
+    def expect(self, stages: Sequence[str]) -> None:
+        """The stages the run will go through, once it is prepared: they make the percent."""
+        self._stages = tuple(stages)
+
+    def stage(self, stage: str, label: str, total: int) -> None:
         if stage in self._stages:
             self._index = self._stages.index(stage)
-        label = default_registry().stage_labels.get(stage, stage)
         self._label, self._total, self._done = label, total, 0
         self._publish()
 

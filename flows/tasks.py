@@ -19,7 +19,8 @@ from prefect.runtime import task_run as current_task_run
 from prefect.tasks import Task, exponential_backoff
 
 from vanban.errors import is_retryable
-from vanban.issuing.issuer import DocStatus, Issuer, Job
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import DocStatus, Job
 from vanban.issuing.parcel import IssuerParcel, StatusRecord, parcel_of, record_of, status_of
 from vanban.issuing.run import earlier_attempts, failure, issue_batch, keep_for_retry
 

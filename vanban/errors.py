@@ -10,16 +10,19 @@ once, prints the message in Vietnamese and exits with the class's ``exit_code``:
     │   └── UnknownUnitError                a --unit name matches no unit
     ├── TemplateError              exit 3   a Word template is broken or names unknown data
     ├── TransientIOError           exit 75  a write refused, a locked file, a full disk: retried
+    ├── PrefectUnavailableError    exit 69  Prefect cannot start until its named fault is fixed
     └── OutputConflictError        exit 4   issuing would lose something
         ├── EditedOutputError               a file was edited after it was issued
         ├── OutputLockedError               another run holds the output folder
         └── LinkInOutputError               a link inside the output folder: never followed
+    PreparationError      (the first's)     several of the above at once, found preparing a run
 
 Only ``TransientIOError`` is worth retrying (see ``is_retryable``); the others fail at once.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -113,6 +116,14 @@ class TransientIOError(VanbanError):
     exit_code = 75  # EX_TEMPFAIL
 
 
+class PrefectUnavailableError(VanbanError):
+    """Prefect cannot start on this machine until someone fixes what the message names: a corrupt
+    database, a Prefect home that cannot be written, a port another program holds. Running again
+    as things are fails the same way, so nothing retries it (a full disk is a TransientIOError)."""
+
+    exit_code = 69  # EX_UNAVAILABLE
+
+
 class OutputConflictError(VanbanError):
     """Writing would overwrite or race with something that must not be lost."""
 
@@ -130,6 +141,17 @@ class OutputLockedError(OutputConflictError):
 class LinkInOutputError(OutputConflictError):
     """Something inside the output folder is a symbolic link or junction; vanban never follows
     one, since a planted link would let a run read or overwrite files outside the folder."""
+
+
+class PreparationError(VanbanError):
+    """Several problems found at once while preparing a run (a workbook cell, a --unit, a
+    template...): each is kept in ``errors`` and listed; the exit code is the first one's, as
+    the command would have exited had it been alone."""
+
+    def __init__(self, errors: Sequence[VanbanError]) -> None:
+        self.errors = tuple(errors)
+        self.exit_code = self.errors[0].exit_code
+        super().__init__("\n".join(str(e) for e in self.errors))
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -150,5 +172,16 @@ def exit_code_of(exc: BaseException) -> int:
     return TransientIOError.exit_code if is_retryable(exc) else VanbanError.exit_code
 
 
-# ENOSPC, EAGAIN, EBUSY, EDQUOT, ETXTBSY: a full disk that clears, a file another program holds.
-_TRANSIENT_ERRNOS = {28, 11, 16, 122, 26}
+# A full disk or quota that clears, a file another program holds. By name: the numbers differ
+# between platforms, and EDQUOT is missing where the platform has no disk quotas (Windows).
+_TRANSIENT_ERRNOS = frozenset(
+    code
+    for code in (
+        errno.ENOSPC,
+        errno.EAGAIN,
+        errno.EBUSY,
+        getattr(errno, "EDQUOT", None),
+        errno.ETXTBSY,
+    )
+    if code is not None
+)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from vanban.text.formatting import Dialect, capitalize_first, symbol, upper_vn
+from vanban.text.formatting import Dialect, capitalize_first, upper_vn
 from vanban.text.names import match_key
 
 
@@ -172,6 +172,10 @@ class Result:
     spent: int
     signer: Signer
     opinions: tuple[Opinions, ...] = ()
+    # Where each field was read ("poor" -> "E7" of sheet "Kết quả"), so a returned form that
+    # disagrees names the sheet's cell without the workbook being opened again. Not compared:
+    # two results that say the same are the same wherever they were read.
+    cells: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def households(self) -> int:
@@ -294,9 +298,6 @@ class DocumentMeta:
     signer: Signer | None = None
 
 
-DOCUMENTS_SHEET = "Văn bản"
-
-
 @dataclass(frozen=True)
 class Plan:
     issuer: Body
@@ -339,11 +340,6 @@ class Plan:
     documents: tuple[DocumentMeta, ...] = ()  # sheet "Văn bản", one row per kind
     workbook_sha256: str = ""
     warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def symbol(self) -> str:
-        """ "6662/KH-UBND"; a draft's "     /KH-UBND" leaves the number to the records office."""
-        return symbol(self.ref.number, "KH", self.issuer.abbr)
 
     @property
     def year(self) -> int:

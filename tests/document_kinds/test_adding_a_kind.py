@@ -19,6 +19,7 @@ from vanban.documents.kinds import load_registry
 from vanban.errors import TemplateError, WorkbookError
 from vanban.issuing.audit import AuditLog
 from vanban.issuing.run import run_issue
+from vanban.model import Plan
 from vanban.review.docxtext import blocks
 
 NOTICE = """
@@ -101,6 +102,8 @@ def test_the_new_kind_is_linted_and_runs_in_its_stage(templates: Path) -> None:
         (('template = "thong-bao.docx"', 'template = "../thong-bao.docx"'), "template"),
         (('metadata = "invitation"', 'metadata = "report"'), "ready"),
         (('metadata = "invitation"', 'metadata = "invitation"\nneeds_table = "tho"'), "needs_table"),
+        # Without the plan's own kind, nothing declares the plan's type abbreviation.
+        (('context = "plan"\n', ""), "context"),
     ],
 )
 def test_a_broken_entry_is_a_template_error_naming_the_field(
@@ -116,6 +119,27 @@ def test_a_broken_entry_is_a_template_error_naming_the_field(
     code, out, err_text = run_main(["templates", "check", str(templates)])
     printed = err_text.replace("\n", "")  # the terminal wraps long lines
     assert code == 3 and "kinds.toml" in printed and "Traceback" not in out + err_text
+
+
+def test_the_plans_type_abbreviation_comes_from_its_kind_in_the_registry(
+    templates: Path, example_plan: Plan
+) -> None:
+    """Every document citing the plan prints the type its kind declares, not one in the code."""
+    registry = templates / "kinds.toml"
+    plan_entry = 'output = "01-ke-hoach.docx"\nready = "always"\ntype = "KH"'
+    text = registry.read_text("utf-8")
+    assert text.count(plan_entry) == 1
+    registry.write_text(text.replace(plan_entry, plan_entry.replace('"KH"', '"KHTT"')), "utf-8")
+    loaded = load_registry(templates)
+    unit = example_plan.units[0]
+    assert loaded.plan_type == "KHTT"
+    assert loaded.plan_symbol(example_plan) == "6662/KHTT-UBND"
+    for key in ("ke_hoach", "phu_luc", "giay_moi", "thong_bao"):
+        context = loaded.kind(key).build_context(example_plan, unit)
+        assert context["plan"]["symbol"] == "6662/KHTT-UBND", key
+    # The annex keeps its own type: only the plan's symbol follows the plan's kind.
+    assert loaded.kind("phu_luc").type == "KH"
+    assert load_registry(TEMPLATES).plan_symbol(example_plan) == "6662/KH-UBND"
 
 
 def test_a_registry_that_is_not_toml_is_refused(templates: Path) -> None:

@@ -17,7 +17,7 @@ from tests.conftest import EXAMPLE_ISSUED
 from tests.hostile.support import Canary, cli, rename_unit, run, workbook
 from vanban.documents.kinds import default_registry
 from vanban.issuing import paths
-from vanban.issuing.issuer import plan_jobs
+from vanban.issuing.jobs import plan_jobs
 from vanban.model import Place, Plan
 
 REGISTRY = default_registry()
@@ -70,7 +70,7 @@ def test_adversarial_names_never_share_a_path_in_any_order(example_plan: Plan, o
     names = ADVERSARIAL if order == "as listed" else ADVERSARIAL[::-1]
     plan = renamed(example_plan, names)
     assert_own_paths(plan)
-    for slug in paths.unit_slugs(plan).values():
+    for slug in paths.unit_slugs(plan, REGISTRY).values():
         assert not slug.endswith("-danh-sach") and slug not in ("con", "nul"), slug
 
 
@@ -81,7 +81,7 @@ def test_an_impostor_listed_first_does_not_push_the_real_unit_off_its_name(
         example_plan,
         [("xã", "Mỹ Đông Danh Sách"), ("xã", "MỸ ĐÔNG DANH SÁCH"), ("xã", "Mỹ Đông")],
     )
-    slugs = paths.unit_slugs(plan)
+    slugs = paths.unit_slugs(plan, REGISTRY)
     by_name = {u.name: slugs[u.row] for u in plan.units}
     assert by_name["Xã Mỹ Đông"] == "xa-my-dong"
     assert by_name["Xã Mỹ Đông Danh Sách"] == "xa-my-dong-danh-sach-2"

@@ -22,6 +22,7 @@ from docx.shared import Cm
 
 from tests.conftest import EXAMPLE, EXAMPLE_ISSUED, TEMPLATES
 from tests.workbook_mutations import flat, run_main
+from vanban.errors import TemplateError
 from vanban.issuing.run import run_issue
 from vanban.review.docxtext import blocks
 
@@ -206,18 +207,16 @@ def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_hostile_template_is_refused_with_exit_3(case: Case, tmp_path: Path) -> None:
     folder, canary, tag = _hostile_templates(tmp_path, case)
     out = tmp_path / "out"
-    report = run_issue(EXAMPLE, out_dir=out, templates_dir=folder)
+    # The template is tried before anything is written: the run writes nothing at all.
+    with pytest.raises(TemplateError) as caught:
+        run_issue(EXAMPLE, out_dir=out, templates_dir=folder)
 
-    assert report.exit_code == 3
-    failed = [s for s in report.statuses if s.status == "failed"]
-    assert failed and all(s.job.kind.template == case.template for s in failed)
-    for status in failed:
-        reason = status.reason or ""
-        assert f"Mẫu {case.template}" in reason and (case.named or tag) in reason, reason
-        assert case.reason in reason, reason
-        assert "Traceback" not in reason and "jinja2" not in reason
-        assert status.exit_code == 3
-        assert not (out / status.job.relpath).exists()
+    assert caught.value.exit_code == 3
+    reason = str(caught.value)
+    assert f"Mẫu {case.template}" in reason and (case.named or tag) in reason, reason
+    assert case.reason in reason, reason
+    assert "Traceback" not in reason and "jinja2" not in reason
+    assert not out.exists()
     _assert_nothing_ran(out, canary)
 
 
@@ -273,11 +272,10 @@ def test_a_template_that_inflates_to_megabytes_is_refused(tmp_path: Path) -> Non
     folder = tmp_path / "templates"
     shutil.copytree(TEMPLATES, folder)
     _zip_bomb(folder, "giay-moi.docx")
-    report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
-    assert report.exit_code == 3
-    failed = [s for s in report.statuses if s.status == "failed"]
-    assert failed and all(s.job.kind.template == "giay-moi.docx" for s in failed)
-    assert all("Mẫu giay-moi.docx: tệp giải nén ra quá lớn" in (s.reason or "") for s in failed)
+    with pytest.raises(TemplateError) as caught:
+        run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
+    assert "Mẫu giay-moi.docx: tệp giải nén ra quá lớn" in str(caught.value)
+    assert not (tmp_path / "out").exists()  # not even the plan, issued in an earlier stage
     code, stdout, stderr = run_main(["templates", "check", str(folder)])
     assert code == 1 and "giay-moi.docx" in stdout and "Traceback" not in stderr
 
@@ -290,8 +288,7 @@ def test_tags_that_open_and_close_in_different_places_are_named(tmp_path: Path) 
     header.paragraphs[0].add_run("{% if plan.symbol == 'x' %}A")
     header.add_table(1, 1, Cm(5)).cell(0, 0).paragraphs[0].add_run("{% endif %}B")
     doc.save(str(folder / "ke-hoach.docx"))
-    report = run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
-    assert report.exit_code == 3
-    (failed,) = [s for s in report.statuses if s.status == "failed"]
-    assert "Mẫu ke-hoach.docx: các thẻ điều khiển" in (failed.reason or "")
-    assert not (tmp_path / "out" / failed.job.relpath).exists()
+    with pytest.raises(TemplateError) as caught:
+        run_issue(EXAMPLE, out_dir=tmp_path / "out", templates_dir=folder)
+    assert "Mẫu ke-hoach.docx: các thẻ điều khiển" in str(caught.value)
+    assert not (tmp_path / "out").exists()

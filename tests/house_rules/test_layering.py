@@ -22,11 +22,19 @@ ALLOWED: dict[str, set[str] | None] = {
     "files": {"errors"},
     "model": {"text"},
     "workbook": BASE | {"model", "files"},
-    "decree30": BASE | {"files"},
-    "documents": BASE | {"model", "files", "workbook", "decree30"},  # schema; layout builder
-    "forms": BASE | {"model", "files", "workbook", "issuing"},
-    "issuing": BASE | {"model", "files", "workbook", "documents"},
-    "review": BASE | {"model", "files", "decree30", "documents", "issuing"},
+    # What an output folder holds, named once for every layer that reads or writes one.
+    "outdir": BASE | {"files"},
+    "decree30": BASE | {"files", "outdir"},
+    # The engine renders any context: it knows no plan, unit or kind of document.
+    "rendering": BASE | {"files"},
+    "documents": BASE | {"model", "files", "workbook", "decree30", "rendering"},
+    "forms": BASE | {"model", "files", "outdir", "workbook", "documents", "issuing"},
+    "issuing": BASE | {"model", "files", "outdir", "workbook", "documents", "rendering"},
+    "review": BASE | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing"},
+    # The Prefect servers run as child processes: the package never imports Prefect itself.
+    "server": BASE | {"files", "outdir"},
+    # Preparing a run reads the workbook and the returned forms and resolves the rest.
+    "prepare": BASE | {"model", "workbook", "documents", "issuing", "forms"},
     "cli": None,  # the application: any layer
     "__init__": None,  # the public API: any layer but the CLI
     "__main__": {"cli"},

@@ -102,3 +102,13 @@ def test_every_subpackage_is_listed_for_the_wheel() -> None:
         if "__pycache__" not in p.parts
     }
     assert found <= listed, found - listed
+
+
+def test_every_document_status_has_its_labels() -> None:
+    """The statuses a type checker knows (``DocState``) are the ones the terminal and the review
+    page can name: a status added to one and not the other would print as unknown."""
+    from typing import get_args
+
+    from vanban.issuing.jobs import STATUSES, DocState
+
+    assert list(STATUSES) == list(get_args(DocState))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import vanban
 import vanban.errors
@@ -18,6 +20,32 @@ def test_every_name_in_all_resolves_to_what_its_module_defines() -> None:
             continue
         module = vanban._EXPORTS[name]
         assert value is getattr(sys.modules[module], name), name
+
+
+def _imported_for_type_checkers() -> dict[str, str]:
+    """What the ``if TYPE_CHECKING:`` block of vanban/__init__.py imports: name -> module."""
+    tree = ast.parse(Path(vanban.__file__).read_text("utf-8"))
+    blocks = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    ]
+    assert len(blocks) == 1, "vanban/__init__.py has one `if TYPE_CHECKING:` block"
+    found: dict[str, str] = {}
+    for statement in blocks[0].body:
+        assert isinstance(statement, ast.ImportFrom) and statement.module, ast.dump(statement)
+        for alias in statement.names:
+            # "import x as x": the form that marks a re-export for mypy's strict mode.
+            assert alias.asname == alias.name, f"{alias.name} is re-exported as itself"
+            found[alias.name] = statement.module
+    return found
+
+
+def test_type_checkers_see_every_exported_name_from_its_module() -> None:
+    """The lazy exports and the block that gives them their types name the same things."""
+    assert _imported_for_type_checkers() == vanban._EXPORTS
 
 
 def test_all_names_every_error_of_the_tree() -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from vanban.errors import InputError
 from vanban.files import sha256_bytes
-from vanban.issuing.audit import GENESIS, AuditLog, canonical_line, history_rows, verify
+from vanban.issuing.audit import GENESIS, AuditLog, canonical_line
 from vanban.issuing.storage import OutputFolder
+from vanban.issuing.verifying import history_rows, verify
 
 RUN_ID = "5f1c2d4e-0000-4000-8000-000000000001"
 

@@ -14,7 +14,7 @@ from docx import Document
 
 from tests.conftest import EXAMPLE
 from tools.example_workbook import many_units, write_workbook
-from vanban.issuing.audit import verify
+from vanban.issuing.verifying import verify
 
 pytestmark = pytest.mark.slow
 

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 from vanban.documents.kinds import default_templates_dir
-from vanban.issuing.audit import LOG_NAME, AuditLog, verify
-from vanban.issuing.issuer import Issuer, plan_jobs
+from vanban.issuing.audit import AuditLog
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import plan_jobs
 from vanban.issuing.run import issue_batch
+from vanban.issuing.verifying import verify
 from vanban.model import Plan
+from vanban.outdir import LOG_NAME
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from vanban.errors import OutputConflictError, OutputLockedError
-from vanban.issuing.locking import HOLDER_NAME, LOCK_NAME, folder_lock
+from vanban.issuing.locking import folder_lock
+from vanban.outdir import HOLDER_NAME, LOCK_NAME
 
 _WAITER = """
 import json, sys, time

@@ -20,7 +20,8 @@ from vanban.errors import (
     VanbanError,
 )
 from vanban.files import atomic_write, clean_stray_temps, sha256_bytes, sha256_file
-from vanban.issuing.storage import OutputFolder, history_name
+from vanban.issuing.storage import OutputFolder
+from vanban.outdir import history_name
 
 OLD_MTIME_NS = 1_600_000_000 * 10**9
 

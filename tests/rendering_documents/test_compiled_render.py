@@ -23,13 +23,13 @@ from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
 from tests.plans import commune_2026
 from tools.example_workbook import write_workbook
 from vanban.decree30.checker import check_document
-from vanban.documents import render
-from vanban.documents.compiled import CompiledTemplate, is_plain
 from vanban.documents.kinds import default_registry
-from vanban.documents.sandbox import make_environment
-from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
 from vanban.errors import TemplateError
 from vanban.model import Plan
+from vanban.rendering import render
+from vanban.rendering.compiled import CompiledTemplate, is_plain
+from vanban.rendering.sandbox import make_environment
+from vanban.rendering.xmlshape import always_balanced, static_tables, well_formed
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan
 

@@ -19,7 +19,7 @@ from tools.example_workbook import seed_data, write_workbook
 from vanban.decree30.checker import check_document
 from vanban.documents.kinds import default_registry
 from vanban.errors import WorkbookError
-from vanban.issuing.issuer import plan_jobs
+from vanban.issuing.jobs import plan_jobs
 from vanban.issuing.run import run_issue
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan

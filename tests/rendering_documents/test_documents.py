@@ -57,7 +57,7 @@ def test_second_plan_has_none_of_thap_muoi(commune_docs: Path) -> None:
 
 def test_a_unit_without_results_is_pending_and_the_summary_waits(tmp_path: Path) -> None:
     from vanban.documents.kinds import default_registry
-    from vanban.issuing.issuer import plan_jobs
+    from vanban.issuing.jobs import plan_jobs
 
     data = seed_data()
     data["with_results"] = {"Xã Mỹ Quý", "Xã Mỹ Đông"}

@@ -22,7 +22,7 @@ from tests.rosters import (
 )
 from vanban.decree30.checker import check_document
 from vanban.documents.kinds import default_registry
-from vanban.issuing.issuer import plan_jobs
+from vanban.issuing.jobs import plan_jobs
 from vanban.model import Invitee, Plan, Unit
 from vanban.review.docxtext import blocks, paragraphs, tables
 from vanban.workbook.loader import load_plan

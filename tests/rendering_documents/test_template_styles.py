@@ -16,7 +16,7 @@ from docx import Document
 from lxml import etree
 
 from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
-from vanban.documents.styles import W, prune_styles
+from vanban.rendering.styles import W, prune_styles
 
 TEMPLATE_PATHS = sorted(TEMPLATES.glob("*.docx"))
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.result_forms.filling import bare_workbook, fill_all
-from vanban.forms.layout import FOLDER
+from vanban.documents.kinds import default_registry
 from vanban.forms.writing import write_forms
 from vanban.model import Plan
+from vanban.outdir import FORMS_DIR
 from vanban.workbook.loader import load_plan
 
 
@@ -28,9 +29,9 @@ def bare_plan(bare: Path) -> Plan:
 @pytest.fixture(scope="session")
 def blank_forms(tmp_path_factory: pytest.TempPathFactory, bare_plan: Plan) -> Path:
     out = tmp_path_factory.mktemp("forms")
-    written = write_forms(bare_plan, out)
+    written = write_forms(bare_plan, out, default_registry())
     assert [w.status for w in written] == ["written"] * len(bare_plan.units)
-    return out / FOLDER
+    return out / FORMS_DIR
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import pytest
 
 from tests.command_line.test_cli import vanban
 from tests.result_forms.filling import fill
-from vanban.forms.layout import FOLDER
 from vanban.model import Plan
+from vanban.outdir import FORMS_DIR
 
 
 def test_forms_out_then_three_returned_forms_collected_by_the_run(
@@ -21,7 +21,7 @@ def test_forms_out_then_three_returned_forms_collected_by_the_run(
     made = vanban("forms", str(bare), "--out", str(out))
     assert made.returncode == 0, made.stderr
     assert "Phiếu kết quả: 13 đơn vị (đã tạo 13)." in made.stdout
-    assert str(out / FOLDER) in made.stdout
+    assert str(out / FORMS_DIR) in made.stdout
 
     returned = tmp_path / "nhan-ve"
     units = {u.name: u for u in example_plan.units}
@@ -29,7 +29,7 @@ def test_forms_out_then_three_returned_forms_collected_by_the_run(
                        ("Thị trấn Mỹ An", "thi-tran-my-an")):
         result = units[name].result
         assert result is not None
-        fill(out / FOLDER / f"{file}.xlsx", example_plan, result, returned / f"{file}.xlsx")
+        fill(out / FORMS_DIR / f"{file}.xlsx", example_plan, result, returned / f"{file}.xlsx")
 
     run = vanban("run", str(bare), "--results", str(returned), "--out", str(out),
                  "--only", "reports", "--only", "summary", home=tmp_path / "prefect")

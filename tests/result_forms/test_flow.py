@@ -38,10 +38,10 @@ def test_a_command_line_run_reads_the_returned_forms_once(
     bare: Path, returned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The command line checks the forms before Prefect starts and hands the flow what it read."""
-    import vanban_flows.issue as flow_module
     from prefect.settings import PREFECT_API_URL
 
     import vanban.forms.collecting as collecting
+    import vanban.prepare as preparing
     from tests.workbook_mutations import run_main
 
     monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
@@ -53,7 +53,7 @@ def test_a_command_line_run_reads_the_returned_forms_once(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(collecting, "collect_forms", counting)
-    monkeypatch.setattr(flow_module, "collect_forms", counting)
+    monkeypatch.setattr(preparing, "collect_forms", counting)
     code, out, err = run_main(
         ["run", str(bare), "--out", str(tmp_path / "out"), "--only", "reports",
          "--results", str(returned)]

@@ -14,12 +14,13 @@ from tests.plans import commune_2026
 from tests.result_forms.filling import fill, fill_all
 from tools.example_workbook import write_workbook
 from vanban.cli.report import run_summary
+from vanban.documents.kinds import default_registry
 from vanban.files import sha256_file
 from vanban.forms.collecting import collect_forms
-from vanban.forms.layout import FOLDER
 from vanban.forms.writing import write_forms
 from vanban.issuing.run import run_issue
 from vanban.model import Plan
+from vanban.outdir import FORMS_DIR
 from vanban.review.docxtext import blocks
 from vanban.workbook.loader import load_plan
 
@@ -35,7 +36,7 @@ def _texts(root: Path) -> dict[str, list[str]]:
 def test_forms_filled_with_the_illustrative_results_give_the_reports_of_the_sheet(
     bare_plan: Plan, returned: Path, example_docs: Path, tmp_path: Path
 ) -> None:
-    plan, index = collect_forms(bare_plan, returned)
+    plan, index = collect_forms(bare_plan, returned, default_registry())
     assert index is not None and index.awaited == () and index.from_sheet == ()
     assert len(index.received) == len(plan.units) == 13
     out = tmp_path / "out"
@@ -61,7 +62,7 @@ def test_a_corrected_form_reissues_only_its_report_and_the_summary(
 ) -> None:
     folder = tmp_path / "returned"
     shutil.copytree(returned, folder)
-    plan, index = collect_forms(bare_plan, folder)
+    plan, index = collect_forms(bare_plan, folder, default_registry())
     out = tmp_path / "out"
     assert run_issue(plan, out_dir=out, templates_dir=TEMPLATES, forms=index).exit_code == 0
     docs = sorted(out.rglob("*.docx"))
@@ -71,7 +72,7 @@ def test_a_corrected_form_reissues_only_its_report_and_the_summary(
     assert quy.result is not None and quy.result.poor > 0
     form = folder / "xa-my-quy.xlsx"
     fill(form, example_plan, quy.result, form, poor=quy.result.poor - 1)
-    plan, index = collect_forms(bare_plan, folder)
+    plan, index = collect_forms(bare_plan, folder, default_registry())
     report = run_issue(plan, out_dir=out, templates_dir=TEMPLATES, forms=index)
 
     assert report.exit_code == 0
@@ -95,7 +96,7 @@ def test_the_run_summary_shows_who_returned_a_form_and_who_is_awaited(
     folder.mkdir()
     for name in ("xa-my-quy.xlsx", "xa-doc-binh-kieu.xlsx"):
         shutil.copy(returned / name, folder / name)
-    plan, index = collect_forms(bare_plan, folder)
+    plan, index = collect_forms(bare_plan, folder, default_registry())
     assert index is not None
     assert [r.unit for r in index.received] == ["Xã Mỹ Quý", "Xã Đốc Bình Kiều"]
     report = run_issue(plan, out_dir=tmp_path / "out", templates_dir=TEMPLATES, forms=index)
@@ -121,9 +122,9 @@ def test_a_commune_plan_with_hamlets_makes_the_same_round_trip(tmp_path: Path) -
     data["with_results"] = set()
     bare = load_plan(write_workbook(tmp_path / "bare.xlsx", data))
     assert bare.units_with_results == [] and len(full.units_with_results) == len(full.units)
-    write_forms(bare, tmp_path / "out")
-    returned = fill_all(tmp_path / "out" / FOLDER, full, tmp_path / "returned")
-    plan, index = collect_forms(bare, returned)
+    write_forms(bare, tmp_path / "out", default_registry())
+    returned = fill_all(tmp_path / "out" / FORMS_DIR, full, tmp_path / "returned")
+    plan, index = collect_forms(bare, returned, default_registry())
     assert index is not None and index.awaited == ()
     assert [u.result for u in plan.units] == [u.result for u in full.units]
     assert [plan.funding_for(u) for u in plan.units] == [full.funding_for(u) for u in full.units]

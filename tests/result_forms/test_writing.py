@@ -19,12 +19,14 @@ from tests.conftest import TEMPLATES
 from tests.result_forms.filling import fill
 from tests.workbook_mutations import flat, mutated, put_plan, run_main
 from vanban.cli.report import run_summary
+from vanban.documents.kinds import default_registry
 from vanban.errors import OutputConflictError
 from vanban.forms import layout as L
 from vanban.forms.collecting import collect_forms
 from vanban.forms.writing import write_forms
 from vanban.issuing.run import run_issue
 from vanban.model import Plan
+from vanban.outdir import FORMS_DIR
 from vanban.workbook.loader import load_plan
 
 
@@ -47,7 +49,7 @@ def test_a_form_locks_what_the_plan_knows_and_validates_every_input(
     assert ws.protection.sheet and not ws.protection.password
     assert wb[L.IDENTITY_SHEET].sheet_state == "veryHidden"
     ident = {r[0]: r[1] for r in wb[L.IDENTITY_SHEET].iter_rows(values_only=True)}
-    assert ident["plan_symbol"] == plan.symbol == "6662/KH-UBND"
+    assert ident["plan_symbol"] == default_registry().plan_symbol(plan) == "6662/KH-UBND"
     assert ident["unit"] == "Xã Mỹ Quý" and ident["unit_slug"] == "xa-my-quy"
     assert ident["form_id"] == L.form_id(plan, quy) != L.form_id(plan, plan.units[1])
 
@@ -85,8 +87,8 @@ def test_a_form_locks_what_the_plan_knows_and_validates_every_input(
 def test_the_same_plan_gives_the_same_bytes_and_writing_again_changes_nothing(
     bare_plan: Plan, blank_forms: Path, tmp_path: Path
 ) -> None:
-    written = write_forms(bare_plan, tmp_path)
-    again = write_forms(bare_plan, tmp_path)
+    written = write_forms(bare_plan, tmp_path, default_registry())
+    again = write_forms(bare_plan, tmp_path, default_registry())
     assert {w.status for w in again} == {"unchanged"}
     for w in written:
         assert w.path.read_bytes() == (blank_forms / w.path.name).read_bytes()
@@ -98,7 +100,7 @@ def test_a_filled_form_is_never_overwritten_unless_forced(
     out = tmp_path / "out"
     code, stdout, _ = run_main(["forms", str(bare), "--out", str(out)])
     assert code == 0 and "Phiếu kết quả: 13 đơn vị (đã tạo 13)" in flat(stdout)
-    folder = out / L.FOLDER
+    folder = out / FORMS_DIR
     quy = next(u for u in example_plan.units if u.name == "Xã Mỹ Quý")
     assert quy.result is not None
     filled = fill(folder / "xa-my-quy.xlsx", example_plan, quy.result, folder / "xa-my-quy.xlsx")
@@ -115,7 +117,7 @@ def test_a_filled_form_is_never_overwritten_unless_forced(
     # A blank form of an older version of the plan is simply replaced.
     changed = mutated(put_plan("Đầu mối liên hệ", "Phòng Nội vụ huyện"), tmp_path / "b.xlsx")
     with pytest.raises(OutputConflictError, match="phiếu đã được điền"):
-        write_forms(load_plan(changed), out)
+        write_forms(load_plan(changed), out, default_registry())
     code, stdout, _ = run_main(["forms", str(changed), "--out", str(out), "--force"])
     assert code == 0, stdout
     said = flat(stdout)
@@ -167,7 +169,7 @@ def test_no_invitee_name_goes_into_a_form_a_log_or_the_terminal(
 
 
 
-    plan, index = collect_forms(load_plan(bare), returned)
+    plan, index = collect_forms(load_plan(bare), returned, default_registry())
     report = run_issue(plan, out_dir=out, templates_dir=TEMPLATES, forms=index)
     buffer = io.StringIO()
     run_summary(Console(file=buffer, width=200), report)
@@ -200,7 +202,7 @@ def test_a_form_saved_by_libreoffice_is_collected_the_same(
     )
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == sorted(names)
-    plan, index = collect_forms(bare_plan, tmp_path / "saved")
+    plan, index = collect_forms(bare_plan, tmp_path / "saved", default_registry())
     assert index is not None and len(index.received) == 2
     expected = {u.name: u.result for u in example_plan.units}
     got = {u.name: u.result for u in plan.units if u.result is not None}

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
 from vanban.errors import UnknownUnitError, WorkbookError
 from vanban.issuing import storage
-from vanban.issuing.audit import AuditLog, verify
+from vanban.issuing.audit import AuditLog
+from vanban.issuing.verifying import verify
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -214,16 +215,16 @@ def test_a_write_that_always_fails_stops_later_stages(
 def test_bad_input_runs_once_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vanban_flows.issue as flow_module
+    import vanban.prepare as preparing
 
     calls: list[str] = []
-    real = flow_module.load_plan
+    real = preparing.collect_problems
 
     def counting(path: str) -> Any:
         calls.append(path)
         return real(path)
 
-    monkeypatch.setattr(flow_module, "load_plan", counting)
+    monkeypatch.setattr(preparing, "collect_problems", counting)
     wb = tmp_path / "bad.xlsx"
     book = load_workbook(EXAMPLE)
     book["Đơn vị"]["D7"] = "ba mươi"

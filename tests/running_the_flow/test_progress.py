@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from tests.conftest import EXAMPLE
-from vanban.issuing.issuer import DocStatus
+from vanban.issuing.jobs import DocStatus
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -21,10 +21,12 @@ class Display:
 
     def __init__(self) -> None:
         self.stages: list[tuple[str, int]] = []
+        self.labels: list[str] = []
         self.finished: list[str] = []
 
-    def stage(self, stage: str, total: int) -> None:
+    def stage(self, stage: str, label: str, total: int) -> None:
         self.stages.append((stage, total))
+        self.labels.append(label)
 
     def done(self, status: DocStatus) -> None:
         self.finished.append(status.job.relpath)
@@ -57,7 +59,7 @@ def test_a_run_started_here_reports_to_the_hook_and_publishes_no_progress_artifa
     from vanban_flows.handoff import handing_over
 
     display = Display()
-    with handing_over(display):
+    with handing_over(progress=display):
         report, run_id = run_flow(tmp_path / "out")
     # Stage totals count every document of the stage, the pending ones included.
     assert display.stages == [("plan", 2), ("annex", 1), ("invitations", 26)]  # plan, decision

@@ -17,7 +17,8 @@ from dask.base import tokenize
 from tests.conftest import EXAMPLE_ISSUED
 from vanban.documents.kinds import default_templates_dir
 from vanban.issuing import parcel as parcels
-from vanban.issuing.issuer import DocStatus, Issuer, Job, plan_jobs
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import DocStatus, Job, plan_jobs
 from vanban.issuing.parcel import IssuerParcel, parcel_of, record_of, status_of
 from vanban.issuing.run import (
     BATCH_SIZE,

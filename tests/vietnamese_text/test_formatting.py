@@ -19,7 +19,6 @@ from vanban.text.formatting import (
     lower_first,
     make_filters,
     money_in_words,
-    number_symbol,
     place_date,
     roman,
     short_date,
@@ -289,21 +288,18 @@ def test_place_date() -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "type_abbr", "body", "full", "short"),
+    ("number", "type_abbr", "body", "expected"),
     [
-        (6662, "KH", "UBND", "Số: 6662/KH-UBND", "6662/KH-UBND"),
-        (5, "GM", "UBND", "Số: 05/GM-UBND", "05/GM-UBND"),
-        (10, "BC", "UBND", "Số: 10/BC-UBND", "10/BC-UBND"),
-        (None, "GM", "UBND", "Số:      /GM-UBND", "     /GM-UBND"),
-        (12, "", "UBND-VX", "Số: 12/UBND-VX", "12/UBND-VX"),
-        (1023, "QĐ", "UBND", "Số: 1023/QĐ-UBND", "1023/QĐ-UBND"),
+        (6662, "KH", "UBND", "6662/KH-UBND"),
+        (5, "GM", "UBND", "05/GM-UBND"),
+        (10, "BC", "UBND", "10/BC-UBND"),
+        (None, "GM", "UBND", "     /GM-UBND"),
+        (12, "", "UBND-VX", "12/UBND-VX"),
+        (1023, "QĐ", "UBND", "1023/QĐ-UBND"),
     ],
 )
-def test_number_symbol(
-    number: int | None, type_abbr: str, body: str, full: str, short: str
-) -> None:
-    assert number_symbol(number, type_abbr, body) == full
-    assert symbol(number, type_abbr, body) == short
+def test_symbol(number: int | None, type_abbr: str, body: str, expected: str) -> None:
+    assert symbol(number, type_abbr, body) == expected
 
 
 @pytest.mark.parametrize(("number", "body"), [(0, "UBND"), (-3, "UBND"), (5, ""), (5, "  ")])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from vanban.cli import report as show
-from vanban.documents.kinds import default_registry
 from vanban.errors import VanbanError
+from vanban.outdir import HISTORY_DIR
+
+if TYPE_CHECKING:
+    from vanban.issuing.jobs import RunReport
 
 app = typer.Typer(
     help="vanban: phát hành văn bản hành chính (Nghị định 30/2020/NĐ-CP) từ bảng tính kế hoạch.",
@@ -32,100 +35,98 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(templates_app, name="templates")
 app.add_typer(server_app, name="server")
 
-STAGES = default_registry().stages
 # No emoji codes either: ":x:" in a cell is text, not a picture. Data is never markup (report.py).
 console = Console(highlight=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, emoji=False)
 
 
 
-@app.command()
-def check(workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")]) -> None:
-    """Kiểm tra bảng tính, không ghi gì: tóm tắt khi đúng, mọi lỗi kèm sheet và ô khi sai."""
-    from vanban.documents.kinds import default_registry
-    from vanban.issuing.run import check_documents_sheet
-    from vanban.workbook.loader import load_plan
+WorkbookArg = Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")]
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Thư mục mẫu .docx (có thể kèm kinds.toml riêng)"),
+]
+ResultsOpt = Annotated[
+    Path | None,
+    typer.Option("--results", help="Thư mục phiếu kết quả các đơn vị gửi về"),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")]
+UnitOpt = Annotated[
+    list[str] | None,
+    typer.Option("--unit", help="Chỉ phát hành lại cho đơn vị này (lặp lại được)"),
+]
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Chỉ chạy giai đoạn (theo danh mục văn bản của mẫu): plan, annex, invitations, "
+        "reports, summary",
+    ),
+]
 
-    plan = load_plan(workbook)
-    check_documents_sheet(plan, default_registry(), str(workbook))
-    show.plan_summary(console, plan)
+
+@app.command()
+def check(
+    workbook: WorkbookArg,
+    templates: TemplatesOpt = None,
+    results: ResultsOpt = None,
+    out: OutOpt = None,
+    unit: UnitOpt = None,
+    only: OnlyOpt = None,
+) -> None:
+    """Kiểm tra bảng tính (và phiếu kết quả, mẫu), không ghi gì: tóm tắt khi đúng, mọi lỗi kèm sheet và ô khi sai."""
+    from vanban.prepare import prepare_run
+
+    prepared = prepare_run(
+        workbook, out_dir=out, results_dir=results, units=unit or (), only=only or (),
+        templates_dir=templates,
+    )
+    prepared.raise_errors()
+    assert prepared.plan is not None and prepared.registry is not None
+    show.plan_summary(console, prepared.plan, prepared.registry.plan_symbol(prepared.plan))
+    show.warnings(console, prepared.warnings)
 
 
 @app.command()
 def run(
-    workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")],
-    out: Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")] = None,
-    unit: Annotated[
-        list[str] | None,
-        typer.Option("--unit", help="Chỉ phát hành lại cho đơn vị này (lặp lại được)"),
-    ] = None,
-    only: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--only", help="Chỉ chạy giai đoạn: " + ", ".join(STAGES)
-        ),
-    ] = None,
+    workbook: WorkbookArg,
+    out: OutOpt = None,
+    unit: UnitOpt = None,
+    only: OnlyOpt = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Ghi đè tệp đã sửa tay (bản đã sửa được cất vào .history/)"),
+        typer.Option(
+            "--force", help=f"Ghi đè tệp đã sửa tay (bản đã sửa được cất vào {HISTORY_DIR}/)"
+        ),
     ] = False,
-    templates: Annotated[Path | None, typer.Option("--templates", help="Thư mục mẫu .docx")] = None,
+    templates: TemplatesOpt = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký của Prefect")] = False,
     dask: Annotated[
         bool,
         typer.Option("--dask", help="Chạy các tác vụ trên cụm Dask cục bộ (cần gói prefect-dask)"),
     ] = False,
-    results: Annotated[
-        Path | None,
-        typer.Option("--results", help="Thư mục phiếu kết quả các đơn vị gửi về"),
-    ] = None,
+    results: ResultsOpt = None,
 ) -> None:
     """Kiểm tra bảng tính rồi phát hành toàn bộ văn bản qua luồng Prefect."""
-    for stage in only or []:
-        if stage not in STAGES:
-            raise typer.BadParameter(
-                f"giai đoạn '{stage}' không có; chọn một trong {', '.join(STAGES)}",
-                param_hint="--only",
-            )
-    from vanban.cli import server as prefect_server
-    from vanban.cli.progress import RunProgress
+    from vanban.server.connection import connect
+    from vanban.server.home import configure
 
     # The server (a temporary one starts here) and the flow's imports come up in the background
-    # while the workbook is validated: bad input is reported at once and nothing is written.
-    connection = prefect_server.connect(prefect_server.configure(verbose))
+    # while the run is prepared: bad input is reported at once and nothing is written.
+    connection = connect(configure(verbose))
     try:
-        with RunProgress(err_console, live=not verbose) as progress:
-            progress.note(connection.describe())
-            starting = progress.begin("Khởi động Prefect")
-            flows = prefect_server.prepare_in_background(connection, starting)
-            with progress.step("Kiểm tra bảng tính"):
-                from vanban.documents.kinds import load_registry
-                from vanban.forms.collecting import collect_forms
-                from vanban.issuing.issuer import select_units
-                from vanban.issuing.run import check_documents_sheet
-                from vanban.workbook.loader import load_plan
-
-                plan = load_plan(workbook)
-                # Bad returned forms, an unknown --unit, a "Văn bản" row naming no kind: bad
-                # input too, said before anything starts.
-                plan, forms = collect_forms(plan, results, workbook)
-                select_units(plan, unit)
-                check_documents_sheet(plan, load_registry(templates), str(workbook))
-            show.warnings(err_console, plan.warnings)
-            report = flows.result().run_locally(
-                str(workbook),
-                plan=plan,
-                forms=forms,
-                api_url=connection.api_url,
-                progress=progress,
-                dask=dask,
-                out_dir=str(out) if out else None,
-                units=list(unit) if unit else None,
-                only=list(only) if only else None,
-                force=force,
-                templates_dir=str(templates) if templates else None,
-                results_dir=str(results) if results else None,
-            )
+        report = _run_with_progress(
+            connection,
+            verbose=verbose,
+            dask=dask,
+            workbook=workbook,
+            out_dir=out,
+            results_dir=results,
+            units=unit or (),
+            only=only or (),
+            templates_dir=templates,
+            force=force,
+        )
     finally:
         connection.close()
         if verbose and connection.temporary is not None:
@@ -136,65 +137,94 @@ def run(
         raise typer.Exit(report.exit_code)
 
 
+def _run_with_progress(
+    connection: Any, *, verbose: bool, dask: bool, **request: Any
+) -> RunReport:
+    """Prepare the run while Prefect starts, then run the flow here, drawing the progress."""
+    from vanban.cli.progress import RunProgress
+    from vanban.server.connection import prepare_in_background
+
+    with RunProgress(err_console, live=not verbose) as progress:
+        progress.note(connection.describe())
+        starting = progress.begin("Khởi động Prefect")
+        flows = prepare_in_background(connection, starting)
+        with progress.step("Kiểm tra bảng tính"):
+            from vanban.prepare import prepare_run
+
+            prepared = prepare_run(**request)
+            prepared.raise_errors()
+        show.warnings(err_console, prepared.warnings)
+        report: RunReport = flows.result().run_locally(
+            prepared, api_url=connection.api_url, progress=progress, dask=dask
+        )
+    return report
+
+
 @server_app.command("start")
 def server_start(
     port: Annotated[int, typer.Option("--port", help="Cổng của máy chủ")] = 4200,
 ) -> None:
     """Chạy máy chủ Prefect cục bộ ở chế độ nền (127.0.0.1), có giao diện web."""
-    from vanban.cli import server as prefect_server
+    from vanban.server.home import configure
+    from vanban.server.local import start_local
+    from vanban.server.ports import ui_url
 
-    home = prefect_server.configure(verbose=False)
+    home = configure(verbose=False)
     with err_console.status("Đang khởi động máy chủ Prefect…"):
-        api_url = prefect_server.start_local(home, port)
-    console.print(f"Máy chủ Prefect đang chạy. Giao diện: {prefect_server.ui_url(api_url)}")
+        api_url = start_local(home, port)
+    console.print(f"Máy chủ Prefect đang chạy. Giao diện: {ui_url(api_url)}")
     console.print(f"Thư mục Prefect: {home}; dừng bằng `vanban server stop`.", markup=False)
 
 
 @server_app.command("status")
 def server_status() -> None:
     """Cho biết máy chủ Prefect cục bộ có đang chạy không."""
-    from vanban.cli import server as prefect_server
+    from vanban.server.home import prefect_home
+    from vanban.server.local import check_local, status_line
 
-    api_url = prefect_server.running_local(prefect_server.prefect_home())
-    if api_url is None:
-        console.print("Máy chủ Prefect cục bộ không chạy (`vanban server start` để chạy).")
+    # Running only when proved: its port answers as Prefect and the recorded pid listens on it.
+    home = prefect_home()
+    found = check_local(home)
+    console.print(status_line(found, home), markup=False)
+    if found.state != "running":
         raise typer.Exit(1)
-    console.print(f"Máy chủ Prefect cục bộ đang chạy. Giao diện: {prefect_server.ui_url(api_url)}")
 
 
 @server_app.command("stop")
 def server_stop() -> None:
     """Dừng máy chủ Prefect cục bộ."""
-    from vanban.cli import server as prefect_server
+    from vanban.server.home import prefect_home
+    from vanban.server.local import stop_line, stop_local
 
-    if prefect_server.stop_local(prefect_server.prefect_home()):
-        console.print("Đã dừng máy chủ Prefect cục bộ.")
-    else:
-        console.print("Máy chủ Prefect cục bộ không chạy.")
+    # Only a process proved to be this home's server is signalled; a stale record is removed.
+    home = prefect_home()
+    found, removed = stop_local(home)
+    console.print(stop_line(found, removed, home), markup=False)
+    if found.state in ("silent", "unproven"):
+        raise typer.Exit(1)
 
 
 @app.command()
 def forms(
-    workbook: Annotated[Path, typer.Argument(help="Tệp bảng tính .xlsx")],
-    out: Annotated[Path | None, typer.Option("--out", help="Thư mục đầu ra")] = None,
+    workbook: WorkbookArg,
+    out: OutOpt = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Ghi đè phiếu đã điền (bản cũ được cất vào .history/)"),
+        typer.Option("--force", help=f"Ghi đè phiếu đã điền (bản cũ được cất vào {HISTORY_DIR}/)"),
     ] = False,
+    templates: TemplatesOpt = None,
 ) -> None:
     """Lập phiếu kết quả cho từng đơn vị (.xlsx) để đơn vị điền sau buổi đối thoại."""
-    from vanban.files import prepare_folder
+    from vanban.documents.kinds import load_registry
     from vanban.forms.writing import write_forms
-    from vanban.issuing.issuer import default_out_dir
-    from vanban.issuing.locking import folder_lock
+    from vanban.issuing.jobs import default_out_dir
     from vanban.workbook.loader import load_plan
 
     plan = load_plan(workbook)
     show.warnings(err_console, plan.warnings)
-    target = out or default_out_dir(plan)
-    prepare_folder(target)
-    with folder_lock(target):
-        written = write_forms(plan, target, force=force)
+    registry = load_registry(templates)  # names the units' files, as a run with it would
+    target = out or default_out_dir(plan, registry)
+    written = write_forms(plan, target, registry, force=force)
     show.forms_written(console, written, target)
 
 
@@ -247,7 +277,7 @@ def new_workbook(
 @audit_app.command("verify")
 def audit_verify(outdir: Annotated[Path, typer.Argument(help="Thư mục đầu ra")]) -> None:
     """Kiểm tra sổ nhật ký: chuỗi mã băm, tệp bị sửa, thiếu hoặc không có trong sổ."""
-    from vanban.issuing.audit import verify
+    from vanban.issuing.verifying import verify
 
     result = verify(outdir)
     if not show.verify_report(console, result):
@@ -260,7 +290,7 @@ def audit_show(
     unit: Annotated[str | None, typer.Option("--unit", help="Chỉ hiện một đơn vị")] = None,
 ) -> None:
     """In lịch sử phát hành dạng bảng."""
-    from vanban.issuing.audit import history_rows
+    from vanban.issuing.verifying import history_rows
 
     show.history_table(console, history_rows(outdir, unit))
 

@@ -26,8 +26,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from vanban.documents.kinds import default_registry
-
 
 def seconds(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + " giây"
@@ -101,10 +99,9 @@ class RunProgress:
 
     # The run's Progress hook: called from the flow's thread.
 
-    def stage(self, stage: str, total: int) -> None:
+    def stage(self, stage: str, label: str, total: int) -> None:
         self._close_stage()
         with self._lock:
-            label = default_registry().stage_labels.get(stage, stage)
             self._stage = self.begin(label, total=max(total, 1))
             self._total, self._done = total, 0
         self._show_count()

@@ -17,11 +17,16 @@ from rich.table import Table
 from rich.text import Text
 
 from vanban.errors import Problem, VanbanError, WorkbookError
-from vanban.issuing.issuer import STATUSES
+from vanban.issuing.jobs import STATUSES, DocState, RunReport
 from vanban.model import Plan
+from vanban.outdir import HISTORY_DIR
 from vanban.text.formatting import group_digits, short_date, vnd
 
 STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
+# Shown one by one, in red: what the clerk must act on.
+_FAILURES: frozenset[DocState] = frozenset({"failed", "refused"})
+# Grouped by their common reason: what waits for data or for an earlier stage.
+_WAITING: frozenset[DocState] = frozenset({"pending", "not_attempted"})
 
 
 def error(console: Console, exc: VanbanError) -> None:
@@ -46,8 +51,9 @@ def warnings(console: Console, items: Iterable[Problem | str]) -> None:
             console.print(Text.assemble("  ", ("!", "yellow"), f" {w}"))
 
 
-def plan_summary(console: Console, plan: Plan) -> None:
-    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {escape(plan.symbol)}")
+def plan_summary(console: Console, plan: Plan, symbol: str) -> None:
+    """The plan in a few lines; ``symbol`` as the run's registry writes it ("6662/KH-UBND")."""
+    console.print(f"[bold green]Bảng tính hợp lệ.[/] Kế hoạch số {escape(symbol)}")
     console.print(f"  Cơ quan ban hành: {plan.issuer.name}", markup=False)
     console.print(f"  Thời gian: {short_date(plan.period_start)} – {short_date(plan.period_end)}")
     console.print(
@@ -56,12 +62,11 @@ def plan_summary(console: Console, plan: Plan) -> None:
     )
     console.print(f"  Kinh phí: {vnd(plan.budget)}")
     console.print(f"  Đã có kết quả: {len(plan.units_with_results)}/{len(plan.units)} đơn vị")
-    warnings(console, plan.warnings)
 
 
-def run_summary(console: Console, report: Any) -> None:
+def run_summary(console: Console, report: RunReport) -> None:
     """One row per kind of document with its counts, then only what needs the clerk's eye."""
-    kinds: dict[str, dict[str, int]] = {}  # in the order of the run: by stage
+    kinds: dict[str, dict[DocState, int]] = {}  # in the order of the run: by stage
     for s in report.statuses:
         counts = kinds.setdefault(s.job.kind.label, {})
         counts[s.status] = counts.get(s.status, 0) + 1
@@ -76,7 +81,7 @@ def run_summary(console: Console, report: Any) -> None:
 
     # Failures and refusals one by one; pending documents grouped by their common reason.
     for s in report.statuses:
-        if s.status in ("failed", "refused"):
+        if s.status in _FAILURES:
             console.print(
                 Text.assemble(
                     (f"✗ {STATUS_LABELS[s.status]}", "red"), f" {s.job.relpath}: {s.reason or ''}"
@@ -84,7 +89,7 @@ def run_summary(console: Console, report: Any) -> None:
             )
     waiting: dict[tuple[str, str], list[str]] = {}
     for s in report.statuses:
-        if s.status in ("pending", "not_attempted"):
+        if s.status in _WAITING:
             group = (s.job.kind.label, s.reason or "")
             waiting.setdefault(group, []).append(s.job.unit_name or s.job.relpath)
     for (label, reason), names in waiting.items():
@@ -98,7 +103,7 @@ def run_summary(console: Console, report: Any) -> None:
     )
     console.print(f"Tổng: {counts_line}.")
     console.print(Text.assemble("Thư mục: ", (str(report.out_dir), "bold")))
-    if getattr(report, "forms", None) is not None:
+    if report.forms is not None:
         forms_received(console, report.forms)
 
 
@@ -106,7 +111,7 @@ FORM_STATUS_LABELS = {
     "written": "đã tạo",
     "unchanged": "không đổi",
     "replaced": "đã thay (phiếu trống)",
-    "forced": "đã ghi đè (bản cũ trong .history/)",
+    "forced": f"đã ghi đè (bản cũ trong {HISTORY_DIR}/)",
 }
 
 
@@ -142,6 +147,11 @@ def forms_received(console: Console, index: Any) -> None:
         console.print(
             f'Kết quả lấy từ sheet "Kết quả" ({len(index.from_sheet)}): '
             + ", ".join(index.from_sheet), markup=False,
+        )
+    if index.skipped:
+        console.print(
+            f"Phiếu gửi về chưa điền, bỏ qua ({len(index.skipped)}): "
+            + ", ".join(f"{unit} ({file})" for unit, file in index.skipped), markup=False,
         )
     if index.awaited:
         console.print(

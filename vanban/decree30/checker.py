@@ -31,6 +31,7 @@ from vanban.decree30.checks.page import PageChecks
 from vanban.decree30.docparts import Part, kem_theo, split_parts
 from vanban.decree30.docxprops import W_P, W_TBL, cell_lines, paragraph_text
 from vanban.errors import InputError, TransientIOError
+from vanban.outdir import HISTORY_DIR
 
 __all__ = ["Finding", "check_document", "check_folder"]
 
@@ -41,7 +42,8 @@ def check_document(path: Path | str) -> list[Finding]:
 
 
 def check_folder(folder: Path | str) -> dict[Path, list[Finding]]:
-    """Findings for every .docx below ``folder`` (sorted), skipping Word lock files and .history.
+    """Findings for every .docx below ``folder`` (sorted), skipping Word lock files and the
+    output folder's history of replaced versions.
 
     A file that cannot be read as .docx gets one "file.unreadable" finding instead of stopping
     the whole folder.
@@ -49,7 +51,7 @@ def check_folder(folder: Path | str) -> dict[Path, list[Finding]]:
     root = Path(folder)
     results: dict[Path, list[Finding]] = {}
     for path in sorted(root.rglob("*.docx")):
-        if path.name.startswith("~$") or ".history" in path.relative_to(root).parts:
+        if path.name.startswith("~$") or HISTORY_DIR in path.relative_to(root).parts:
             continue
         try:
             results[path] = check_document(path)

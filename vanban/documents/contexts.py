@@ -1,141 +1,32 @@
-"""What each document's template receives: plain dicts, lists, strings, numbers and dates.
+"""The built-in arrangements: what the templates of the shipped kinds receive.
 
-Templates never see the model objects, only this prepared data; figures and dates stay raw so
-templates format them with the Vietnamese filters (``{{ plan.budget | vnd }}``). Every value
-that comes from the workbook is plain text here: the renderer escapes it and never evaluates it.
+Each is assembled from the blocks of ``vanban.documents.blocks`` (plain data, never the model
+objects) and adds what only its own document prints: an invitation's letters, a sign-in list's
+groups, the summary's table.
 """
 
 from __future__ import annotations
 
-from datetime import time
-from typing import Any, Protocol
+from typing import Any
 
-from vanban.model import (
-    INVITEE_CATEGORIES,
-    INVITEE_GROUPS,
-    Body,
-    DocumentRef,
-    Plan,
-    Schedule,
-    Signer,
-    Unit,
+from vanban.documents.blocks import (
+    Context,
+    KindInfo,
+    doc_block,
+    funding_rows,
+    invited_totals,
+    opinion_rows,
+    plan_block,
+    recipients,
+    result_block,
+    roster_counts,
+    schedule_block,
+    unit_block,
+    unit_rows,
 )
-from vanban.text.formatting import capitalize_first, roman, symbol, upper_vn
+from vanban.model import INVITEE_CATEGORIES, INVITEE_GROUPS, Plan, Unit
+from vanban.text.formatting import capitalize_first, roman, upper_vn
 from vanban.text.names import match_key
-
-Context = dict[str, Any]
-
-
-class KindInfo(Protocol):
-    """What a context builder needs of its document kind (vanban.documents.kinds.DocumentKind)."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-    @property
-    def type(self) -> str: ...
-
-    @property
-    def metadata(self) -> str: ...
-
-
-def time_text(t: time | None) -> str:
-    """ "07 giờ 30 phút", as invitations write a time."""
-    if t is None:
-        return ""
-    return f"{t.hour:02d} giờ {t.minute:02d} phút" if t.minute else f"{t.hour:02d} giờ"
-
-
-def recipients(items: tuple[str, ...], archive: str) -> list[str]:
-    """Decree 30's "Nơi nhận" lines: "- X;" each, the last "- Lưu: ...." with a full stop."""
-    lines = [f"- {item.rstrip(';. ')};" for item in items]
-    return lines + [f"- Lưu: {archive.rstrip('. ')}."]
-
-
-def doc_block(
-    body: Body,
-    ref: DocumentRef,
-    type_abbr: str,
-    type_name: str | None,
-    summary: list[str],
-    signer: Signer | None,
-    recipient_lines: list[str],
-) -> Context:
-    return {
-        "governing": body.governing_lines,
-        "issuer": body.header_lines,
-        "issuer_name": body.name,
-        "symbol": symbol(ref.number, type_abbr, body.abbr),
-        "place": ref.place,
-        "date": ref.date,
-        "type_name": type_name or "",
-        "summary": summary,
-        "recipients": recipient_lines,
-        "signature": signer.lines if signer else [],
-        "signer": signer.name if signer else "",
-    }
-
-
-def _plan_block(plan: Plan) -> Context:
-    p = plan.participants
-    return {
-        "symbol": symbol(plan.ref.number, "KH", plan.issuer.abbr),  # the plan's own number
-        "date": plan.ref.date,
-        "issuer_name": plan.issuer.name,
-        "issuer_short": plan.issuer.short_name,
-        "issuer_place": plan.issuer.place.text if plan.issuer.place else "",
-        "summary_line": plan.summary_line,
-        "legal_basis": plan.legal_basis,
-        "intro": plan.intro,
-        "purposes": list(plan.purposes),
-        "content_intro": plan.content_intro,
-        "topics": [t.text for t in plan.topics],
-        "period_start": plan.period_start,
-        "period_end": plan.period_end,
-        "venue": plan.venue,
-        "dialogue_name": plan.dialogue_name,
-        "issuer_level": p.issuer_level,
-        "issuer_group": p.issuer_group,
-        "unit_level": p.unit_level,
-        "steering_name": p.steering_name,
-        "steering_count": p.steering_count,
-        "officials_name": p.officials_name,
-        "officials_count": p.officials_count,
-        "units_phrase": plan.unit_kinds_phrase,
-        "budget": plan.budget,
-        "funding_source": plan.funding_source,
-        "contact_office": plan.contact_office,
-        "phone": plan.phone,
-        "year": plan.year,
-    }
-
-
-def _unit_row(no: int, unit: Unit) -> Context:
-    return {
-        "no": no,
-        "name": unit.name,
-        "poor": unit.poor,
-        "near_poor": unit.near_poor,
-        "households": unit.households,
-    }
-
-
-def _unit_block(plan: Plan, unit: Unit) -> Context:
-    body = plan.unit_body(unit)
-    return {
-        "name": unit.name,
-        "text": unit.place.text,
-        "kind": unit.place.kind,
-        "place_name": unit.place.name,
-        "body_name": body.name,
-        "poor": unit.poor,
-        "near_poor": unit.near_poor,
-        "households": unit.households,
-        "funding": plan.funding_for(unit) or 0,
-    }
 
 
 def plan_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
@@ -149,9 +40,9 @@ def plan_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             plan.signer,
             recipients(plan.recipients, plan.archive),
         ),
-        "plan": _plan_block(plan),
-        "units": [_unit_row(i, u) for i, u in enumerate(plan.units, start=1)],
-        "totals": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
+        "plan": plan_block(plan, kind.plan_type),
+        "units": unit_rows(plan),
+        "totals": invited_totals(plan),
         "organisation": [
             {
                 "no": i,
@@ -169,11 +60,8 @@ def plan_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
 def annex_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     return {
         "doc": {"title": [upper_vn(line) for line in plan.annex_title], "note": plan.annex_note},
-        "plan": _plan_block(plan),
-        "funding": [
-            {"no": i, "name": line.unit.name, "amount": line.amount, "note": line.note}
-            for i, line in enumerate(plan.funding, start=1)
-        ],
+        "plan": plan_block(plan, kind.plan_type),
+        "funding": funding_rows(plan),
         "total": plan.funding_total,
         "dialect": plan.dialect,
     }
@@ -225,9 +113,9 @@ def invitation_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context
             s.signer,
             recipients(plan.invitation_recipients, "VT"),
         ),
-        "plan": _plan_block(plan),
-        "unit": _unit_block(plan, unit),
-        "schedule": _schedule_block(s),
+        "plan": plan_block(plan, kind.plan_type),
+        "unit": unit_block(plan, unit),
+        "schedule": schedule_block(s),
         "dialect": plan.dialect,
     }
 
@@ -274,7 +162,6 @@ def roster_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     """The unit's participants' list, which doubles as the sign-in sheet that settles its funds."""
     assert unit is not None and unit.schedule is not None
     s = unit.schedule
-    counts = {key: sum(1 for p in unit.invitees if p.group == key) for key in INVITEE_GROUPS}
     return {
         "doc": doc_block(
             plan.unit_body(unit),
@@ -285,68 +172,13 @@ def roster_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             s.signer,
             [],
         ),
-        "plan": _plan_block(plan),
-        "unit": _unit_block(plan, unit),
+        "plan": plan_block(plan, kind.plan_type),
+        "unit": unit_block(plan, unit),
         "steering": _steering(plan, unit),
         "groups": _groups(plan, unit),
-        "totals": {
-            **counts,
-            "people": len(unit.invitees),
-            "households": counts["poor"] + counts["near_poor"],
-        },
+        "totals": roster_counts(unit),
         "annex_note": plan.annex_note.strip().rstrip("."),
         "dialect": plan.dialect,
-    }
-
-
-def _schedule_block(s: Schedule) -> Context:
-    return {
-        "day": s.day,
-        "time": time_text(s.start),
-        "venue": s.venue,
-        "chair_name": s.chair_name,
-        "chair_title": s.chair_title,
-    }
-
-
-def _opinions(plan: Plan, rows: list[tuple[int, int, int, int, str]]) -> list[Context]:
-    """One row per topic; ``content`` is the clerk's summary of the opinions ("" when none)."""
-    topics = {t.number: t.text for t in plan.topics}
-    return [
-        {
-            "topic": n,
-            "topic_text": capitalize_first(topics.get(n, str(n)).rstrip(";., ")),
-            "raised": raised,
-            "answered": answered,
-            "passed_up": passed_up,
-            "content": content,
-        }
-        for n, raised, answered, passed_up, content in rows
-    ]
-
-
-def _result_block(plan: Plan, unit: Unit) -> Context:
-    r = unit.result
-    assert r is not None
-    allocated = plan.funding_for(unit) or 0
-    return {
-        "steering": r.steering,
-        "officials": r.officials,
-        "poor": r.poor,
-        "near_poor": r.near_poor,
-        "issuer_delegates": r.issuer_delegates,
-        "attendees": r.attendees,
-        "policies": r.policies,
-        "proposals": r.proposals,
-        "spent": r.spent,
-        "allocated": allocated,
-        "remaining": allocated - r.spent,
-        "raised": r.raised,
-        "answered": r.answered,
-        "passed_up": r.passed_up,
-        "opinions": _opinions(
-            plan, [(o.topic, o.raised, o.answered, o.passed_up, o.content) for o in r.opinions]
-        ),
     }
 
 
@@ -364,11 +196,11 @@ def report_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             r.signer,
             recipients(plan.unit_recipients, "VT"),
         ),
-        "plan": _plan_block(plan),
-        "unit": _unit_block(plan, unit),
-        "schedule": _schedule_block(s),
+        "plan": plan_block(plan, kind.plan_type),
+        "unit": unit_block(plan, unit),
+        "schedule": schedule_block(s),
         "addressee": plan.unit_report_addressee,
-        "result": _result_block(plan, unit),
+        "result": result_block(plan, unit),
         "dialect": plan.dialect,
     }
 
@@ -416,15 +248,15 @@ def summary_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             sr.signer,
             recipients(sr.recipients, "VT"),
         ),
-        "plan": _plan_block(plan),
+        "plan": plan_block(plan, kind.plan_type),
         "addressee": sr.addressee,
         "reporter": sr.body.name,
         "rows": rows,
         "totals": totals,
-        "invited": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
+        "invited": invited_totals(plan),
         "unit_count": len(done),
         # The summary adds up the units' figures; each unit's own words are in its report.
-        "topics": _opinions(
+        "topics": opinion_rows(
             plan, [(n, v[0], v[1], v[2], "") for n, v in sorted(by_topic.items())]
         ),
         "remaining": plan.budget - totals["spent"],

@@ -6,18 +6,21 @@ Its ``doc`` block takes the kind's number, date, signer and recipients from its 
 
 from __future__ import annotations
 
-from vanban.documents.contexts import (
+from vanban.documents.blocks import (
     Context,
     KindInfo,
-    _plan_block,
-    _result_block,
-    _schedule_block,
-    _unit_block,
-    _unit_row,
     doc_block,
+    funding_rows,
+    invited_totals,
+    plan_block,
     recipients,
+    result_block,
+    roster_counts,
+    schedule_block,
+    unit_block,
+    unit_rows,
 )
-from vanban.model import INVITEE_GROUPS, Body, DocumentRef, Plan, Signer, Unit
+from vanban.model import Body, DocumentRef, Plan, Signer, Unit
 from vanban.text.formatting import capitalize_first, upper_vn
 from vanban.text.names import match_key
 
@@ -92,25 +95,21 @@ def generic_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     the kind's row of sheet "Văn bản" or else its ``metadata`` source), the rows of every sheet
     declared with a context key (``tables``: ``tables.to_cong_tac``, ...), and for a unit's
     document ``unit``, ``schedule``, ``result`` (None until it has reported) and ``roster`` (how
-    many invitees of each group, never who).
+    many invitees of each group, in all and households, never who).
     """
     context: Context = {
         "doc": generic_doc(plan, unit, kind),
         "kind": {"key": kind.key, "label": kind.label},
-        "plan": _plan_block(plan),
-        "units": [_unit_row(i, u) for i, u in enumerate(plan.units, start=1)],
-        "totals": {"poor": plan.poor, "near_poor": plan.near_poor, "households": plan.households},
-        "funding": [
-            {"no": i, "name": line.unit.name, "amount": line.amount, "note": line.note}
-            for i, line in enumerate(plan.funding, start=1)
-        ],
+        "plan": plan_block(plan, kind.plan_type),
+        "units": unit_rows(plan),
+        "totals": invited_totals(plan),
+        "funding": funding_rows(plan),
         "tables": {key: [dict(row) for row in rows] for key, rows in plan.tables.items()},
         "dialect": plan.dialect,
     }
     if unit is not None:
-        counts = {key: sum(1 for p in unit.invitees if p.group == key) for key in INVITEE_GROUPS}
-        context["unit"] = _unit_block(plan, unit)
-        context["schedule"] = _schedule_block(unit.schedule) if unit.schedule else None
-        context["result"] = _result_block(plan, unit) if unit.result else None
-        context["roster"] = {**counts, "people": len(unit.invitees)}
+        context["unit"] = unit_block(plan, unit)
+        context["schedule"] = schedule_block(unit.schedule) if unit.schedule else None
+        context["result"] = result_block(plan, unit) if unit.result else None
+        context["roster"] = roster_counts(unit)
     return context

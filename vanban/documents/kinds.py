@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from vanban.documents import contexts
+from vanban.documents.blocks import Context, plan_symbol
 from vanban.documents.generic import generic_context
 from vanban.errors import TemplateError
 from vanban.model import Plan, Unit
@@ -73,7 +74,7 @@ READINESS: Mapping[str, Callable[[Plan, Unit | None], str | None]] = {
 }
 # What a kind's template receives, by the name kinds.toml gives ("context = ..."): the generic
 # context unless it names a built-in arrangement.
-BUILDERS: Mapping[str, Callable[[Plan, Unit | None, Any], contexts.Context]] = {
+BUILDERS: Mapping[str, Callable[[Plan, Unit | None, Any], Context]] = {
     "generic": generic_context,
     **contexts.BUILTIN,
 }
@@ -107,13 +108,16 @@ class DocumentKind:
     needs_table: str | None = None  # a context key: pending while that sheet has no row
     stage_number: int = field(default=0, compare=False)  # 1 for the first stage
     stage_label: str = field(default="", compare=False)
+    # The plan's own type abbreviation (the registry's ``plan_type``): every document that cites
+    # the plan prints its number with it, whatever its own type.
+    plan_type: str = field(default="", compare=False)
 
     def pending(self, plan: Plan, unit: Unit | None) -> str | None:
         if self.needs_table is not None and not plan.tables.get(self.needs_table):
             return f'chưa có dòng nào ở sheet "{TABLE_SHEET_NAMES[self.needs_table]}"'
         return READINESS[self.ready](plan, unit)
 
-    def build_context(self, plan: Plan, unit: Unit | None) -> contexts.Context:
+    def build_context(self, plan: Plan, unit: Unit | None) -> Context:
         return BUILDERS[self.context](plan, unit, self)
 
 
@@ -122,10 +126,15 @@ class Registry:
     kinds: tuple[DocumentKind, ...]
     stage_labels: Mapping[str, str]  # in issue order
     source: Path
+    plan_type: str  # the type abbreviation of the plan itself: "KH" in "6662/KH-UBND"
 
     @property
     def stages(self) -> tuple[str, ...]:
         return tuple(self.stage_labels)
+
+    def plan_symbol(self, plan: Plan) -> str:
+        """ "6662/KH-UBND"; a draft's "     /KH-UBND" leaves the number to the records office."""
+        return plan_symbol(plan, self.plan_type)
 
     def kind(self, key: str) -> DocumentKind:
         for k in self.kinds:
@@ -222,8 +231,24 @@ def _load(source: Path, mtime_ns: int) -> Registry:
             if value in seen:
                 raise _bad(source, f"trường {attribute}", f'"{value}" dùng cho hai loại văn bản')
             seen.add(value)
+    plan_type = _plan_type(source, kinds)
+    kinds = [replace(k, plan_type=plan_type) for k in kinds]
     ordered = tuple(sorted(kinds, key=lambda k: k.stage_number))
-    return Registry(ordered, {s: str(stage_labels[s]) for s in stages}, source)
+    return Registry(ordered, {s: str(stage_labels[s]) for s in stages}, source, plan_type)
+
+
+def _plan_type(source: Path, kinds: list[DocumentKind]) -> str:
+    """The plan's own type abbreviation: the ``type`` of the kind that is the plan itself, the
+    first whose template receives the plan's arrangement (``context = "plan"``)."""
+    for kind in kinds:
+        if kind.context == "plan":
+            return kind.type
+    raise _bad(
+        source,
+        "mục [[kind]]",
+        'chưa có loại văn bản nào là chính kế hoạch (context = "plan"); ký hiệu của kế hoạch '
+        '(như "KH" trong "6662/KH-UBND") lấy từ trường type của loại văn bản đó',
+    )
 
 
 def read_registry(source: Path) -> Registry:

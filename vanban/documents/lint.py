@@ -2,9 +2,13 @@
 
 A clerk who edits a template in Word and mistypes a name gets the template, the text around the
 tag, the unknown name and the closest known names. Checked, in the body, headers and footers:
-Jinja syntax, what the sandbox refuses (``vanban.documents.sandbox``), variables that the
+Jinja syntax, what the sandbox refuses (``vanban.rendering.sandbox``), variables that the
 document kind's context does not have, unknown filters, tags that Word split across runs; then
 a trial render with sample data in the sandbox, which finds what only rendering shows.
+
+First of all, every part of the file is read against the allow-list of
+``vanban.rendering.allowlist``: what a template may not hold (a field other than page numbers, an
+external link, a macro...) is listed by part, and so is what a run would remove from it.
 """
 
 from __future__ import annotations
@@ -22,12 +26,13 @@ from docx.oxml.ns import qn
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from vanban.documents.compiled import CompiledTemplate
 from vanban.documents.kinds import DocumentKind, load_registry
-from vanban.documents.render import render_docx
 from vanban.documents.sample import sample_plan
-from vanban.documents.sandbox import make_environment, refusals
 from vanban.errors import TemplateError
+from vanban.rendering.compiled import CompiledTemplate
+from vanban.rendering.findings import ContentRefused
+from vanban.rendering.render import render_docx
+from vanban.rendering.sandbox import make_environment, refusals
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _UNKNOWN = object()
@@ -88,11 +93,6 @@ def _split_tags(name: str, path: Path) -> list[LintFinding]:
                     )
                 )
     return out
-
-
-def _sources(path: Path) -> list[str]:
-    """The Jinja sources of the body, headers, footers and tagged properties, as rendered."""
-    return [source for _, source in CompiledTemplate(path.read_bytes(), None).sources]
 
 
 def _lookup(value: Any, attr: str) -> Any:
@@ -205,7 +205,28 @@ def lint_template(
     if not path.is_file():
         return [LintFinding(name, "", f"không tìm thấy tệp mẫu {path}")]
     try:
-        sources = _sources(path)  # first: it refuses a zip bomb before python-docx inflates it
+        # First: a zip bomb, or content no document may hold, is refused before python-docx
+        # reads the file.
+        compiled = CompiledTemplate(path.read_bytes(), None)
+    except ContentRefused as exc:
+        return [LintFinding(name, f.part, f.what) for f in exc.findings]
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is one finding, not a crash
+        return [LintFinding(name, "", f"không mở được tệp mẫu ({type(exc).__name__})")]
+    removed = [
+        LintFinding(
+            name, f.part, f"{f.what}: vanban gỡ nội dung này khi phát hành; hãy xóa nó khỏi mẫu"
+        )
+        for f in compiled.removed
+    ]
+    return removed + _lint_tags(path, kind, context, [s for _, s in compiled.sources])
+
+
+def _lint_tags(
+    path: Path, kind: DocumentKind, context: dict[str, Any] | None, sources: list[str]
+) -> list[LintFinding]:
+    """The findings about the tags of a template whose sources are ``sources``."""
+    name = path.name
+    try:
         findings = _split_tags(name, path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one finding, not a crash
         return [LintFinding(name, "", f"không mở được tệp mẫu ({type(exc).__name__})")]

@@ -21,8 +21,9 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vanban.documents.kinds import Registry
 from vanban.forms import layout as L
-from vanban.issuing.paths import plan_slug, unit_slugs
+from vanban.issuing.paths import plan_slug
 from vanban.model import Plan, Unit
 from vanban.text.formatting import group_digits, lower_first, short_date, vnd
 from vanban.workbook.cells import MAX_COUNT
@@ -46,16 +47,21 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 
-def build_form(plan: Plan, unit: Unit) -> bytes:
-    """The form of one unit, as bytes that depend on the plan and the unit only."""
+def build_form(plan: Plan, unit: Unit, slug: str, registry: Registry) -> bytes:
+    """The form of one unit, as bytes that depend on the plan and the unit only.
+
+    ``slug`` is the unit's file name part and ``registry`` the run's, which names the plan's
+    type in its symbol ("6662/KH-UBND") and its folder.
+    """
+    symbol = registry.plan_symbol(plan)
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)
     ws.title = L.FORM_SHEET
     lay = L.Layout(len(plan.topics))
-    _form_sheet(ws, plan, unit, lay)
-    _guide_sheet(wb.create_sheet(L.GUIDE_SHEET), plan, unit)
-    _identity_sheet(wb.create_sheet(L.IDENTITY_SHEET), plan, unit)
+    _form_sheet(ws, plan, unit, lay, symbol)
+    _guide_sheet(wb.create_sheet(L.GUIDE_SHEET), plan, unit, symbol)
+    _identity_sheet(wb.create_sheet(L.IDENTITY_SHEET), identity(plan, unit, slug, registry))
     wb.security = WorkbookProtection(lockStructure=True)  # no password: only keeps sheets as they are
     stamp = datetime.combine(plan.ref.date or plan.period_start, datetime.min.time())
     wb.properties.creator = "vanban"
@@ -130,7 +136,7 @@ def _text(limit: int, what: str) -> DataValidation:
     )
 
 
-def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
+def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout, symbol: str) -> None:
     p = plan.participants
     first, last = L.report_window(plan, unit)
     for col, width in zip("ABCDEF", (6, 46, 14, 16, 16, 44), strict=True):
@@ -138,7 +144,7 @@ def _form_sheet(ws: Worksheet, plan: Plan, unit: Unit, lay: L.Layout) -> None:
     _line(ws, 1, "PHIẾU BÁO CÁO KẾT QUẢ ĐỐI THOẠI", _TITLE)
     ws["A1"].alignment = _CENTER
     issued = f" ngày {short_date(plan.ref.date)}" if plan.ref.date else ""
-    _line(ws, 2, f"Thực hiện Kế hoạch số {plan.symbol}{issued} của {plan.issuer.name} về "
+    _line(ws, 2, f"Thực hiện Kế hoạch số {symbol}{issued} của {plan.issuer.name} về "
                  f"{plan.dialogue_name}")
     ws.row_dimensions[2].height = 32
     _line(ws, 3, f"Đơn vị: {unit.name}", _BOLD)
@@ -238,10 +244,10 @@ def _header(ws: Worksheet, row: int, labels: tuple[str, ...]) -> None:
         cell.border = _BOX
 
 
-def guide_lines(plan: Plan, unit: Unit) -> list[str]:
+def guide_lines(plan: Plan, unit: Unit, symbol: str) -> list[str]:
     first, last = L.report_window(plan, unit)
     return [
-        f"Phiếu báo cáo kết quả đối thoại của {unit.name}, theo Kế hoạch số {plan.symbol}.",
+        f"Phiếu báo cáo kết quả đối thoại của {unit.name}, theo Kế hoạch số {symbol}.",
         f'1. Chỉ điền vào các ô màu vàng ở sheet "{L.FORM_SHEET}"; các ô khác đã khóa.',
         "2. Số tham dự: số nguyên, không nhiều hơn số được mời ở cột C.",
         "3. Ý kiến theo chủ đề: số ý kiến = trả lời tại chỗ + chuyển cấp trên; chủ đề không có "
@@ -256,30 +262,31 @@ def guide_lines(plan: Plan, unit: Unit) -> list[str]:
     ]
 
 
-def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
+def _guide_sheet(ws: Worksheet, plan: Plan, unit: Unit, symbol: str) -> None:
     ws.column_dimensions["A"].width = 110
-    for row, text in enumerate(guide_lines(plan, unit), start=1):
+    for row, text in enumerate(guide_lines(plan, unit, symbol), start=1):
         _put(ws, f"A{row}", text, _BOLD if row == 1 else _FONT)
     ws.protection.sheet = True
 
 
-def identity(plan: Plan, unit: Unit) -> dict[str, str]:
+def identity(plan: Plan, unit: Unit, slug: str, registry: Registry) -> dict[str, str]:
+    """The form's hidden identity; ``slug`` is the unit's file name part in the run's registry."""
     return {
         "format": L.FORMAT,
         "version": str(L.VERSION),
         "form_id": L.form_id(plan, unit),
         "plan_issuer": plan.issuer.name,
-        "plan_symbol": plan.symbol,
+        "plan_symbol": registry.plan_symbol(plan),
         "plan_date": plan.ref.date.isoformat() if plan.ref.date else "",
-        "plan_slug": plan_slug(plan),
+        "plan_slug": plan_slug(plan, registry.plan_type),
         "unit": unit.name,
-        "unit_slug": unit_slugs(plan)[unit.row],
+        "unit_slug": slug,
         "topics": str(len(plan.topics)),
     }
 
 
-def _identity_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
-    for row, (key, value) in enumerate(identity(plan, unit).items(), start=1):
+def _identity_sheet(ws: Worksheet, ident: dict[str, str]) -> None:
+    for row, (key, value) in enumerate(ident.items(), start=1):
         ws.cell(row, 1).value = key
         ws.cell(row, 2).value = value
         ws.cell(row, 2).number_format = "@"  # kept as text: "1" must not become a number

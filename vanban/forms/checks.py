@@ -131,10 +131,6 @@ def _said(value: Any) -> str:
     return shown(value)
 
 
-def disagrees_with_sheet(form: ReadForm) -> bool:
-    return form.unit.result is not None and form.unit.result != form.result
-
-
 def agrees_with_sheet(form: ReadForm, problems: Problems, sheet_cells: dict[str, str]) -> None:
     """A unit with both a form and a "Kết quả" row: both must say the same.
 

@@ -13,18 +13,21 @@ and readiness follow unchanged, and an index of which form fed which unit.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import stat
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
+from vanban.documents.kinds import Registry
 from vanban.errors import InputError, ResultFormsError, WorkbookError
 from vanban.forms import layout as L
 from vanban.forms.checks import (
     agrees_with_sheet,
     blank,
     check_rules,
-    disagrees_with_sheet,
     one_form_per_unit,
     read_opinions,
 )
@@ -36,34 +39,65 @@ from vanban.text.names import match_key
 from vanban.workbook import schema
 from vanban.workbook.cells import read_value, shown
 from vanban.workbook.reader import Cell, Problems, WorkbookFile
-from vanban.workbook.unitref import UnitIndex
 
 _SKIPPED_PREFIXES = ("~$", ".~lock", ".")  # Excel's and LibreOffice's lock files, hidden files
 _RESULT_FIELDS = {f.key: f for f in schema.RESULTS.fields}
 
 
+@dataclass(frozen=True)
+class _Names:
+    """How the run's registry names the plan ("6662/KH-UBND") and each unit's files."""
+
+    symbol: str
+    slugs: dict[int, str]
+
+
 def collect_forms(
-    plan: Plan, folder: Path | str | None, workbook: Path | str | None = None
+    plan: Plan, folder: Path | str | None, registry: Registry
 ) -> tuple[Plan, FormIndex | None]:
     """The plan with the results of the forms in ``folder``, and which form fed which unit.
 
-    ``folder`` None returns the plan as it is. ``workbook``, the plan's file, lets a form that
-    disagrees with the "Kết quả" sheet name the sheet's cell too. Raises ResultFormsError with every problem of
-    every form, or InputError when the folder itself cannot be read.
+    ``folder`` None returns the plan as it is; ``registry`` is the run's, whose output patterns
+    name each unit's file (a form named after another unit is refused). A form that disagrees
+    with the "Kết quả" sheet names the sheet's cell too (the plan keeps where each result was
+    read). Raises ResultFormsError with every problem of every form, or InputError when the
+    folder itself cannot be read.
     """
     if folder is None:
         return plan, None
     root = Path(folder)
+    problems = Problems()
+    names = _Names(registry.plan_symbol(plan), unit_slugs(plan, registry))
+    forms, skipped = _read_folder(plan, root, names, problems)
+    if not forms and not problems.has_errors:
+        problems.warning(None, None, f"thư mục {root} chưa có phiếu kết quả nào đã điền")
+    one_form_per_unit(forms, problems)
+    for form in forms:
+        sheet = form.unit.result
+        agrees_with_sheet(form, problems, dict(sheet.cells) if sheet is not None else {})
+    if problems.has_errors:
+        raise ResultFormsError(problems.items, str(root))
+    return _with_results(plan, root, forms, skipped, problems)
+
+
+def _entries(root: Path) -> list[Path]:
+    """The folder's entries by name; InputError when it is no folder or cannot be read."""
     if not root.is_dir():
         what = "không phải thư mục" if root.exists() else "không tìm thấy"
         raise InputError(f"Thư mục phiếu kết quả {root}: {what}.")
-    problems = Problems()
-    forms: list[ReadForm] = []
     try:
-        entries = sorted(root.iterdir(), key=lambda p: p.name)
+        return sorted(root.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         raise InputError(f"Không đọc được thư mục phiếu kết quả {root}: {exc.strerror}.") from exc
-    for path in entries:
+
+
+def _read_folder(
+    plan: Plan, root: Path, names: _Names, problems: Problems
+) -> tuple[list[ReadForm], list[tuple[str, str]]]:
+    """Every form of the folder read, and the (unit, file) of each returned blank."""
+    forms: list[ReadForm] = []
+    skipped: list[tuple[str, str]] = []
+    for path in _entries(root):
         name = path.name
         if name.startswith(_SKIPPED_PREFIXES):
             continue
@@ -72,20 +106,26 @@ def collect_forms(
             if path.is_file():
                 mine.warning(None, None, "không phải tệp .xlsx, bỏ qua")
             continue
-        if path.is_symlink() or not path.is_file():
-            mine.warning(None, None, "không phải tệp thường (liên kết hoặc thư mục), bỏ qua")
+        odd = _not_a_file(path)
+        if odd is not None:
+            mine.warning(None, None, f"{odd}, không phải tệp phiếu; bỏ qua")
             continue
-        form = _read_form(plan, path, mine)
-        if form is not None:
+        form = _read_form(plan, path, mine, names)
+        if isinstance(form, ReadForm):
             forms.append(form)
-    if not forms and not problems.has_errors:
-        problems.warning(None, None, f"thư mục {root} chưa có phiếu kết quả nào đã điền")
-    one_form_per_unit(forms, problems)
-    rows = _sheet_rows(plan, workbook) if any(disagrees_with_sheet(f) for f in forms) else {}
-    for form in forms:
-        agrees_with_sheet(form, problems, rows.get(form.unit.row, {}))
-    if problems.has_errors:
-        raise ResultFormsError(problems.items, str(root))
+        elif form is not None:
+            skipped.append((form.name, name))
+    return forms, skipped
+
+
+def _with_results(
+    plan: Plan,
+    root: Path,
+    forms: list[ReadForm],
+    skipped: list[tuple[str, str]],
+    problems: Problems,
+) -> tuple[Plan, FormIndex]:
+    """The plan with each form's result in its unit, and the index of what fed which unit."""
     by_row = {f.unit.row: f for f in forms}
     units = tuple(
         replace(u, result=by_row[u.row].result) if u.row in by_row else u for u in plan.units
@@ -100,6 +140,7 @@ def collect_forms(
         ),
         from_sheet=tuple(u.name for u in plan.units if u.row not in by_row and u.result),
         awaited=tuple(u.name for u in units if u.result is None),
+        skipped=tuple(skipped),
     )
     # The funding lines point at the units they fund (``Plan.funding_for`` compares identity).
     new = {u.row: u for u in units}
@@ -107,25 +148,25 @@ def collect_forms(
     return replace(plan, units=units, funding=funding, warnings=warnings), index
 
 
-def _sheet_rows(plan: Plan, workbook: Path | str | None) -> dict[int, dict[str, str]]:
-    """Unit row -> field -> the cell of that unit's row in "Kết quả" (read again, only read)."""
-    if workbook is None:
-        return {}
+def _not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (never followed, never opened)."""
     try:
-        table = WorkbookFile(Path(workbook), Problems()).read_table(schema.RESULTS)
-    except WorkbookError:
-        return {}
-    index = UnitIndex(plan.units, None, schema.UNITS.name)
-    out: dict[int, dict[str, str]] = {}
-    for row in table.rows if table is not None else []:
-        named = row.cells.get("unit")
-        found = index.find(named.value) if named and isinstance(named.value, str) else []
-        if len(found) == 1:
-            out.setdefault(found[0].row, {k: c.coord for k, c in row.cells.items()})
-    return out
+        mode = path.lstat().st_mode
+    except OSError:
+        return "không đọc được"
+    if stat.S_ISLNK(mode):
+        return "là liên kết"
+    if stat.S_ISDIR(mode):
+        return "là thư mục"
+    if not stat.S_ISREG(mode):
+        return "là ống dẫn, thiết bị hoặc tệp đặc biệt"
+    return None
 
 
-def _read_form(plan: Plan, path: Path, problems: FileProblems) -> ReadForm | None:
+def _read_form(
+    plan: Plan, path: Path, problems: FileProblems, names: _Names
+) -> ReadForm | Unit | None:
+    """The form read; its unit alone when the form was returned blank; None on an error."""
     try:
         wb = WorkbookFile(path, problems)
     except WorkbookError as exc:
@@ -137,7 +178,7 @@ def _read_form(plan: Plan, path: Path, problems: FileProblems) -> ReadForm | Non
         problems.error(None, None, "không phải phiếu kết quả do vanban lập (thiếu phần nhận dạng "
                                    "ẩn); hãy dùng phiếu của lệnh vanban forms")
         return None
-    unit = _check_identity(plan, path.name, ident, problems)
+    unit = _check_identity(plan, path.name, ident, problems, names)
     if unit is None or not _check_topics(plan, wb, ident, problems):
         return None
     lay = L.Layout(len(plan.topics))
@@ -146,7 +187,7 @@ def _read_form(plan: Plan, path: Path, problems: FileProblems) -> ReadForm | Non
             for n in range(1, lay.topics + 1)}
     if all(blank(c) for c in [*cells.values(), *(c for r in rows.values() for c in r.values())]):
         problems.warning(None, None, f"phiếu của {unit.name} chưa điền, bỏ qua")
-        return None
+        return unit
     values = {key: read_value(problems, cell, _RESULT_FIELDS[key]) for key, cell in cells.items()}
     opinions = read_opinions(rows, problems)
     check_rules(plan, unit, values, cells, problems)
@@ -197,21 +238,22 @@ def _identity(wb: WorkbookFile) -> dict[str, str] | None:
 
 
 def _check_identity(
-    plan: Plan, file: str, ident: dict[str, str], problems: FileProblems
+    plan: Plan, file: str, ident: dict[str, str], problems: FileProblems, names: _Names
 ) -> Unit | None:
     if ident["version"] != str(L.VERSION):
         problems.error(None, None, f"phiếu mẫu phiên bản {ident['version']}, vanban này đọc phiên "
                                    f"bản {L.VERSION}; hãy dùng phiếu mới của lệnh vanban forms")
         return None
     issued = plan.ref.date.isoformat() if plan.ref.date else ""
-    same_symbol = ident["plan_symbol"] == plan.symbol or ident["plan_symbol"].startswith("/")
+    symbol = names.symbol
+    same_symbol = ident["plan_symbol"] == symbol or ident["plan_symbol"].startswith("/")
     if (match_key(ident["plan_issuer"]) != match_key(plan.issuer.name)
             or ident["plan_date"] != issued or not same_symbol):
         problems.error(
             None, None,
             f"phiếu của kế hoạch khác (Kế hoạch số {ident['plan_symbol']}, "
             f"{ident['plan_issuer']}, ngày {_iso_to_short(ident['plan_date'])}), không phải "
-            f"Kế hoạch số {plan.symbol} ngày {short_date(plan.ref.date) if plan.ref.date else ''}"
+            f"Kế hoạch số {symbol} ngày {short_date(plan.ref.date) if plan.ref.date else ''}"
             f"; không nhận phiếu này",
         )
         return None
@@ -219,15 +261,14 @@ def _check_identity(
                 None)
     if unit is None:
         problems.error(None, None, f'phiếu của đơn vị "{ident["unit"]}", không có trong kế hoạch '
-                                   f"{plan.symbol}; không nhận phiếu này")
+                                   f"{symbol}; không nhận phiếu này")
         return None
     if ident["form_id"] != L.form_id(plan, unit):
-        problems.error(None, None, f"mã phiếu không khớp với kế hoạch {plan.symbol} và "
+        problems.error(None, None, f"mã phiếu không khớp với kế hoạch {symbol} và "
                                    f"{unit.name}: phiếu đã bị sửa phần nhận dạng; hãy dùng phiếu "
                                    "của lệnh vanban forms")
         return None
-    slugs = unit_slugs(plan)
-    by_slug = {slugs[u.row]: u for u in plan.units}
+    by_slug = {names.slugs[u.row]: u for u in plan.units}
     named = by_slug.get(Path(file).stem.lower())
     if named is not None and named is not unit:
         problems.error(None, None, f"tệp mang tên của {named.name} nhưng là phiếu của "
@@ -260,14 +301,6 @@ def _check_topics(plan: Plan, wb: WorkbookFile, ident: dict[str, str], problems:
 
 
 def _cell(wb: WorkbookFile, coord: str) -> Cell:
-    c = wb.values[L.FORM_SHEET][coord]
-    raw, formula, error = c.value, None, None
-    if c.data_type == "e":
-        error, raw = str(raw), None
-    elif raw is None and wb.formulas is not None:
-        f = wb.formulas[L.FORM_SHEET][coord].value
-        if isinstance(f, str) and f.startswith("="):
-            formula = f
-    font = getattr(getattr(c, "font", None), "name", None)
-    value = wb._clean(L.FORM_SHEET, coord, raw, font if isinstance(font, str) else None)
-    return Cell(L.FORM_SHEET, coord, value, formula, error)
+    """An input cell of the form, read as the workbook's cells are, with the same warnings."""
+    row, column = coordinate_to_tuple(coord)
+    return wb.read_cell(wb.values[L.FORM_SHEET], L.FORM_SHEET, row, column)

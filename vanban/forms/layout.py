@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from vanban.model import Plan, Unit
 from vanban.text.names import match_key
 
-FOLDER = "06-phieu-ket-qua"
 FORM_SHEET = "Phiếu kết quả"
 GUIDE_SHEET = "Hướng dẫn"
 IDENTITY_SHEET = "vanban"
@@ -93,10 +92,6 @@ class Layout:
         for n in range(1, self.topics + 1):
             out += list(self.opinion_cells(n).values())
         return out
-
-
-# Fields whose input spans D:F (long text): merged so the text has room.
-WIDE_FIELDS = ("policies", "proposals", "signer_title", "signer_name")
 
 
 def form_id(plan: Plan, unit: Unit) -> str:

@@ -67,9 +67,22 @@ class FormIndex:
     received: tuple[FormReceipt, ...]
     from_sheet: tuple[str, ...]  # units whose results come from the "Kết quả" sheet only
     awaited: tuple[str, ...]  # units with no result yet
+    skipped: tuple[tuple[str, str], ...] = ()  # (unit, file) of each form returned blank
 
     def receipt(self, unit_name: str | None) -> FormReceipt | None:
         return next((r for r in self.received if r.unit == unit_name), None)
+
+    def why_missing(self, unit_name: str | None) -> str | None:
+        """Why a unit has no result although forms were collected: its form, or no form."""
+        if unit_name not in self.awaited:
+            return None
+        blank = [file for unit, file in self.skipped if unit == unit_name]
+        if blank:
+            return f'phiếu kết quả "{blank[0]}" của đơn vị chưa điền nên bị bỏ qua'
+        return (
+            f"chưa nhận phiếu kết quả của đơn vị (thư mục {self.folder}) và chưa có dòng ở sheet "
+            '"Kết quả"'
+        )
 
 
 @dataclass

@@ -2,8 +2,12 @@
 
 A form that differs from what vanban would write now is looked into: one whose inputs are all
 empty (a form of an older version of the plan) is replaced; one that was filled in, or a file that
-is no form, is never overwritten unless forced, and then its copy is kept in ``.history/`` first.
-Every form is checked before any is written, so a refusal leaves the folder as it was.
+is no form, is never overwritten unless forced. Every form is checked before any is written, so a
+refusal leaves the folder as it was.
+
+Forms are written as documents are, under the folder's lock and through the folder's owner
+(``vanban.issuing.storage.OutputFolder``): every version replaced is kept in the history, a link
+in the folder is refused, and each form written is logged in the audit log.
 """
 
 from __future__ import annotations
@@ -16,14 +20,21 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vanban.documents.kinds import Registry
 from vanban.errors import OutputConflictError
-from vanban.files import atomic_write, sha256_bytes, sha256_file, translate_os_error
 from vanban.forms import layout as L
 from vanban.forms.building import build_form
+from vanban.issuing.audit import AuditLog, audit_entry
+from vanban.issuing.locking import folder_lock
 from vanban.issuing.paths import unit_slugs
+from vanban.issuing.storage import OutputFolder, Refusal, WriteOutcome
 from vanban.model import Plan, Unit
+from vanban.outdir import FORMS_DIR, LOG_NAME, RUN_FILES
 
-HISTORY_DIR = ".history"  # the output folder's history, as issuing keeps it
+# How a form is logged. Not as "issued": ``vanban audit verify`` holds an issued file to its hash,
+# and a form is meant to be filled in, so one filled in where it was written is no tampering.
+FORM_EVENT = "form_written"
+FORM_KIND = "phieu_ket_qua"
 
 
 @dataclass(frozen=True)
@@ -31,11 +42,11 @@ class WrittenForm:
     unit: str
     path: Path
     status: str  # "written", "unchanged", "replaced" (it was blank), "forced" (it was filled)
-    history: Path | None = None
+    history: Path | None = None  # where the filled-in form it replaced is kept (when forced)
 
 
 def form_relpath(slug: str) -> str:
-    return f"{L.FOLDER}/{slug}.xlsx"
+    return f"{FORMS_DIR}/{slug}.xlsx"
 
 
 def filled_inputs(data: bytes) -> list[str] | None:
@@ -58,62 +69,104 @@ def filled_inputs(data: bytes) -> list[str] | None:
     return [c for c in lay.all_inputs() if ws[c].value not in (None, "")]
 
 
-def write_forms(plan: Plan, out_dir: Path, *, force: bool = False) -> list[WrittenForm]:
-    """Write every unit's form under ``out_dir/06-phieu-ket-qua/``; refuse before writing anything.
+def write_forms(
+    plan: Plan, out_dir: Path, registry: Registry, *, force: bool = False
+) -> list[WrittenForm]:
+    """Write every unit's form into the forms' folder of ``out_dir``; refuse before writing any.
 
-    A form that was filled in (or a file there that is not a form) raises OutputConflictError
-    naming each one, unless ``force``: then its copy is kept in ``out_dir/.history/`` first.
+    The folder's lock is held throughout (OutputLockedError while a run holds it). A link on the
+    way to a form, the log or the history raises LinkInOutputError. A form that was filled in (or
+    a file there that is not a form) raises OutputConflictError naming each one, unless ``force``:
+    then its copy is kept in the history first. ``registry`` names the units' files, as the
+    documents of the same run name them.
     """
-    slugs = unit_slugs(plan)
-    planned: list[tuple[Unit, Path, bytes, bytes | None]] = []
+    out_dir = Path(out_dir)
+    with folder_lock(out_dir):
+        folder = OutputFolder(out_dir)
+        forms = _built(plan, registry)
+        folder.refuse_links(
+            [out_dir / name for name in RUN_FILES] + [out_dir / relpath for _, relpath, _ in forms]
+        )
+        _refuse_kept(folder, forms, force)
+        return _write_all(folder, plan, forms, force)
+
+
+Form = tuple[Unit, str, bytes]  # a unit, where its form goes in the folder, the form
+
+
+def _built(plan: Plan, registry: Registry) -> list[Form]:
+    slugs = unit_slugs(plan, registry)
+    return [
+        (unit, form_relpath(slugs[unit.row]), build_form(plan, unit, slugs[unit.row], registry))
+        for unit in plan.units
+    ]
+
+
+def _why_kept(old: bytes) -> str | None:
+    """Why the file where a form goes is replaced only when forced; None for a blank form."""
+    filled = filled_inputs(old)
+    if filled is None:
+        return "tệp có sẵn không phải phiếu kết quả của vanban"
+    if filled:
+        return f"phiếu đã được điền ({len(filled)} ô)"
+    return None
+
+
+def _refuse_kept(folder: OutputFolder, forms: list[Form], force: bool) -> None:
+    """Every form already there that may not be replaced, named at once before anything is
+    written; a folder where a form goes is refused even when forced."""
     conflicts: list[str] = []
-    for unit in plan.units:
-        path = out_dir / form_relpath(slugs[unit.row])
-        data = build_form(plan, unit)
-        old: bytes | None = None
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            conflicts.append(f"- {path}: không phải tệp thường (thư mục hoặc liên kết)")
-        elif path.exists():
-            try:
-                old = path.read_bytes()
-            except OSError as exc:
-                raise translate_os_error(exc, path, "đọc") from exc
-            if old != data:
-                filled = filled_inputs(old)
-                if filled is None:
-                    conflicts.append(f"- {path}: tệp có sẵn không phải phiếu kết quả của vanban")
-                elif filled:
-                    conflicts.append(f"- {path}: phiếu đã được điền ({len(filled)} ô)")
-        planned.append((unit, path, data, old))
+    for _unit, relpath, data in forms:
+        old = folder.read(relpath)
+        why = _why_kept(old) if old is not None and old != data else None
+        if why is not None:
+            conflicts.append(f"- {folder.root / relpath}: {why}")
     if conflicts and not force:
         raise OutputConflictError(
             "Không ghi đè phiếu kết quả đã có:\n" + "\n".join(conflicts)
             + "\nMuốn giữ: chuyển các tệp này ra khỏi thư mục rồi chạy lại. Muốn thay bằng phiếu "
-            f"trống: chạy lại với --force, bản cũ được cất vào {out_dir / HISTORY_DIR}."
+            f"trống: chạy lại với --force, bản cũ được cất vào {folder.history_dir}."
         )
+
+
+def _refusal(relpath: str) -> Refusal:
+    # Met only when a form was filled in after _refuse_kept looked at it.
+    def judge(old: bytes, _sha256: str) -> str | None:
+        why = _why_kept(old)
+        return None if why is None else f"Không ghi đè {relpath}: {why}."
+
+    return judge
+
+
+def _write_all(
+    folder: OutputFolder, plan: Plan, forms: list[Form], force: bool
+) -> list[WrittenForm]:
+    log = AuditLog(folder.root / LOG_NAME)
     written: list[WrittenForm] = []
-    for unit, path, data, old in planned:
-        if old == data:
-            written.append(WrittenForm(unit.name, path, "unchanged"))
-            continue
-        history: Path | None = None
-        if old is not None:
-            status = "replaced"
-            if filled_inputs(old) != []:  # filled in, or no form at all: reached only when forced
-                history = _keep(out_dir, path, old)
-                status = "forced"
-        elif path.is_symlink() or path.exists():
-            status = "forced"  # a link is replaced, not followed; a folder makes the write fail
-        else:
-            status = "written"
-        atomic_write(path, data)
-        written.append(WrittenForm(unit.name, path, status, history))
+    try:
+        for unit, relpath, data in forms:
+            outcome = folder.write(relpath, data, refusal=_refusal(relpath), force=force)
+            if outcome.status != "unchanged":
+                # Synced once at the end: nothing reads a form's entry to decide a write.
+                log.append(_entry(folder, plan, unit, outcome), durable=False)
+            kept = outcome.history_path if outcome.status == "forced" else None
+            written.append(WrittenForm(unit.name, outcome.path, outcome.status, kept))
+    finally:
+        log.sync()
     return written
 
 
-def _keep(out_dir: Path, path: Path, data: bytes) -> Path:
-    sha = sha256_bytes(data)
-    target = out_dir / HISTORY_DIR / f"{L.FOLDER}__{path.stem}.{sha[:16]}{path.suffix}"
-    if not (target.is_file() and sha256_file(target) == sha):
-        atomic_write(target, data)
-    return target
+def _entry(
+    folder: OutputFolder, plan: Plan, unit: Unit, outcome: WriteOutcome
+) -> dict[str, object]:
+    history = outcome.history_path
+    return audit_entry(
+        FORM_EVENT,
+        kind=FORM_KIND,
+        unit=unit.name,
+        path=outcome.relpath,
+        sha256=outcome.sha256,
+        workbook_sha256=plan.workbook_sha256,
+        status=outcome.status,
+        **({"history": folder.relpath(history)} if history is not None else {}),
+    )

@@ -11,34 +11,24 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import threading
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from vanban.errors import InputError, VanbanError
+from vanban.errors import InputError
 from vanban.files import (
-    TEMP_PREFIX,
-    is_link,
-    links_below,
     open_nofollow,
-    reason_of,
     sha256_bytes,
-    sha256_file,
     translate_os_error,
 )
-from vanban.issuing.storage import HISTORY_DIR
-from vanban.text.names import match_key
 
-LOG_NAME = "audit.jsonl"
 GENESIS = "0" * 64
 
-# The fields an entry may carry. Anything else must be a count, flag or identifier (_check_extra),
-# so that no free text, and with it no person's name, reaches the log.
+# The fields an entry may carry; vanban builds every entry from them (``audit_entry``). Anything
+# else appended must be a count, flag or identifier (_check_extra), so that no free text, and with
+# it no person's name, reaches the log.
 FIELDS = frozenset(
     {
         "time",
@@ -57,11 +47,12 @@ FIELDS = frozenset(
         "error",
         "history",
         "form",  # the path of the returned result form a report was built from
+        "form_sha256",  # and its hash
+        "invitees",  # how many people a document's roster lists, never who
     }
 )
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")
 _ERROR_MAX = 500
-_IGNORED_DIRS = {HISTORY_DIR, "review"}
 
 # Within one process, tasks may append from several threads; the chain needs one writer at a time.
 _guard = threading.Lock()
@@ -72,6 +63,19 @@ def _lock_for(path: Path) -> threading.Lock:
     key = os.path.abspath(path)
     with _guard:
         return _path_locks.setdefault(key, threading.Lock())
+
+
+def audit_entry(event: str, **fields: Any) -> dict[str, Any]:
+    """One entry of ``event`` with ``fields`` as given, None included; ``AuditLog.append`` adds
+    ``time`` and ``prev``.
+
+    A field not declared in FIELDS raises ValueError: a mistake in vanban, not in its input, so
+    that what the log may hold is read in one place.
+    """
+    undeclared = sorted(set(fields) - FIELDS)
+    if undeclared:
+        raise ValueError(f"undeclared audit fields: {', '.join(undeclared)}")
+    return {"event": event, **fields}
 
 
 def canonical_line(entry: Mapping[str, Any]) -> bytes:
@@ -220,7 +224,7 @@ class AuditLog:
         """Every entry in order; a line that is not a JSON object raises InputError naming it."""
         result = []
         for number, raw in enumerate(self._raw_lines(), start=1):
-            entry = _parse(raw)
+            entry = parse_line(raw)
             if entry is None:
                 raise InputError(
                     f"Sổ nhật ký {self.path}, dòng {number}: không phải một bản ghi JSON hợp lệ. "
@@ -239,187 +243,9 @@ class AuditLog:
         return latest
 
 
-def _parse(raw: bytes) -> dict[str, Any] | None:
+def parse_line(raw: bytes) -> dict[str, Any] | None:
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
     return value if isinstance(value, dict) else None
-
-
-@dataclass
-class VerifyReport:
-    problems: list[str] = field(default_factory=list)
-    checked_entries: int = 0
-    checked_files: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _safe_relpath(value: Any) -> bool:
-    if not isinstance(value, str) or not value or "\\" in value:
-        return False
-    if any(unicodedata.category(ch)[0] == "C" for ch in value):
-        return False  # control characters, NUL included: no file vanban writes has them
-    pure = PurePosixPath(value)
-    return not pure.is_absolute() and all(p not in ("", ".", "..") for p in value.split("/"))
-
-
-def _shown(value: Any, limit: int = 120) -> str:
-    """A log value as the terminal may show it: no control characters, not a screenful."""
-    text = value if isinstance(value, str) else repr(value)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else f"\\x{ord(ch):02x}" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _documents(root: Path, log_name: str) -> tuple[list[str], list[str]]:
-    """Relative paths of the .docx files a run could have issued (not history, review, temps),
-    and of every link met on the way (neither followed nor read)."""
-    found: list[str] = []
-    links: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        if here == root:
-            dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS]
-        dirnames[:] = [d for d in dirnames if not d.startswith(TEMP_PREFIX)]
-        # os.walk lists a link to a folder among the folders and does not enter it; say so.
-        for name in list(dirnames):
-            if os.path.islink(here / name):
-                links.append((here / name).relative_to(root).as_posix())
-                dirnames.remove(name)
-        for name in filenames:
-            if name == log_name or not name.lower().endswith(".docx"):
-                continue
-            if name.startswith((TEMP_PREFIX, "~$", ".~lock")):
-                continue
-            rel = (here / name).relative_to(root).as_posix()
-            (links if os.path.islink(here / name) else found).append(rel)
-    return sorted(found), sorted(links)
-
-
-def _link_problem(relpath: str) -> str:
-    return (
-        f"{_shown(relpath)} là một liên kết (symlink) trong thư mục đầu ra; không kiểm tra "
-        "theo liên kết. Hãy xoá liên kết hoặc thay bằng tệp thật."
-    )
-
-
-def _check_file(root: Path, relpath: str, number: int, entry: dict[str, Any]) -> str | None:
-    """The problem with one logged document, or None when it matches its last entry."""
-    shown = _shown(relpath)
-    path = root / relpath
-    try:
-        link = links_below(root, path)
-        if link is not None:
-            return _link_problem(link.relative_to(root).as_posix())
-        try:
-            st = os.lstat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            st = None
-        if st is None or not stat.S_ISREG(st.st_mode) or is_link(st):
-            return f"Tệp {shown} có trong sổ nhật ký (dòng {number}) nhưng không còn trong thư mục."
-        if sha256_file(path, follow_links=False) != entry.get("sha256"):
-            return (
-                f"Tệp {shown} đã bị sửa sau khi phát hành: nội dung không khớp bản ghi "
-                f"ở dòng {number}."
-            )
-    except OSError as exc:
-        return f"Không kiểm tra được tệp {shown} (dòng {number}): {reason_of(exc)}."
-    except (VanbanError, ValueError) as exc:
-        return f"Không kiểm tra được tệp {shown} (dòng {number}): {_shown(str(exc), 300)}"
-    return None
-
-
-def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
-    """Check the log's chain and that every document matches what was last issued.
-
-    Whatever the log or the folder holds, this reports problems and never raises: a log that is
-    a link, an entry naming an impossible path, a document that is a link are each one problem.
-    """
-    root = Path(root)
-    report = VerifyReport()
-    log = AuditLog(root / log_name)
-    try:
-        raw_lines = log._raw_lines()
-    except VanbanError as exc:
-        report.problems.append(_shown(str(exc), 600))
-        raw_lines = []
-    expected = GENESIS
-    latest: dict[str, tuple[int, dict[str, Any]]] = {}
-    for number, raw in enumerate(raw_lines, start=1):
-        report.checked_entries += 1
-        entry = _parse(raw)
-        if entry is None:
-            report.problems.append(f"{log_name} dòng {number}: không phải bản ghi JSON hợp lệ.")
-        elif entry.get("prev") != expected:
-            where = f"dòng {number - 1}" if number > 1 else "phần đầu sổ"
-            report.problems.append(
-                f"{log_name} dòng {number}: chuỗi liên kết bị đứt (mã prev không khớp {where}); "
-                "một dòng trước nó đã bị sửa hoặc bị xoá."
-            )
-        expected = sha256_bytes(raw)
-        if entry is not None and entry.get("event") == "issued":
-            if isinstance(entry.get("path"), str):
-                latest[entry["path"]] = (number, entry)
-            else:
-                report.problems.append(
-                    f"{log_name} dòng {number}: bản ghi phát hành thiếu đường dẫn tệp."
-                )
-
-    try:
-        documents, links = _documents(root, log_name)
-    except OSError as exc:
-        report.problems.append(f"Không đọc được thư mục {root}: {reason_of(exc)}.")
-        documents, links = [], []
-    on_disk = set(documents)
-    for relpath, (number, entry) in sorted(latest.items()):
-        report.checked_files += 1
-        if not _safe_relpath(relpath):
-            report.problems.append(
-                f"{log_name} dòng {number}: đường dẫn tệp không hợp lệ ({_shown(relpath)})."
-            )
-            continue
-        on_disk.discard(relpath)
-        if relpath in links:
-            continue  # reported once, below
-        problem = _check_file(root, relpath, number, entry)
-        if problem is not None:
-            report.problems.append(problem)
-    for relpath in links:
-        report.problems.append(_link_problem(relpath))
-    for relpath in sorted(on_disk):
-        report.checked_files += 1
-        report.problems.append(f"Tệp {_shown(relpath)} không có trong sổ nhật ký phát hành.")
-    return report
-
-
-def _matches_unit(value: Any, unit: str) -> bool:
-    """ "Mỹ Quý" or "xã Mỹ Quý" finds the log's "Xã Mỹ Quý", as --unit does for a run."""
-    if not isinstance(value, str):
-        return False
-    logged, wanted = match_key(value), match_key(unit)
-    return logged == wanted or logged.endswith(" " + wanted)
-
-
-def history_rows(root: Path, unit: str | None = None) -> list[dict[str, Any]]:
-    """Rows for ``vanban audit show``, in log order; ``unit`` keeps only that unit's entries."""
-    rows = []
-    for entry in AuditLog(Path(root) / LOG_NAME).entries():
-        if unit is not None and not _matches_unit(entry.get("unit"), unit):
-            continue
-        sha = entry.get("sha256")
-        rows.append(
-            {
-                "time": entry.get("time"),
-                "event": entry.get("event"),
-                "kind": entry.get("kind"),
-                "unit": entry.get("unit"),
-                "path": entry.get("path"),
-                "hash": sha[:12] if isinstance(sha, str) else None,
-                "status": entry.get("status"),
-                "attempts": entry.get("attempts"),
-            }
-        )
-    return rows

@@ -1,9 +1,9 @@
 """One run per output folder at a time.
 
 The lock is an OS lock (``flock`` on Unix, a byte-range lock on Windows) taken through the
-filelock library on ``.vanban.lock``: the kernel releases it when its holder exits, killed or
-not, so there is no stale lock to recognise or clear. Who holds it is written beside it, in
-``.vanban.lock.json``, only so that a waiting clerk is told which run to wait for.
+filelock library on the folder's LOCK_NAME (``vanban.outdir``): the kernel releases it when its
+holder exits, killed or not, so there is no stale lock to recognise or clear. Who holds it is
+written beside it, in HOLDER_NAME, only so that a waiting clerk is told which run to wait for.
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ from vanban.files import (
     refuse_links,
     translate_os_error,
 )
-
-LOCK_NAME = ".vanban.lock"
-HOLDER_NAME = ".vanban.lock.json"
+from vanban.outdir import HOLDER_NAME, LOCK_NAME
 
 
 def _holder_info(root: Path) -> dict[str, Any] | None:

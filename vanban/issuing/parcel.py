@@ -22,9 +22,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from vanban.issuing.issuer import DocStatus, Issuer, Job, plan_jobs
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import DocState, DocStatus, Job, plan_jobs
 
-StatusRecord = tuple[str, str, str | None, str | None, str | None, int, int]
+StatusRecord = tuple[str, DocState, str | None, str | None, str | None, int, int]
 """A status as it comes back from a worker: job id, status, reason, sha256, history, attempts,
 exit code. Plain values only, so nothing of the plan is walked or pickled on the way back."""
 

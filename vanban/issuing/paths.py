@@ -16,10 +16,10 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from vanban.documents.kinds import Registry, default_registry
+from vanban.documents.kinds import Registry
 from vanban.errors import Problem
-from vanban.issuing.storage import HISTORY_DIR, history_name
 from vanban.model import Plan, Unit
+from vanban.outdir import HISTORY_DIR, history_name
 from vanban.text.names import slugify
 
 UNIT = "{unit}"
@@ -32,19 +32,23 @@ _WINDOWS_DEVICES = frozenset(
 )
 
 
-def plan_slug(plan: Plan) -> str:
-    """ "6662-kh-ubnd-2022": the plan's number, symbol and year."""
+def plan_slug(plan: Plan, plan_type: str) -> str:
+    """ "6662-kh-ubnd-2022": the plan's number, symbol and year.
+
+    ``plan_type`` is the plan's type abbreviation, which the registry declares
+    (``Registry.plan_type``).
+    """
     number = f"{plan.ref.number}" if plan.ref.number is not None else ""
-    return slugify(f"{number} KH {plan.issuer.abbr} {plan.year}")
+    return slugify(f"{number} {plan_type} {plan.issuer.abbr} {plan.year}")
 
 
 Patterns = tuple[tuple[str, str], ...]
 
 
-def unit_patterns(registry: Registry | None = None) -> Patterns:
+def unit_patterns(registry: Registry) -> Patterns:
     """(before, after) the "{unit}" of each per-unit kind's output, in registry order."""
     out: list[tuple[str, str]] = []
-    for k in (registry or default_registry()).kinds:
+    for k in registry.kinds:
         if UNIT in k.output:
             before, after = k.output.split(UNIT, 1)
             if (before, after) not in out:
@@ -53,7 +57,7 @@ def unit_patterns(registry: Registry | None = None) -> Patterns:
 
 
 @lru_cache(maxsize=16)
-def reserved_parts(patterns: Patterns | None = None) -> tuple[frozenset[str], frozenset[str]]:
+def reserved_parts(patterns: Patterns) -> tuple[frozenset[str], frozenset[str]]:
     """Slug prefixes and suffixes that would make one kind's path another kind's.
 
     With "03-giay-moi/{unit}.docx" and "03-giay-moi/{unit}-danh-sach.docx", the slug
@@ -62,7 +66,6 @@ def reserved_parts(patterns: Patterns | None = None) -> tuple[frozenset[str], fr
     """
     prefixes: set[str] = set()
     suffixes: set[str] = set()
-    patterns = patterns if patterns is not None else unit_patterns()
     for before, after in patterns:
         for other_before, other_after in patterns:
             if other_before != before and other_before.startswith(before):
@@ -91,14 +94,13 @@ def _candidates(base: str, patterns: Patterns) -> Iterator[str]:
         n += 1
 
 
-def unit_slugs(plan: Plan, registry: Registry | None = None) -> dict[int, str]:
+def unit_slugs(plan: Plan, registry: Registry) -> dict[int, str]:
     """Each unit's file name part, such that no two documents of the plan share a path.
 
     Two names that fold to one slug ("Mỹ An", "Mỹ Ân") get a number; so does a name whose slug
     is reserved ("Mỹ Đông Danh Sách"). Paths are compared case-folded: Windows and macOS file
     systems do not tell "A" from "a".
     """
-    registry = registry or default_registry()
     patterns = unit_patterns(registry)
     taken = {k.output.casefold() for k in registry.kinds if UNIT not in k.output}
     out: dict[int, str] = {}
@@ -117,7 +119,7 @@ def unit_slugs(plan: Plan, registry: Registry | None = None) -> dict[int, str]:
 
 def _too_long(relpath: str, root: Path | None) -> str | None:
     """Why the OS would refuse ``relpath`` (or its copy in the history), None if it would not."""
-    # The copy kept in .history/ when the document is replaced is longer than the document.
+    # The copy kept in the history when the document is replaced is longer than the document.
     kept = history_name(relpath, "0" * 64, digits=64)
     names = [(part, "") for part in PurePosixPath(relpath).parts]
     names.append((kept, f" (bản lưu trong {HISTORY_DIR}/ khi văn bản được phát hành lại)"))

@@ -1,11 +1,12 @@
-"""The run: the one entry point that issues a plan's documents into an output folder.
+"""The run: issuing a prepared run's documents into its output folder.
 
-:func:`run_issue` validates the workbook (unless given the plan it was read into), takes the
-folder lock, finishes the log of a run that was killed, plans the jobs by stage, runs a stage
-only when the one before it succeeded, and writes the manifest. How a stage's jobs are executed
-is a hook (``execute``): the library's own executor issues them one after another in this
-process; ``flows/`` passes one that runs them as Prefect tasks, with retries, on a thread pool
-or on Dask. The CLI, the tests and the benches all call this same function.
+:func:`issue_prepared` takes a run prepared once (``vanban.prepare.prepare_run``, or
+:func:`~vanban.issuing.prepared.prepare_plan` for a plan already read), takes the folder lock,
+finishes the log of a run that was killed, runs a stage only when the one before it succeeded,
+and writes the manifest. How a stage's jobs are executed is a hook (``execute``): the library's
+own executor issues them one after another in this process; ``flows/`` passes one that runs them
+as Prefect tasks, with retries, on a thread pool or on Dask. :func:`run_issue` prepares and
+issues in one call, for scripts.
 """
 
 from __future__ import annotations
@@ -15,29 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from vanban.documents.kinds import (
-    METADATA_SOURCES,
-    Registry,
-    default_templates_dir,
-    load_registry,
-)
-from vanban.errors import Problem, VanbanError, WorkbookError, exit_code_of, is_retryable
+from vanban.errors import VanbanError, exit_code_of, is_retryable
 from vanban.files import clean_stray_temps, prepare_folder, translate_os_error
-from vanban.issuing.issuer import (
-    DocStatus,
-    Issuer,
-    Job,
-    ResultSources,
-    RunReport,
-    check_job_paths,
-    default_out_dir,
-    plan_jobs,
-    select_units,
-    stages_of,
-)
+from vanban.issuing.issuer import Issuer
+from vanban.issuing.jobs import DocStatus, Job, ResultSources, RunReport, stages_of
 from vanban.issuing.locking import folder_lock
-from vanban.model import DOCUMENTS_SHEET, Plan
-from vanban.text.names import match_key
+from vanban.issuing.prepared import PreparedRun, RunRequest, prepare_plan
+from vanban.model import Plan
 from vanban.workbook.loader import load_plan
 
 # Jobs handed to one executor call together (one Prefect task). A task costs Prefect about a
@@ -60,7 +45,8 @@ It never raises for one document's failure: that document's status is "failed" (
 class Progress(Protocol):
     """What a run tells its caller as it goes (the CLI draws a progress bar from it)."""
 
-    def stage(self, stage: str, total: int) -> None: ...
+    def stage(self, stage: str, label: str, total: int) -> None:
+        """A stage begins: its key, its label in the run's registry, its documents' count."""
 
     def done(self, status: DocStatus) -> None: ...
 
@@ -152,51 +138,6 @@ def batches_of(jobs: Sequence[Job], workers: int = 1) -> list[list[Job]]:
     return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
 
 
-def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = None) -> None:
-    """Every row of sheet "Văn bản" names a kind of the registry that reads it.
-
-    A kind is named by its key or its label. Only kinds with the generic context read the row
-    (the built-in ones keep their metadata where it was); a kind issued per unit takes each
-    unit's own number, so its row may not give one. The workbook reader does not know the
-    registry (a ``--templates`` folder may bring its own), so this is checked here, before
-    anything is written.
-    """
-    by_name = {match_key(name): k for k in registry.kinds for name in (k.key, k.label)}
-    labels = ", ".join(f'"{k.label}"' for k in registry.kinds if k.context == "generic")
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for row in plan.documents:
-        kind = by_name.get(match_key(row.kind))
-        if kind is not None and kind.key in seen:
-            # Its key on one row and its label on another: the reader could not tell.
-            problems.append(Problem(
-                DOCUMENTS_SHEET, row.cell,
-                f'"{kind.label}" đã có dòng ở ô {seen[kind.key]}; mỗi loại văn bản một dòng',
-            ))
-        elif kind is not None:
-            seen[kind.key] = row.cell
-        if kind is None:
-            problems.append(Problem(
-                DOCUMENTS_SHEET, row.cell,
-                f'loại văn bản "{row.kind}" không có trong danh mục văn bản; ghi một trong: '
-                f"{labels}",
-            ))
-        elif kind.context != "generic":
-            problems.append(Problem(
-                DOCUMENTS_SHEET, row.cell,
-                f'"{kind.label}" chưa lấy thông tin từ sheet "{DOCUMENTS_SHEET}": số, ngày và '
-                f"người ký của nó ghi ở {METADATA_SOURCES[kind.metadata]}; hãy xóa dòng này",
-            ))
-        elif kind.scope == "unit" and row.number is not None:
-            problems.append(Problem(
-                DOCUMENTS_SHEET, row.cells.get("number", row.cell),
-                f'"{kind.label}" phát hành theo từng đơn vị, mỗi văn bản có số riêng '
-                f"({METADATA_SOURCES[kind.metadata]}); hãy để trống ô số",
-            ))
-    if problems:
-        raise WorkbookError(problems, source)
-
-
 def run_issue(
     workbook: Path | str | Plan,
     *,
@@ -211,53 +152,100 @@ def run_issue(
     forms: ResultSources | None = None,
     workers: int = 1,
 ) -> RunReport:
-    """Issue the documents of the plan in ``workbook`` (or of some units, or some stages).
+    """Prepare and issue the plan in ``workbook`` (or some units, or some stages) in one call.
 
-    ``workbook`` is the workbook's path, or the plan already read from it; ``forms`` says which
-    returned result forms fed that plan (``vanban.forms.collecting.collect_forms``);
-    ``workers`` is how many batches ``execute`` runs at once, which sizes the batches.
-
-    Bad input raises ``InputError`` before anything is written; a held folder raises
-    ``OutputLockedError``. Every other outcome, failures included, is in the returned report,
-    whose ``exit_code`` is what the CLI exits with.
+    A thin wrapper for scripts: ``workbook`` is the workbook's path, or the plan already read
+    from it; ``forms`` says which returned result forms fed that plan. To read returned forms
+    too, or to see every problem before running, use ``vanban.prepare_run`` and
+    :func:`issue_prepared`. Bad input raises before anything is written (see
+    :func:`issue_prepared`).
     """
+    request = RunRequest(
+        workbook="" if isinstance(workbook, Plan) else str(workbook),
+        out_dir=str(out_dir) if out_dir else None,
+        units=tuple(units or ()),
+        only=tuple(only or ()),
+        templates_dir=str(templates_dir) if templates_dir else None,
+        force=force,
+    )
     plan = workbook if isinstance(workbook, Plan) else load_plan(workbook)
-    templates = Path(templates_dir) if templates_dir else default_templates_dir()
-    source = None if isinstance(workbook, Plan) else str(workbook)
-    registry = load_registry(templates)
-    check_documents_sheet(plan, registry, source)
-    chosen = select_units(plan, units)
-    target = Path(out_dir) if out_dir else default_out_dir(plan)
-    check_job_paths(plan_jobs(plan, registry), target)  # a name the OS refuses: exit 2, nothing written
+    prepared = prepare_plan(request, plan, forms=forms)
+    return issue_prepared(
+        prepared, execute=execute, flow_run_id=flow_run_id, progress=progress, workers=workers
+    )
+
+
+def issue_prepared(
+    prepared: PreparedRun,
+    *,
+    execute: Executor = issue_serially,
+    flow_run_id: str = "",
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> RunReport:
+    """Issue a prepared run (``vanban.prepare_run``): the core of every run.
+
+    It trusts what was prepared: the plan, the registry, the units, stages and jobs. It takes
+    the folder lock, finishes the log of a run that was killed, runs a stage only when the one
+    before it succeeded, and writes the manifest. ``workers`` is how many batches ``execute``
+    runs at once, which sizes the batches.
+
+    A prepared run with problems raises them (``InputError``, ``TemplateError``) before anything
+    is written; a held folder raises ``OutputLockedError``. Every other outcome, failures
+    included, is in the returned report, whose ``exit_code`` is what the CLI exits with.
+    """
+    prepared.raise_errors()
+    plan, registry, target = prepared.plan, prepared.registry, prepared.target
+    assert plan is not None and registry is not None and target is not None  # prepared, no error
     prepare_folder(target)
-    issuer = Issuer(plan, target, templates, flow_run_id=flow_run_id, force=force, forms=forms)
-    report = RunReport(target, forms=forms)
+    issuer = Issuer(
+        plan,
+        target,
+        prepared.templates_dir,
+        registry,
+        flow_run_id=flow_run_id,
+        force=prepared.request.force,
+        forms=prepared.forms,
+    )
+    report = RunReport(target, forms=prepared.forms)
     with folder_lock(target):
         clean_stray_temps(target)
         report.recovered = issuer.recover()
-        failed_stage: str | None = None
-        jobs = plan_jobs(plan, registry, units=chosen, only=only)
-        issuer.check_folder(jobs)  # no link on the way to anything this run writes
-        jobs_by_stage = stages_of(jobs, registry)
-        for stage, jobs in jobs_by_stage:
-            if progress is not None:
-                progress.stage(stage, len(jobs))
-            if failed_stage is not None:
-                reason = f"giai đoạn trước ({failed_stage}) có lỗi"
-                statuses = [DocStatus(j, "not_attempted", reason) for j in jobs]
-            else:
-                ready = [j for j in jobs if j.pending is None]
-                statuses = [DocStatus(j, "pending", j.pending) for j in jobs if j.pending]
-                for status in execute(issuer, batches_of(ready, workers)):
-                    statuses.append(status)
-                    if progress is not None:
-                        progress.done(status)
-                if any(s.status == "failed" for s in statuses):
-                    failed_stage = stage
-            order = {j.id: i for i, j in enumerate(jobs)}
-            report.statuses += sorted(statuses, key=lambda s: order[s.job.id])
+        issuer.check_folder(prepared.jobs)  # no link on the way to anything this run writes
+        report.statuses = _issue_stages(prepared, issuer, execute, progress, workers)
         issuer.write_manifest(report)
     return report
+
+
+def _issue_stages(
+    prepared: PreparedRun,
+    issuer: Issuer,
+    execute: Executor,
+    progress: Progress | None,
+    workers: int,
+) -> list[DocStatus]:
+    """Each stage's documents in turn; after a stage with a failure, the rest are not tried."""
+    assert prepared.registry is not None
+    out: list[DocStatus] = []
+    failed_stage: str | None = None
+    for stage, jobs in stages_of(prepared.jobs, prepared.registry):
+        if progress is not None:
+            progress.stage(stage, prepared.stage_label(stage), len(jobs))
+        if failed_stage is not None:
+            reason = f"giai đoạn trước ({prepared.stage_label(failed_stage)}) có lỗi"
+            statuses = [DocStatus(j, "not_attempted", reason) for j in jobs]
+        else:
+            ready = [j for j in jobs if j.pending is None]
+            statuses = [DocStatus(j, "pending", j.pending) for j in jobs if j.pending]
+            for status in execute(issuer, batches_of(ready, workers)):
+                statuses.append(status)
+                if progress is not None:
+                    progress.done(status)
+            if any(s.status == "failed" for s in statuses):
+                failed_stage = stage
+        order = {j.id: i for i, j in enumerate(jobs)}
+        out += sorted(statuses, key=lambda s: order[s.job.id])
+    return out
 
 
 __all__ = [
@@ -269,9 +257,9 @@ __all__ = [
     "batches_of",
     "earlier_attempts",
     "keep_for_retry",
-    "check_documents_sheet",
     "failure",
     "issue_batch",
+    "issue_prepared",
     "issue_serially",
     "run_issue",
 ]

@@ -1,10 +1,10 @@
-"""The output folder: writing documents without ever losing one.
+"""The output folder: writing documents and forms without ever losing one.
 
-A document that someone edited after it was issued is not overwritten unless forced, and every
-version that is replaced is first copied into ``.history/``. Writes are atomic (``vanban.files``).
-Nothing inside the folder is read or written through a link: a subfolder, document or history
-file that is a link is refused (LinkInOutputError, exit 4), so a planted link cannot make a run
-touch a file outside the folder.
+A file that someone edited after vanban wrote it is not overwritten unless forced, and every
+version that is replaced is first copied into the folder's history (``vanban.outdir``). Writes
+are atomic (``vanban.files``). Nothing inside the folder is read or written through a link: a
+subfolder, document or history file that is a link is refused (LinkInOutputError, exit 4), so a
+planted link cannot make a run touch a file outside the folder.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -26,11 +27,13 @@ from vanban.files import (
     sha256_file,
     translate_os_error,
 )
-
-HISTORY_DIR = ".history"
-
+from vanban.outdir import HISTORY_DIR, history_name
 
 Status = Literal["written", "unchanged", "replaced", "forced"]
+
+# Given the bytes now at a path and their hash: why they may not be replaced unless forced (the
+# message the user reads), or None when they may.
+Refusal = Callable[[bytes, str], str | None]
 
 
 @dataclass(frozen=True)
@@ -59,16 +62,8 @@ class WriteOutcome:
         )
 
 
-def history_name(relpath: str, sha256: str, digits: int = 16) -> str:
-    """``03-giay-moi/my-quy.docx`` with hash ``ab12...`` -> ``03-giay-moi__my-quy.ab12....docx``."""
-    flat = PurePosixPath(relpath.replace("/", "__"))
-    if flat.suffix:
-        return f"{flat.stem}.{sha256[:digits]}{flat.suffix}"
-    return f"{flat.name}.{sha256[:digits]}"
-
-
 class OutputFolder:
-    """One run's output folder: documents, their history and nothing else."""
+    """One run's output folder: the files vanban writes there, and their history."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -101,32 +96,37 @@ class OutputFolder:
         """Write one document; see the module doc for what is kept and what is refused.
 
         ``issued_sha256`` is the hash the audit log last recorded for ``relpath`` (None if never
-        issued).
+        issued): any other version there was edited by hand.
         """
-        self._checked(relpath)
+
+        def refusal(_old: bytes, current: str) -> str | None:
+            if current == issued_sha256:
+                return None
+            return self._edited_message(relpath, current, issued_sha256)
+
+        return self.write(relpath, data, refusal=refusal, force=force)
+
+    def write(
+        self, relpath: str, data: bytes, *, refusal: Refusal, force: bool = False
+    ) -> WriteOutcome:
+        """Write one file, keeping the version it replaces in the history.
+
+        When another version is there, ``refusal`` judges it: a reason (EditedOutputError with
+        that message, unless ``force``) or None (it may be replaced). The caller decides what
+        counts as an edit; how the file is written, kept and guarded from links is decided here.
+        """
         path = self.root / relpath
         new_sha = sha256_bytes(data)
-        refuse_links(self.root, [path])
-        try:
-            st = os.lstat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            st = None
-        except OSError as exc:
-            raise translate_os_error(exc, path, "đọc") from exc
-        if st is None:
+        old = self.read(relpath)
+        if old is None:
             atomic_write(path, data, root=self.root)
             return WriteOutcome("written", path, relpath, new_sha, None, None)
-        if not stat.S_ISREG(st.st_mode):
-            raise OutputConflictError(
-                f"Không ghi được {relpath}: đường dẫn này là thư mục hoặc không phải tệp thường."
-            )
-        old = read_nofollow(path)
         current = sha256_bytes(old)
         if current == new_sha:
             return WriteOutcome("unchanged", path, relpath, new_sha, current, None)
-        edited = current != issued_sha256
-        if edited and not force:
-            raise EditedOutputError(self._edited_message(relpath, current, issued_sha256))
+        reason = refusal(old, current)
+        if reason is not None and not force:
+            raise EditedOutputError(reason)
         history_path = self._keep(relpath, old, current)
         # Narrows the window in which an edit saved between our read and our replace would be lost.
         if sha256_file(path, follow_links=False) != current:
@@ -135,8 +135,29 @@ class OutputFolder:
                 "Hãy đóng tệp trong trình soạn thảo rồi chạy lại."
             )
         atomic_write(path, data, root=self.root)
-        status: Status = "forced" if edited else "replaced"
+        status: Status = "replaced" if reason is None else "forced"
         return WriteOutcome(status, path, relpath, new_sha, current, history_path)
+
+    def read(self, relpath: str) -> bytes | None:
+        """The file now at ``relpath``, None if there is none; never read through a link.
+
+        Anything there but a regular file (a folder, say) raises OutputConflictError: nothing
+        could be written in its place.
+        """
+        self._checked(relpath)
+        path = self.root / relpath
+        refuse_links(self.root, [path])
+        try:
+            st = os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise translate_os_error(exc, path, "đọc") from exc
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputConflictError(
+                f"Không ghi được {relpath}: đường dẫn này là thư mục hoặc không phải tệp thường."
+            )
+        return read_nofollow(path)
 
     def _keep(self, relpath: str, data: bytes, sha256: str) -> Path:
         """Copy a superseded version into history (durably) and return where it went."""

@@ -1,6 +1,6 @@
 """Everything a signer needs to look at before signing, in ``<output>/review/``.
 
-:func:`review` reads the run's ``manifest.json`` and ``audit.jsonl`` (see
+:func:`review_folder` reads the run's ``manifest.json`` and ``audit.jsonl`` (see
 :mod:`vanban.review.inputs`), converts every document that exists to PDF with one LibreOffice
 process, renders the first page of each as a PNG (see :mod:`vanban.review.previews`), checks the
 format, diffs each document against its previous issue and writes ``review/index.html``
@@ -27,21 +27,13 @@ from typing import Any
 
 from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
-from vanban.issuing.audit import LOG_NAME
+from vanban.outdir import HISTORY_DIR, REVIEW_DIR
 from vanban.review.checkstate import cached_findings, remember_findings
-from vanban.review.inputs import (
-    REVIEW_DIR,
-    clean_relative,
-    latest_issued,
-    list_documents,
-    read_manifest,
-    str_or_none,
-)
+from vanban.review.inputs import clean_relative, read_inputs, str_or_none
 from vanban.review.page import (
     FIRST_ISSUE,
     DocumentReview,
     ReviewPage,
-    ordered,
     render_page,
 )
 from vanban.review.previews import (
@@ -58,7 +50,6 @@ from vanban.review.textdiff import diff_documents
 __all__ = [
     "INSTALL_LIBREOFFICE",
     "INSTALL_POPPLER",
-    "REVIEW_DIR",
     "Checker",
     "ReviewResult",
     "convert_to_pdf",
@@ -69,10 +60,16 @@ __all__ = [
 
 Checker = Callable[[Path], Sequence[Any]]
 
+# The page itself, in the review folder beside the PDFs and PNGs.
+INDEX_NAME = "index.html"
+
 
 @dataclass
 class ReviewResult:
-    """What :func:`review` wrote. ``pdfs`` and ``pngs`` are absolute paths under ``review/``."""
+    """What :func:`review_folder` wrote.
+
+    ``pdfs`` and ``pngs`` are absolute paths in the review folder.
+    """
 
     index: Path
     pdfs: list[Path]
@@ -104,84 +101,115 @@ def review_folder(
         raise InputError(f"Không tìm thấy thư mục kết quả: {out_dir}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    notes: list[str] = []
-    manifest = read_manifest(out_dir)
-    if manifest is None:
-        notes.append(
-            "Không có manifest.json: danh sách văn bản lấy từ các tệp .docx trong thư mục."
-        )
-    issued, skipped = latest_issued(out_dir / LOG_NAME)
-    if skipped:
-        notes.append(
-            f"audit.jsonl có {skipped} dòng không đọc được, đã bỏ qua khi so sánh với bản trước "
-            "(kiểm tra sổ: vanban audit verify)."
-        )
-    docs = ordered(list_documents(out_dir, manifest, issued))
-    any_file = any(doc.exists for doc in docs)
-
-    # The temporary prefix makes the run's own tools (audit verify, storage) ignore it.
-    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}review-", dir=out_dir))
-    staging.chmod(0o755)  # mkdtemp makes it private; the page is meant to be shared
+    inputs = read_inputs(out_dir)
+    docs, notes = inputs.documents, inputs.notes
+    staging = _staging_dir(out_dir)
     try:
-        # The format checks run while LibreOffice converts: they are Python in this process,
-        # the conversion waits on soffice processes, so the two overlap. Each sets fields of
-        # its own on the documents (findings; previews).
-        # Each file is read once for its hash: the previews and the checks both go by it.
-        hashes = {
-            out_dir / doc.path: sha256_file(out_dir / doc.path)
-            for doc in docs
-            if doc.exists and doc.path
-        }
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(_timed_checks, docs, out_dir, check, hashes, timings)
-            soffice = find_soffice()
-            if soffice is None:
-                notes.append(INSTALL_LIBREOFFICE)
-                for doc in docs:
-                    if doc.exists:
-                        doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
-            elif any_file:
-                _previews(
-                    docs,
-                    out_dir,
-                    staging,
-                    notes,
-                    timings,
-                    hashes,
-                    timeout=timeout,
-                    width=width,
-                    processes=processes,
-                )
-            checking.result()
-        mark = time.perf_counter()
-        for doc in docs:
-            _diff(doc, out_dir, issued)
-        timings["diff"] = time.perf_counter() - mark
-
-        plan = (manifest or {}).get("plan") or {}
-        page = ReviewPage(
-            title=str(plan.get("title") or plan.get("symbol") or out_dir.name),
-            symbol=str_or_none(plan.get("symbol")),
-            generated_at=str_or_none((manifest or {}).get("generated_at")),
-            reviewed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            message="\n".join(notes) or None,
-            documents=docs,
+        libreoffice = _check_and_preview(
+            docs,
+            out_dir,
+            staging,
+            check,
+            notes,
+            timings,
+            timeout=timeout,
+            width=width,
+            processes=processes,
         )
-        (staging / "index.html").write_text(render_page(page), encoding="utf-8")
+        _diff_all(docs, out_dir, inputs.issued, timings)
+        _write_page(staging / INDEX_NAME, out_dir, inputs.manifest, docs, notes)
         review_dir = _replace_dir(staging, out_dir / REVIEW_DIR)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
     timings["total"] = time.perf_counter() - started
     return ReviewResult(
-        index=review_dir / "index.html",
+        index=review_dir / INDEX_NAME,
         pdfs=[review_dir / doc.pdf for doc in docs if doc.pdf],
         pngs=[review_dir / doc.png for doc in docs if doc.png],
-        libreoffice=soffice is not None,
+        libreoffice=libreoffice,
         message="\n".join(notes) or None,
         documents=docs,
         timings=timings,
     )
+
+
+# --- the steps of a review ----------------------------------------------------------------------
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    """A new folder where the page is built, put in place of the review folder once complete."""
+    # The temporary prefix makes the run's own tools (audit verify, storage) ignore it.
+    staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{REVIEW_DIR}-", dir=out_dir))
+    staging.chmod(0o755)  # mkdtemp makes it private; the page is meant to be shared
+    return staging
+
+
+def _check_and_preview(
+    docs: list[DocumentReview],
+    out_dir: Path,
+    staging: Path,
+    check: Checker | None,
+    notes: list[str],
+    timings: dict[str, float],
+    *,
+    timeout: float | None,
+    width: int,
+    processes: int | None,
+) -> bool:
+    """Check every document's format and make its previews; whether LibreOffice was found.
+
+    The format checks run while LibreOffice converts: they are Python in this process, the
+    conversion waits on soffice processes, so the two overlap. Each sets fields of its own on the
+    documents (findings; previews).
+    """
+    # Each file is read once for its hash: the previews and the checks both go by it.
+    hashes = {
+        out_dir / doc.path: sha256_file(out_dir / doc.path)
+        for doc in docs
+        if doc.exists and doc.path
+    }
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(_timed_checks, docs, out_dir, check, hashes, timings)
+        soffice = find_soffice()
+        if soffice is None:
+            notes.append(INSTALL_LIBREOFFICE)
+            for doc in docs:
+                if doc.exists:
+                    doc.preview_note = "Chưa có bản xem trước (thiếu LibreOffice)"
+        elif any(doc.exists for doc in docs):
+            _previews(
+                docs,
+                out_dir,
+                staging,
+                notes,
+                timings,
+                hashes,
+                timeout=timeout,
+                width=width,
+                processes=processes,
+            )
+        checking.result()
+    return soffice is not None
+
+
+def _write_page(
+    index: Path,
+    out_dir: Path,
+    manifest: dict[str, Any] | None,
+    docs: list[DocumentReview],
+    notes: list[str],
+) -> None:
+    plan = (manifest or {}).get("plan") or {}
+    page = ReviewPage(
+        title=str(plan.get("title") or plan.get("symbol") or out_dir.name),
+        symbol=str_or_none(plan.get("symbol")),
+        generated_at=str_or_none((manifest or {}).get("generated_at")),
+        reviewed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        message="\n".join(notes) or None,
+        documents=docs,
+    )
+    index.write_text(render_page(page), encoding="utf-8")
 
 
 # --- previews -----------------------------------------------------------------------------------
@@ -342,6 +370,18 @@ def _default_checker() -> tuple[Checker | None, str]:
     return checker, ""
 
 
+def _diff_all(
+    docs: list[DocumentReview],
+    out_dir: Path,
+    issued: dict[str, dict[str, Any]],
+    timings: dict[str, float],
+) -> None:
+    mark = time.perf_counter()
+    for doc in docs:
+        _diff(doc, out_dir, issued)
+    timings["diff"] = time.perf_counter() - mark
+
+
 def _diff(doc: DocumentReview, out_dir: Path, issued: dict[str, dict[str, Any]]) -> None:
     if not doc.exists or not doc.path:
         return
@@ -365,11 +405,11 @@ def _diff(doc: DocumentReview, out_dir: Path, issued: dict[str, dict[str, Any]])
 
 
 def _history_file(out_dir: Path, history: str) -> Path:
-    """``history`` is under ``.history/``; accept it written with or without that prefix."""
+    """``history`` is in the history folder; accept it written with or without that prefix."""
     relative = PurePosixPath(history)
-    if relative.parts[0] == ".history":
+    if relative.parts[0] == HISTORY_DIR:
         return out_dir / relative
-    inside = out_dir / ".history" / relative
+    inside = out_dir / HISTORY_DIR / relative
     return inside if inside.exists() or not (out_dir / relative).exists() else out_dir / relative
 
 

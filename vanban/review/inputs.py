@@ -8,15 +8,41 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vanban.errors import InputError
-from vanban.issuing.issuer import MANIFEST_NAME
-from vanban.review.page import DocumentReview
+from vanban.issuing.jobs import doc_state
+from vanban.outdir import LOG_NAME, MANIFEST_NAME, REVIEW_DIR
+from vanban.review.page import DocumentReview, ordered
 from vanban.review.previews import relative_path
 
-REVIEW_DIR = "review"
+
+@dataclass
+class ReviewInputs:
+    manifest: dict[str, Any] | None
+    issued: dict[str, dict[str, Any]]  # relative path -> its last "issued" entry
+    documents: list[DocumentReview]  # in the page's order
+    notes: list[str]  # for the top of the page: what was missing or unreadable
+
+
+def read_inputs(out_dir: Path) -> ReviewInputs:
+    """The manifest, the audit log and the documents they name, each read once."""
+    notes: list[str] = []
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        notes.append(
+            "Không có manifest.json: danh sách văn bản lấy từ các tệp .docx trong thư mục."
+        )
+    issued, skipped = latest_issued(out_dir / LOG_NAME)
+    if skipped:
+        notes.append(
+            f"audit.jsonl có {skipped} dòng không đọc được, đã bỏ qua khi so sánh với bản trước "
+            "(kiểm tra sổ: vanban audit verify)."
+        )
+    documents = ordered(list_documents(out_dir, manifest, issued))
+    return ReviewInputs(manifest, issued, documents, notes)
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
@@ -74,7 +100,7 @@ def list_documents(
         doc = DocumentReview(
             kind=str(entry.get("kind") or ""),
             label=str(entry.get("label") or entry.get("kind") or raw_path or "Văn bản"),
-            status=str(entry.get("status") or "unknown"),
+            status=doc_state(entry.get("status")) or "unknown",
             stage=entry["stage"] if isinstance(entry.get("stage"), int) else None,
             stage_label=str(entry.get("stage_label") or ""),
             unit=str_or_none(entry.get("unit")),

@@ -15,14 +15,17 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
-from vanban.issuing.issuer import STATUSES
+from vanban.issuing.jobs import STATUSES, DocState
 from vanban.review.textdiff import DiffLine, Segment, hunks
 from vanban.text.names import slugify
 
 STATUS_LABELS = {status: sentence for status, (_, sentence) in STATUSES.items()}
+# What the page says of a document: its status after the last run, or "unknown" for a file that
+# no manifest lists (or one listed with a status this version does not know).
+ShownState = DocState | Literal["unknown"]
 UNKNOWN_STATUS = "Không rõ tình trạng"
 
 NO_CHANGE = "Không thay đổi so với lần phát hành trước"
@@ -41,7 +44,7 @@ class DocumentReview:
 
     kind: str
     label: str
-    status: str
+    status: ShownState
     stage: int | None = None
     stage_label: str = ""
     unit: str | None = None
@@ -121,7 +124,7 @@ def render_page(page: ReviewPage) -> str:
 
 
 def _overview(docs: Sequence[DocumentReview], ids: Sequence[str]) -> str:
-    counts: dict[str, int] = {}
+    counts: dict[ShownState, int] = {}
     for doc in docs:
         counts[doc.status] = counts.get(doc.status, 0) + 1
     summary = ", ".join(f"{_status_label(s)}: {n}" for s, n in counts.items())
@@ -269,8 +272,8 @@ def _stage_text(doc: DocumentReview) -> str:
     return "" if doc.stage is None else str(doc.stage)
 
 
-def _status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, UNKNOWN_STATUS)
+def _status_label(status: ShownState) -> str:
+    return UNKNOWN_STATUS if status == "unknown" else STATUS_LABELS[status]
 
 
 def _e(text: str) -> str:

@@ -69,10 +69,6 @@ def diff_documents(a: str | PathLike[str], b: str | PathLike[str]) -> list[DiffL
     return diff_blocks(blocks(a), blocks(b))
 
 
-def has_changes(lines: Sequence[DiffLine]) -> bool:
-    return any(line.op != "=" for line in lines)
-
-
 def word_diff(old: str, new: str) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
     """The two texts cut into segments: kept words ``=``, removed ``-`` (old), added ``+`` (new)."""
     a = _TOKEN.findall(old)

@@ -246,11 +246,6 @@ def symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
     return f"{number:02d}/{suffix}"
 
 
-def number_symbol(number: int | None, type_abbr: str, body_abbr: str) -> str:
-    """The header line: "Số: 6662/KH-UBND", "Số: 05/GM-UBND", a draft "Số:      /GM-UBND"."""
-    return f"Số: {symbol(number, type_abbr, body_abbr)}"
-
-
 _ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
     (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),

@@ -192,7 +192,9 @@ def inspect(path: Path, data: bytes) -> Package:
     lower = {n: n.lower() for n in names}
     macros = tuple(sorted(n for n, low in lower.items() if low.endswith("vbaproject.bin")
                           or low.startswith(_MACRO_FOLDERS)))  # fmt: skip
-    links = tuple(sorted(n for n, low in lower.items() if low.startswith(_LINK_PARTS)))
+    # A link is its part; the part's relationships ("_rels/…xml.rels") are the same link again.
+    links = tuple(sorted(n for n, low in lower.items()
+                         if low.startswith(_LINK_PARTS) and "/_rels/" not in low))  # fmt: skip
     return Package(has_formulas, sheets, macros, links)
 
 

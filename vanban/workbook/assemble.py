@@ -97,6 +97,7 @@ def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Re
         spent=_need(rec, "spent"),
         signer=_unit_signer(rec, meta),
         opinions=tuple(sorted(mine, key=lambda o: o.topic)),
+        cells=tuple(rec.coords.items()),
     )
 
 

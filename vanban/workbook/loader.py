@@ -9,9 +9,6 @@ read still counts as that unit's row, so it is not also reported as missing.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,14 +23,6 @@ from vanban.workbook.reader import Problems, Row, Table, WorkbookFile
 from vanban.workbook.roster import read_roster
 from vanban.workbook.rules import check_rules
 from vanban.workbook.unitref import UnitIndex, unit_label
-
-# `vanban run` reads the workbook in the CLI (to refuse bad input before Prefect starts) and again
-# in the flow's first task. The second read costs only a hash: the same bytes at the same path
-# give the same (immutable) plan. The file is read and hashed every time, so an edited workbook
-# is read anew; only plans are kept, a few of them, since a process reads one or two workbooks.
-_CACHE_SIZE = 4
-_cache: OrderedDict[tuple[str, str], tuple[Plan, tuple[Problem, ...]]] = OrderedDict()
-_cache_lock = threading.Lock()
 
 _TOTAL_KEYS = frozenset(match_key(t) for t in (schema.TOTAL_LABEL, "Tổng", "Cộng", "Tổng số"))
 
@@ -57,12 +46,6 @@ def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
         data = archive.read_regular_file(path)
     except WorkbookError as exc:
         return None, list(exc.problems)
-    key = (str(path.resolve()), hashlib.sha256(data).hexdigest())
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit[0], list(hit[1])
     try:
         wb = WorkbookFile(path, problems, data)
     except WorkbookError as exc:
@@ -74,10 +57,6 @@ def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
     plan = assemble(draft)
     warnings = tuple(str(w) for w in problems.warnings)
     plan = replace(plan, workbook_sha256=wb.sha256, warnings=warnings)
-    with _cache_lock:
-        _cache[key] = (plan, tuple(problems.items))
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
     return plan, problems.items
 
 

@@ -285,38 +285,52 @@ class WorkbookFile:
         for r in _stored_rows(ws, fws, after=header_row, first=first, last=last):
             row = Row(r)
             for key, c in columns.items():
-                cell = ws.cell(r, c)
-                coord = f"{get_column_letter(c)}{r}"
-                raw = cell.value
-                formula = error = None
-                f = fws.cell(r, c).value if fws is not None else None
-                if isinstance(f, str) and f.startswith("=") and self._external(f):
-                    self.problems.warning(
-                        sheet, coord,
-                        "giá trị lấy qua liên kết tới tệp khác hoặc nguồn dữ liệu ngoài (DDE, web): "
-                        "là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
-                    )
-                if cell.data_type == "e":
-                    error, raw = str(raw), None
-                elif raw is None and f is not None:
-                    if isinstance(f, str) and f.startswith("="):
-                        formula = f
-                    elif not isinstance(f, str):
-                        formula = "=" + str(getattr(f, "text", "") or "")  # array formulas
-                phantom = (
-                    isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
-                    and coord in self._serial_60(ws)
-                )  # fmt: skip
-                if raw is not None and hides_value(cell.number_format):
-                    self.problems.warning(
-                        sheet, coord,
-                        f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
-                        "nhưng vanban vẫn đọc: hãy đổi định dạng ô để kiểm tra",
-                    )
-                value = self._clean(sheet, coord, raw, _font_name(cell))
-                row.cells[key] = Cell(sheet, coord, value, formula, error, phantom)
+                row.cells[key] = self.read_cell(ws, sheet, r, c, fws)
             if not row.is_blank():
                 yield row
+
+    def read_cell(
+        self, ws: Worksheet, sheet: str, r: int, c: int, fws: Worksheet | None = None
+    ) -> Cell:
+        """One cell as every reader of vanban takes it, with its warnings at its coordinate.
+
+        Its stored value (Excel's, never a formula evaluated), its formula when Excel stored no
+        value, its error value, the 29/02/1900 that never was; a formula that reads another file
+        or a DDE or web source, and a number format that hides the value, are warned about.
+        ``fws`` is the sheet as read with formulas (found from ``ws`` when not given).
+        """
+        if fws is None and self.formulas is not None:
+            fws = self.formulas[ws.title]
+        cell = ws.cell(r, c)
+        coord = f"{get_column_letter(c)}{r}"
+        raw = cell.value
+        formula = error = None
+        f = fws.cell(r, c).value if fws is not None else None
+        if isinstance(f, str) and f.startswith("=") and self._external(f):
+            self.problems.warning(
+                sheet, coord,
+                "giá trị lấy qua liên kết tới tệp khác hoặc nguồn dữ liệu ngoài (DDE, web): "
+                "là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
+            )
+        if cell.data_type == "e":
+            error, raw = str(raw), None
+        elif raw is None and f is not None:
+            if isinstance(f, str) and f.startswith("="):
+                formula = f
+            elif not isinstance(f, str):
+                formula = "=" + str(getattr(f, "text", "") or "")  # array formulas
+        phantom = (
+            isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
+            and coord in self._serial_60(ws)
+        )  # fmt: skip
+        if raw is not None and hides_value(cell.number_format):
+            self.problems.warning(
+                sheet, coord,
+                f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
+                "nhưng vanban vẫn đọc: hãy đổi định dạng ô để kiểm tra",
+            )
+        value = self.clean(sheet, coord, raw, _font_name(cell))
+        return Cell(sheet, coord, value, formula, error, phantom)
 
     def _external(self, formula: str) -> bool:
         if self._outside is None:
@@ -333,7 +347,8 @@ class WorkbookFile:
             self._phantoms[index] = archive.serial_60_cells(self.data, index)
         return self._phantoms[index]
 
-    def _clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
+    def clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
+        """A cell's raw value as the reader keeps it: Excel's escapes decoded, text checked."""
         if not isinstance(raw, str):
             return raw
         raw = decode_escapes(raw)

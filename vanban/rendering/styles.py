@@ -14,7 +14,7 @@ Every other member keeps its stored bytes; pruning a pruned template changes not
 
 Run on the committed templates after building or editing them::
 
-    python -m vanban.documents.styles templates/docx/*.docx
+    python -m vanban.rendering.styles templates/docx/*.docx
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from vanban.documents.zipcopy import Member, deflate, read_members, write_zip
 from vanban.files import atomic_write
+from vanban.rendering.zipcopy import Member, deflate, read_members, write_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REFS = ("pStyle", "rStyle", "tblStyle", "numStyleLink", "styleLink", "clickAndTypeStyle")

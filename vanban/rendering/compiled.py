@@ -4,7 +4,14 @@ docxtpl stays the template language: its ``patch_xml`` turns the body, headers a
 Jinja sources once, and the sandboxed environment compiles them once. Rendering a document then
 does what docxtpl's ``render`` and ``save`` do to those parts (the same post-processing, table
 fix and picture ids, serialised as python-docx serialises a part) and copies every other member
-as the template's compressed bytes (:mod:`vanban.documents.zipcopy`).
+as the template's compressed bytes (:mod:`vanban.rendering.zipcopy`).
+
+Before anything else, every part of the template is read against the allow-list of
+:mod:`vanban.rendering.allowlist` (:mod:`vanban.rendering.package`): a template holding what a
+document may not (a field that runs a program, a macro, an external link...) is refused here,
+and what is removed (an attached template, parts nothing reads) is taken out of the members
+every document is copied from. Each rendered part is checked again
+(:func:`~vanban.rendering.elements.check_rendered`).
 
 The stock docxtpl path is kept for what adds package parts or relationships, which this path
 does not write: a context holding anything but plain data (docxtpl's ``InlineImage``,
@@ -36,8 +43,11 @@ from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from vanban.documents.xmlshape import always_balanced, static_tables, well_formed
-from vanban.documents.zipcopy import Member, deflate, read_members, write_zip
+from vanban.rendering.elements import check_rendered
+from vanban.rendering.findings import Finding
+from vanban.rendering.package import checked_template
+from vanban.rendering.xmlshape import always_balanced, static_tables, well_formed
+from vanban.rendering.zipcopy import Member, deflate, write_zip
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -88,8 +98,14 @@ class CompiledTemplate:
 
     def __init__(self, data: bytes, env: SandboxedEnvironment | None) -> None:
         """Parse and patch ``data``; compile it in ``env`` (lint passes None: sources only)."""
-        self.sha256 = hashlib.sha256(data).hexdigest()
-        self._members = read_members(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()  # of the file: the cache's key
+        # First: a template holding what no document may is refused before docxtpl reads it.
+        self._members: list[Member]
+        self.removed: tuple[Finding, ...]  # what was taken out, for the caller's warning
+        self._members, self.removed = checked_template(data)
+        if self.removed:
+            data = write_zip(self._members)
+        self.package: bytes = data  # what every document is made from, the stock path's too
         names = {m.name for m in self._members}
         tpl = DocxTemplate(BytesIO(data))
         tpl.init_docx()
@@ -195,7 +211,9 @@ class CompiledTemplate:
         numbered: bool = False,
     ) -> Member:
         part = self._finish(template.render(context), numbered).encode(encoding)
-        return deflate(name, serialize_part_xml(parse_xml(part)))
+        xml = serialize_part_xml(parse_xml(part))
+        check_rendered(name, xml)
+        return deflate(name, xml)
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
@@ -217,7 +235,9 @@ class CompiledTemplate:
             for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
                 elt.attrib["id"] = str(n)  # fix_docpr_ids, without the shared counter
             data = etree.tostring(tree, encoding="UTF-8")
-        replaced = {self._document: deflate(self._document, self._prefix + data + self._suffix)}
+        document = self._prefix + data + self._suffix
+        check_rendered(self._document, document)
+        replaced = {self._document: deflate(self._document, document)}
         for (name, encoding), template in zip(self._parts, parts, strict=True):
             fixed = None if numbered else self._fixed.get(name)
             replaced[name] = fixed or self._part(name, encoding, template, context, numbered)

@@ -1,6 +1,6 @@
 """What a patched template source lets its renderings be, found once per template.
 
-The compiled path (:mod:`vanban.documents.compiled`) skips docxtpl's parse of each rendered
+The compiled path (:mod:`vanban.rendering.compiled`) skips docxtpl's parse of each rendered
 body when it cannot change anything: :func:`static_tables` says when its table fix is a no-op,
 and :func:`always_balanced` when every rendering is well-formed XML whatever the data, so that
 only the characters of the data need checking (:func:`well_formed`). Each answer errs towards

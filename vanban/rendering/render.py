@@ -1,13 +1,19 @@
 """Rendering a Word template with a context, strictly, safely and deterministically.
 
-One sandboxed Jinja environment (:mod:`vanban.documents.sandbox`) serves rendering and
+One sandboxed Jinja environment (:mod:`vanban.rendering.sandbox`) serves rendering and
 ``vanban templates check``: a template only prints data, undefined variables fail
 (StrictUndefined), the Vietnamese filters are registered, and every value is escaped for XML.
 Values are inserted, never parsed as templates, so a unit named ``{{ 7*7 }}`` prints as is.
 
-Each template is compiled once per process (:mod:`vanban.documents.compiled`); a context that
+Each template is compiled once per process (:mod:`vanban.rendering.compiled`); a context that
 needs what only docxtpl's own path writes (pictures, subdocuments, links) takes that path,
 :func:`render_docx_stock`. Both give fixed zip timestamps: the same inputs give the same bytes.
+
+A template is used only after all its parts are read against the allow-list of
+:mod:`vanban.rendering.allowlist` (text, tables, pictures; no field but page numbers, no external
+link but a web hyperlink, no macro, ActiveX, OLE object, altChunk or data binding): one that
+holds more is a TemplateError naming the template, each part and what it holds. Each document,
+of either path, is checked again before it is returned.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
-from vanban.documents.compiled import CompiledTemplate, TemplateCache, is_plain
-from vanban.documents.sandbox import TemplateRefused, make_environment, tag_at
-from vanban.documents.zipcopy import MAX_INFLATED, TooLargeError
 from vanban.errors import TemplateError
+from vanban.rendering.compiled import CompiledTemplate, TemplateCache, is_plain
+from vanban.rendering.findings import ContentRefused
+from vanban.rendering.package import check_docx
+from vanban.rendering.sandbox import TemplateRefused, make_environment, tag_at
+from vanban.rendering.zipcopy import MAX_INFLATED, TooLargeError
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SHARED = make_environment()
@@ -60,12 +68,35 @@ def template_error(name: str, exc: Exception) -> TemplateError:
     return TemplateError(f"Mẫu {name}: {str(exc).rstrip('.')}{at}.")
 
 
+def content_error(name: str, exc: ContentRefused, rendered: bool = False) -> TemplateError:
+    """The clerk's message for what template ``name`` (or a document of it) may not hold."""
+    if rendered:
+        head = f"Mẫu {name}: văn bản tạo ra có nội dung không được phép, văn bản không được ghi:"
+    else:
+        head = (
+            f"Mẫu {name}: có nội dung không được phép trong văn bản phát hành (mẫu chỉ được chứa "
+            "chữ, bảng và hình); hãy mở mẫu trong Word, xóa các nội dung dưới đây rồi lưu lại:"
+        )
+    return TemplateError("\n".join([head, *(f"- {f}" for f in exc.findings)]))
+
+
+def template_warnings(template: Path) -> tuple[str, ...]:
+    """What was removed from ``template`` before use, one Vietnamese line each, for the caller
+    to show with the run's other warnings; raises TemplateError as :func:`compiled_template`."""
+    return tuple(
+        f"Mẫu {template.name}: {f}: đã gỡ khỏi mọi văn bản phát hành từ mẫu này."
+        for f in compiled_template(template).removed
+    )
+
+
 def compiled_template(template: Path) -> CompiledTemplate:
     """The compiled form of ``template``, from the cache while its bytes are unchanged."""
     if not template.is_file():
         raise TemplateError(f"Không tìm thấy mẫu {template}.")
     try:
         return _CACHE.get_file(template)
+    except ContentRefused as exc:
+        raise content_error(template.name, exc) from exc
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
     except TooLargeError as exc:
@@ -86,6 +117,8 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         return render_docx_stock(template, context)
     try:
         return compiled.render(context)
+    except ContentRefused as exc:
+        raise content_error(template.name, exc, rendered=True) from exc
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
     except etree.XMLSyntaxError as exc:
@@ -93,11 +126,14 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
 
 
 def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
-    """docxtpl's own path (load, render, save), in the same sandbox; for what adds parts."""
-    if not template.is_file():
-        raise TemplateError(f"Không tìm thấy mẫu {template}.")
+    """docxtpl's own path (load, render, save), in the same sandbox; for what adds parts.
+
+    It starts from the checked template (less what was removed), and its document is checked
+    whole, since docxtpl's objects add parts and relationships.
+    """
+    package = compiled_template(template).package
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(BytesIO(package))
         tpl.render(context, jinja_env=_SHARED, autoescape=True)
         buf = BytesIO()
         tpl.save(buf)
@@ -105,7 +141,12 @@ def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
         raise template_error(template.name, exc) from exc
     except etree.XMLSyntaxError as exc:
         raise _broken_xml(template.name) from exc
-    return deterministic_zip(buf.getvalue())
+    data = deterministic_zip(buf.getvalue())
+    try:
+        check_docx(data)
+    except ContentRefused as exc:
+        raise content_error(template.name, exc, rendered=True) from exc
+    return data
 
 
 def _broken_xml(name: str) -> TemplateError:

@@ -151,7 +151,11 @@ class PreparationError(VanbanError):
     def __init__(self, errors: Sequence[VanbanError]) -> None:
         self.errors = tuple(errors)
         self.exit_code = self.errors[0].exit_code
-        super().__init__("\n".join(str(e) for e in self.errors))
+        lines = [f"Có {len(self.errors)} vấn đề, chưa văn bản nào được phát hành:"]
+        for error in self.errors:
+            first, *rest = str(error).splitlines() or [""]
+            lines += [f"- {first}", *(f"  {line}" for line in rest)]
+        super().__init__("\n".join(lines))
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -78,14 +78,8 @@ def issue_documents(
     ``results_dir`` is a folder of returned result forms, read into the units' results first.
     """
     logger = get_run_logger()
-    request = RunRequest(
-        workbook=workbook,
-        out_dir=out_dir,
-        results_dir=results_dir,
-        units=tuple(units or ()),
-        only=tuple(only or ()),
-        templates_dir=templates_dir,
-        force=force,
+    request = RunRequest.from_parameters(
+        workbook, out_dir, units, only, force, templates_dir, results_dir
     )
     # The command line's own display when it started this run here, else a progress artifact.
     progress = local_progress() or ArtifactProgress()

@@ -1,6 +1,6 @@
 """The Prefect task that issues a batch of documents, and the executor that runs the batches.
 
-``run_issue`` hands each stage's batches to :func:`prefect_executor`, which submits one task
+``issue_prepared`` hands each stage's batches to :func:`prefect_executor`, which submits one task
 per batch to the flow's task runner (threads, or Dask worker processes). The issuer travels as
 a parcel and the jobs as ids (``vanban.issuing.parcel``), so neither Prefect nor Dask walks or
 pickles the plan once per batch. Only transient faults are retried.

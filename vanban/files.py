@@ -267,16 +267,33 @@ def _ensure_dir(folder: Path, root: Path | None = None) -> None:
         _fsync_dir(created.parent)
 
 
+_OUT_ADVICE = "Hãy chọn thư mục khác với --out."
+
+
+def check_out_folder(folder: Path) -> None:
+    """Without writing anything: bad input (exit 2) when ``folder``, or the nearest of its
+    parents that exists, is not a folder (a file named by ``--out``, or a file on its way)."""
+    current = Path(folder)
+    while not os.path.lexists(current) and current.parent != current:
+        current = current.parent
+    if os.path.isdir(current):
+        return
+    if current == Path(folder) and os.path.isfile(current):
+        raise InputError(
+            f"Thư mục đầu ra {folder} là một tệp, không phải thư mục: hãy chọn một thư mục "
+            "khác với --out."
+        )
+    # A link to nowhere, a device, or a file on the way.
+    on_the_way = "" if current == Path(folder) else f" ({current} không phải thư mục)"
+    raise InputError(f"Thư mục đầu ra {folder} không phải là thư mục{on_the_way}. {_OUT_ADVICE}")
+
+
 def prepare_folder(folder: Path) -> None:
     """Create the output folder if needed; a path that cannot be one is bad input (exit 2)."""
     folder = Path(folder)
-    advice = "Hãy chọn thư mục khác với --out."
+    advice = _OUT_ADVICE
     try:
-        if folder.exists() and not folder.is_dir():
-            raise InputError(
-                f"Thư mục đầu ra {folder} là một tệp, không phải thư mục: hãy chọn một thư mục "
-                "khác với --out."
-            )
+        check_out_folder(folder)
         _ensure_dir(folder)
         if not folder.is_dir():
             raise InputError(f"Thư mục đầu ra {folder} không phải là thư mục. {advice}")

@@ -16,7 +16,13 @@ from vanban.documents.kinds import load_registry
 from vanban.errors import Problem, VanbanError, WorkbookError
 from vanban.forms.collecting import collect_forms
 from vanban.forms.receipts import FormIndex
-from vanban.issuing.prepared import PreparedRun, RunRequest, prepare_plan, templates_of
+from vanban.issuing.prepared import (
+    PreparedRun,
+    RunRequest,
+    choose_stages,
+    prepare_plan,
+    templates_of,
+)
 from vanban.workbook.loader import collect_problems
 
 
@@ -47,14 +53,18 @@ def prepare(request: RunRequest) -> PreparedRun:
     """:func:`prepare_run` for a request already made (a flow's parameters)."""
     plan, found = collect_problems(request.workbook)
     warnings = [p for p in found if not p.is_error]
-    if plan is None:
-        error = WorkbookError(found, request.workbook)
-        return PreparedRun(request, None, errors=(error,), warnings=tuple(warnings))
-    errors: list[VanbanError] = []
+    errors: list[VanbanError] = [] if plan else [WorkbookError(found, request.workbook)]
     try:
         registry = load_registry(templates_of(request))
     except VanbanError as exc:
-        return PreparedRun(request, plan, errors=(exc,), warnings=tuple(warnings))
+        return PreparedRun(request, plan, errors=(*errors, exc), warnings=tuple(warnings))
+    if plan is None:
+        # What needs no plan is still checked, so that every problem is said at once.
+        try:
+            choose_stages(registry, request.only)
+        except VanbanError as exc:
+            errors.append(exc)
+        return PreparedRun(request, None, errors=tuple(errors), warnings=tuple(warnings))
     forms: FormIndex | None = None
     try:
         read, forms = collect_forms(plan, request.results_dir, registry)

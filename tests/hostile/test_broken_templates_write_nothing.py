@@ -47,12 +47,15 @@ def _refusal(folder: Path, out: Path, **options: object) -> VanbanError:
     ("template", "text", "said"),
     [
         ("ke-hoach.docx", SYNTAX, "lỗi cú pháp"),
+        # Python faults of the template's own expressions, on every document alike.
+        ("quyet-dinh-to-cong-tac.docx", "{{ plan.venue | vnd }}", "(TypeError)"),
+        ("phu-luc-phan-bo-kinh-phi.docx", "{{ plan.year // 0 }}", "(ZeroDivisionError)"),
         ("bao-cao-tong-hop.docx", REFUSED, "bị từ chối"),  # the last stage: no plan written
         ("giay-moi.docx", UNKNOWN, "dùng biến không có dữ liệu"),
         ("danh-sach-tham-du.docx", SYNTAX, "lỗi cú pháp"),  # printed for units with a roster
     ],
-    ids=["syntax-in-the-plan", "refused-in-the-summary", "unknown-in-invitations",
-         "syntax-in-the-sign-in-list"],
+    ids=["syntax-in-the-plan", "a-filter-on-the-wrong-type", "a-division-by-zero",
+         "refused-in-the-summary", "unknown-in-invitations", "syntax-in-the-sign-in-list"],
 )  # fmt: skip
 def test_one_broken_template_stops_the_whole_run_before_any_write(
     template: str, text: str, said: str, tmp_path: Path

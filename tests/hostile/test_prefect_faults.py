@@ -581,15 +581,19 @@ def test_a_record_naming_a_listener_that_does_not_answer(
         json.dumps({"pid": -1, "api_url": "http://127.0.0.1:4200/api"}),
         json.dumps({"api_url": "http://127.0.0.1:4200/api"}),
         json.dumps([1, 2]),
+        json.dumps({"pid": 99999999999, "api_url": "http://127.0.0.1:4200/api"}),
+        b"\xff\xfe{\x00",
     ],
-    ids=["broken", "pid-text", "pid-zero", "pid-negative", "no-pid", "a-list"],
+    ids=["broken", "pid-text", "pid-zero", "pid-negative", "no-pid", "a-list", "pid-overflow",
+         "not-utf-8"],
 )
 def test_an_unreadable_record_is_removed_and_nothing_signalled(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | bytes
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    (home / PID_FILE).write_text(content, "utf-8")
+    record = home / PID_FILE
+    record.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     status = server_cli(home, monkeypatch, "status")
     assert status.code == 1 and "không chạy" in status.text
     stopped = server_cli(home, monkeypatch, "stop")

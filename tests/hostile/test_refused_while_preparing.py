@@ -63,3 +63,13 @@ def test_a_planted_link_and_an_unknown_unit_are_named_together(
     assert "audit.jsonl" in result.text and "Xã Không Có" in result.text
     assert sorted(p.name for p in out.iterdir()) == ["audit.jsonl"]
     canary.assert_untouched()
+
+
+def test_check_refuses_an_out_that_is_a_file_or_lies_under_one(tmp_path: Path) -> None:
+    afile = tmp_path / "ghi-chu.txt"
+    afile.write_bytes(b"a clerk's own file")
+    for out in (afile, afile / "ra"):
+        result = cli("check", workbook(tmp_path), "--out", out)
+        result.assert_clean()
+        assert result.code == 2 and "không phải thư mục" in result.text, result.text
+    assert afile.read_bytes() == b"a clerk's own file"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.conftest import EXAMPLE_ISSUED, TEMPLATES
+from tests.conftest import EXAMPLE, EXAMPLE_ISSUED, TEMPLATES
 from tests.hostile.support import cli, documents
 from vanban.errors import TemplateError, VanbanError
 from vanban.issuing.run import run_issue
@@ -867,3 +868,26 @@ def test_every_part_of_every_issued_document_of_the_example(example_docs: Path) 
                 blob = archive.read(name)
                 assert b'TargetMode="External"' not in blob, (path, name)
                 assert b"dataBinding" not in blob and b"vbaProject" not in blob, (path, name)
+
+
+def test_a_part_twice_in_the_zip_is_refused_whichever_copy_a_reader_takes(
+    tmp_path: Path,
+) -> None:
+    """Only one copy of a name would be inspected; Word's zip reader may take the other."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    path = folder / "giay-moi.docx"
+    with zipfile.ZipFile(path) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    hidden = f'<w:settings xmlns:w="{W[1:-1]}"><w:mailMerge/></w:settings>'.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the case
+        archive.writestr(SETTINGS, hidden)
+        for name, data in members:
+            archive.writestr(name, data)
+    out = tmp_path / "out"
+    with pytest.raises(TemplateError) as caught:
+        run_issue(EXAMPLE, out_dir=out, templates_dir=folder)
+    assert "giay-moi.docx" in str(caught.value) and SETTINGS in str(caught.value)
+    assert "hai phần cùng tên" in str(caught.value)
+    assert not out.exists()

@@ -149,3 +149,16 @@ def test_a_prepared_run_reaches_only_its_own_context(tmp_path: Path) -> None:
     assert seen[0][0] is runs[0] and seen[1][0] is runs[1]
     assert seen[0][1] is None and seen[1][1] is None
     assert prepared_for(runs[0].request.parameters()) is None  # nothing outside the block
+
+
+def test_a_bad_workbook_does_not_hide_an_unknown_stage(tmp_path: Path) -> None:
+    """What needs no plan (the registry, --only) is checked even when the workbook is bad."""
+    workbook = tmp_path / "bad.xlsx"
+    wb = load_workbook(EXAMPLE)
+    wb["Đơn vị"]["D7"] = "ba mươi"
+    wb.save(workbook)
+    prepared = prepare_run(workbook, only=["draft"])
+    assert [type(e) for e in prepared.errors] == [WorkbookError, InputError]
+    assert prepared.plan is None
+    code, stdout, stderr = run_main(["check", str(workbook), "--only", "draft"])
+    assert code == 2 and 'Sheet "Đơn vị", ô D7' in stderr and "'draft'" in stderr

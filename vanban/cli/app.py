@@ -81,7 +81,9 @@ def check(
         workbook, out_dir=out, results_dir=results, units=unit or (), only=only or (),
         templates_dir=templates,
     )
-    prepared.raise_errors()
+    if not prepared.ok:
+        show.warnings(err_console, prepared.warnings)  # they may explain an error
+        prepared.raise_errors()
     assert prepared.plan is not None and prepared.registry is not None
     show.plan_summary(console, prepared.plan, prepared.registry.plan_symbol(prepared.plan))
     show.warnings(console, prepared.warnings)
@@ -148,12 +150,21 @@ def _run_with_progress(
         progress.note(connection.describe())
         starting = progress.begin("Khởi động Prefect")
         flows = prepare_in_background(connection, starting)
-        with progress.step("Kiểm tra bảng tính"):
+        checking = progress.begin("Kiểm tra bảng tính")
+        try:
             from vanban.prepare import prepare_run
 
             prepared = prepare_run(**request)
-            prepared.raise_errors()
+        except BaseException:
+            checking.fail()
+            raise
+        if prepared.ok:
+            checking.finish()
+        else:
+            checking.fail()
+        # Said before the errors too: a warning may explain one (a form skipped, a link).
         show.warnings(err_console, prepared.warnings)
+        prepared.raise_errors()
         report: RunReport = flows.result().run_locally(
             prepared, api_url=connection.api_url, progress=progress, dask=dask
         )

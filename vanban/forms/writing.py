@@ -27,7 +27,7 @@ from vanban.forms.building import build_form
 from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.locking import folder_lock
 from vanban.issuing.paths import unit_slugs
-from vanban.issuing.storage import OutputFolder, Refusal, WriteOutcome
+from vanban.issuing.storage import OutputFolder, Refusal, Status, WriteOutcome
 from vanban.model import Plan, Unit
 from vanban.outdir import FORMS_DIR, LOG_NAME, RUN_FILES
 
@@ -41,7 +41,7 @@ FORM_KIND = "phieu_ket_qua"
 class WrittenForm:
     unit: str
     path: Path
-    status: str  # "written", "unchanged", "replaced" (it was blank), "forced" (it was filled)
+    status: Status  # "written", "unchanged", "replaced" (it was blank), "forced" (it was filled)
     history: Path | None = None  # where the filled-in form it replaced is kept (when forced)
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from vanban.documents.kinds import METADATA_SOURCES, Registry, default_templates_dir, load_registry
 from vanban.errors import InputError, PreparationError, Problem, VanbanError, WorkbookError
-from vanban.files import refuse_links
+from vanban.files import check_out_folder, refuse_links
 from vanban.issuing.jobs import (
     Job,
     ResultSources,
@@ -48,6 +48,21 @@ class RunRequest:
     only: tuple[str, ...] = ()
     templates_dir: str | None = None
     force: bool = False
+
+    @classmethod
+    def from_parameters(
+        cls,
+        workbook: str,
+        out_dir: str | None = None,
+        units: Sequence[str] | None = None,
+        only: Sequence[str] | None = None,
+        force: bool = False,
+        templates_dir: str | None = None,
+        results_dir: str | None = None,
+    ) -> RunRequest:
+        """The request a flow's parameters (:meth:`parameters`) stand for."""
+        return cls(workbook, out_dir, results_dir, tuple(units or ()), tuple(only or ()),
+                   templates_dir, force)
 
     def parameters(self) -> dict[str, Any]:
         """The flow's parameters (``vanban_flows.issue.issue_documents``) for this request."""
@@ -160,6 +175,8 @@ def prepare_plan(
                                                           only=request.only)]
     # Every link on the way to what the run writes, refused now: said with the other problems,
     # before Prefect runs anything (the run checks again under the folder's lock).
+    # An --out that is a file (or has one on its way) is bad input now, not once Prefect runs.
+    _attempt(found, partial(check_out_folder, target))
     # A folder not there yet holds no link; one the OS refuses to name is said when the run
     # makes it (``prepare_folder``), in the clerk's words.
     if os.path.isdir(target):
@@ -187,14 +204,16 @@ def _try_template(template: Path, job: Job, plan: Plan) -> tuple[str, ...]:
     """Render ``job`` from ``template`` and drop the bytes: TemplateError if it cannot be.
 
     Returns what vanban takes out of the template for every document (an attached template,
-    parts nothing uses), to be said with the run's warnings. Any other fault is left to the
-    run, which reports it as that document's failure.
+    parts nothing uses), to be said with the run's warnings. A fault of the machine (reading
+    the file) is left to the run, which says it per document.
     """
     try:
-        render_docx(template, job.kind.build_context(plan, job.unit))
-    except VanbanError:
-        raise
-    except Exception:  # noqa: BLE001 - not the template's fault: the run says it per document
+        context = job.kind.build_context(plan, job.unit)
+    except Exception:  # noqa: BLE001 - the data's arrangement, not the template: said per document
+        return template_warnings(template)
+    try:
+        render_docx(template, context)
+    except OSError:
         pass
     return template_warnings(template)
 
@@ -208,7 +227,7 @@ def _explained(job: Job, forms: ResultSources | None) -> Job:
 
 
 def _with(prepared: PreparedRun, errors: list[VanbanError]) -> PreparedRun:
-    return PreparedRun(**{**prepared.__dict__, "errors": tuple(errors)})
+    return replace(prepared, errors=tuple(errors))
 
 
 def choose_stages(registry: Registry, only: Sequence[str]) -> tuple[str, ...]:

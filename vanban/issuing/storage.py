@@ -38,7 +38,7 @@ Refusal = Callable[[bytes, str], str | None]
 
 @dataclass(frozen=True)
 class WriteOutcome:
-    """What ``write_document`` did; ``history_path`` is where the superseded version now lives."""
+    """What ``write`` (or ``write_document``) did; ``history_path`` is where the superseded version now lives."""
 
     status: Status
     path: Path

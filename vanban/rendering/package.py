@@ -12,6 +12,7 @@ a document, :func:`check_parts` refuses it too.
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -179,6 +180,14 @@ def checked_template(data: bytes) -> tuple[list[Member], tuple[Finding, ...]]:
     zipfile's errors for what is no zip or too large to read).
     """
     members = read_members(data)
+    # The same name twice in the zip: which copy Word reads is its zip reader's choice, and only
+    # one of them would be inspected here. Refused, whatever the copies hold.
+    counts = Counter(m.name for m in members)
+    twice = [name for name, n in counts.items() if n > 1]
+    if twice:
+        raise ContentRefused(
+            Finding(name, "có hai phần cùng tên trong tệp nén") for name in twice
+        )
     parts = {m.name: inflate(m) for m in members}
     found = inspect_package(parts)
     if found.refused:

@@ -110,6 +110,20 @@ def compiled_template(template: Path) -> CompiledTemplate:
         ) from exc
 
 
+# What a template's own expressions raise as they run on the data: a filter given the wrong type
+# ("{{ plan.venue | vnd }}"), a division by zero. The template's fault, named by class only (the
+# text may quote a person's data), never a traceback nor a failure of one document after another.
+_RUNNING_FAULTS = (ArithmeticError, TypeError, ValueError, LookupError)
+
+
+def _running_fault(name: str, exc: Exception) -> TemplateError:
+    return TemplateError(
+        f"Mẫu {name}: một thẻ không in được dữ liệu ({type(exc).__name__}): thường là một bộ lọc "
+        "dùng cho sai loại dữ liệu (như vnd cho chữ) hoặc một phép tính không làm được; hãy chạy "
+        "vanban templates check để tìm thẻ."
+    )
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render one template to the bytes of a .docx, or raise TemplateError saying what broke."""
     compiled = compiled_template(template)
@@ -123,6 +137,8 @@ def render_docx(template: Path, context: dict[str, Any]) -> bytes:
         raise template_error(template.name, exc) from exc
     except etree.XMLSyntaxError as exc:
         raise _broken_xml(template.name) from exc
+    except _RUNNING_FAULTS as exc:
+        raise _running_fault(template.name, exc) from exc
 
 
 def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
@@ -141,6 +157,8 @@ def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
         raise template_error(template.name, exc) from exc
     except etree.XMLSyntaxError as exc:
         raise _broken_xml(template.name) from exc
+    except _RUNNING_FAULTS as exc:
+        raise _running_fault(template.name, exc) from exc
     data = deterministic_zip(buf.getvalue())
     try:
         check_docx(data)

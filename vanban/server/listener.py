@@ -7,15 +7,22 @@ import os
 import signal
 import time
 from pathlib import Path
+from typing import Any
 
 
 def alive(pid: int) -> bool:
+    if os.name == "nt":
+        # Signal 0 is CTRL_C_EVENT there: it would interrupt the process, not probe it.
+        psutil = _psutil()
+        return bool(psutil.pid_exists(pid)) if psutil is not None else False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # it exists, owned by someone else
+    except (OSError, OverflowError):
+        return False
     return True
 
 
@@ -62,10 +69,17 @@ def _listening_inodes(port: int) -> set[str]:
     return found
 
 
-def _psutil_pid_listens(pid: int, port: int) -> bool | None:
+def _psutil() -> Any:
+    """psutil where it is installed (a dependency where there is no /proc), else None."""
     try:
-        psutil = importlib.import_module("psutil")  # a dependency where there is no /proc
+        return importlib.import_module("psutil")
     except ImportError:
+        return None
+
+
+def _psutil_pid_listens(pid: int, port: int) -> bool | None:
+    psutil = _psutil()
+    if psutil is None:
         return None
     try:
         process = psutil.Process(pid)

@@ -10,6 +10,7 @@ from pathlib import Path
 PID_FILE = "vanban-server.json"
 # The only address ``vanban server start`` records: a record naming any other is not its own.
 _RECORDED_URL = re.compile(r"http://127\.0\.0\.1:(\d{1,5})/api")
+_PID_MAX = 2**31 - 1  # pid_t
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,17 @@ def read_record(home: Path) -> LocalRecord | None:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         return None
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return LocalRecord(0, "")
     try:
         record = json.loads(text)
-        return LocalRecord(int(record["pid"]), str(record["api_url"]))
+        pid = int(record["pid"])
+        url = str(record["api_url"])
     except (ValueError, KeyError, TypeError):
         return LocalRecord(0, "")
+    # A pid no process can have (0, negative, past the kernel's range) is no record of ours:
+    # signalling it would reach a process group or overflow.
+    return LocalRecord(pid if 0 < pid <= _PID_MAX else 0, url)
 
 
 def write_record(home: Path, record: LocalRecord) -> None:

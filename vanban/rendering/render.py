@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -124,21 +126,29 @@ def _running_fault(name: str, exc: Exception) -> TemplateError:
     )
 
 
+@contextmanager
+def _rendering(name: str) -> Iterator[None]:
+    """What rendering template ``name`` raises, as the clerk's TemplateError: one table for the
+    compiled path and docxtpl's own."""
+    try:
+        yield
+    except ContentRefused as exc:
+        raise content_error(name, exc, rendered=True) from exc
+    except jinja2.TemplateError as exc:
+        raise template_error(name, exc) from exc
+    except etree.XMLSyntaxError as exc:
+        raise _broken_xml(name) from exc
+    except _RUNNING_FAULTS as exc:
+        raise _running_fault(name, exc) from exc
+
+
 def render_docx(template: Path, context: dict[str, Any]) -> bytes:
     """Render one template to the bytes of a .docx, or raise TemplateError saying what broke."""
     compiled = compiled_template(template)
     if compiled.stock_reason is not None or not is_plain(context):
         return render_docx_stock(template, context)
-    try:
+    with _rendering(template.name):
         return compiled.render(context)
-    except ContentRefused as exc:
-        raise content_error(template.name, exc, rendered=True) from exc
-    except jinja2.TemplateError as exc:
-        raise template_error(template.name, exc) from exc
-    except etree.XMLSyntaxError as exc:
-        raise _broken_xml(template.name) from exc
-    except _RUNNING_FAULTS as exc:
-        raise _running_fault(template.name, exc) from exc
 
 
 def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
@@ -148,22 +158,13 @@ def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
     whole, since docxtpl's objects add parts and relationships.
     """
     package = compiled_template(template).package
-    try:
+    with _rendering(template.name):
         tpl = DocxTemplate(BytesIO(package))
         tpl.render(context, jinja_env=_SHARED, autoescape=True)
         buf = BytesIO()
         tpl.save(buf)
-    except jinja2.TemplateError as exc:
-        raise template_error(template.name, exc) from exc
-    except etree.XMLSyntaxError as exc:
-        raise _broken_xml(template.name) from exc
-    except _RUNNING_FAULTS as exc:
-        raise _running_fault(template.name, exc) from exc
-    data = deterministic_zip(buf.getvalue())
-    try:
+        data = deterministic_zip(buf.getvalue())
         check_docx(data)
-    except ContentRefused as exc:
-        raise content_error(template.name, exc, rendered=True) from exc
     return data
 
 

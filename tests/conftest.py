@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "thap-muoi-2022.xlsx"
 TEMPLATES = ROOT / "templates" / "docx"
 # What the example issues: the plan, the decision, the annex, 13 invitations, the sign-in lists of
-# the 2 units with a roster, 13 reports and the summary (the other 11 lists wait for a roster).
+# the 2 units with a roster, 13 reports and the summary (the other 11 units have no roster, so
+# their lists are not expected).
 EXAMPLE_ISSUED = 32
 SEED = Path(__file__).resolve().parent / "golden" / "seed-6662-kh-ubnd-2022.txt"
 

@@ -146,7 +146,8 @@ COMMUNE_VALUES = {
         "ẤP TÂN LỢI",
         "ỦY BAN NHÂN DÂN XÃ PHONG HÒA",
         "/GM-BND",
-        "Tân Lợi, ngày 12 tháng 3 năm 2026",
+        # A hamlet is no administrative unit: its own body dates from the commune (Decree 30).
+        "Phong Hòa, ngày 12 tháng 3 năm 2026",
     ],
     "04-bao-cao-ket-qua/ap-hoa-binh.docx": ["ẤP HÒA BÌNH", "/BC-BND", "850.000đ"],
     "01-quyet-dinh-to-cong-tac.docx": [

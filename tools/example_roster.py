@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 FAMILY = (
@@ -34,14 +35,9 @@ ROSTER_NOTE = (
 )
 
 
-def roster_rows(
-    label: str, name: str, poor: int, near_poor: int, steering: int, officials: int
-) -> list[list[Any]]:
-    """Rows of "Danh sách mời" for one unit ("Xã Mỹ Quý", "Mỹ Quý"), as a clerk would type them:
-    the committee, the hamlet officials, then the households hamlet by hamlet."""
-    rng = random.Random(zlib.crc32(label.encode("utf-8")))
-    last = name.split()[-1]
-    hamlets = [f"{last} {word}" for word in rng.sample(HAMLET_WORDS, 4)]
+def name_drawer(rng: random.Random) -> Callable[[], str]:
+    """A source of invented full names, none twice, drawn from ``rng`` (seeded by the caller, so
+    a workbook is the same on every build)."""
     used: set[str] = set()
 
     def person() -> str:
@@ -51,6 +47,19 @@ def roster_rows(
             if full not in used:
                 used.add(full)
                 return full
+
+    return person
+
+
+def roster_rows(
+    label: str, name: str, poor: int, near_poor: int, steering: int, officials: int
+) -> list[list[Any]]:
+    """Rows of "Danh sách mời" for one unit ("Xã Mỹ Quý", "Mỹ Quý"), as a clerk would type them:
+    the committee, the hamlet officials, then the households hamlet by hamlet."""
+    rng = random.Random(zlib.crc32(label.encode("utf-8")))
+    last = name.split()[-1]
+    hamlets = [f"{last} {word}" for word in rng.sample(HAMLET_WORDS, 4)]
+    person = name_drawer(rng)
 
     rows: list[list[Any]] = [[label, None, person(), "Ban Chỉ đạo", None] for _ in range(steering)]
     rows += [

@@ -78,10 +78,18 @@ PLAN: dict[str, Any] = {
     "thousand": "ngàn",
     "zero_tens": "lẻ",
     "four": "tư",
+    # Each commune and town issued its own invitation and report, dated from its own name.
+    "unit_issuer": "đơn vị",
     "unit_body_kind": "Ủy ban nhân dân",
     "unit_body_abbr": "UBND",
     "unit_governing": None,
     "unit_head": "Chủ tịch",
+    "unit_date_place": None,
+    "unit_archive": None,
+    # Each commune had its committee: "Ban Chỉ đạo Giảm nghèo xã".
+    "steering_unit_kind": "có",
+    "roster_place_header": "Ấp, khóm",
+    "people_digits": "03",
     "unit_report_addressee": "Phòng Lao động - Thương binh và Xã hội huyện Tháp Mười",
     "summary_governing": "UBND huyện Tháp Mười",
     "summary_body": "Phòng Lao động - Thương binh và Xã hội",
@@ -89,6 +97,8 @@ PLAN: dict[str, Any] = {
     "summary_number": None,
     "summary_date": date(2022, 11, 25),
     "summary_addressee": "Sở Lao động - Thương binh và Xã hội tỉnh Đồng Tháp",
+    "summary_archive": None,
+    "summary_signer_collective": None,
     "summary_signer_authority": None,
     "summary_signer_head": None,
     "summary_signer_title": "Trưởng phòng",
@@ -346,7 +356,11 @@ def write_workbook(path: Path, data: dict[str, Any]) -> Path:
 def fill(
     wb: Workbook, *, mark_illustrative: bool = True, data: dict[str, Any] | None = None
 ) -> Workbook:
-    """Fill a blank workbook (from ``build_blank_workbook``) with the seed's data (or ``data``)."""
+    """Fill a blank workbook (from ``build_blank_workbook``) with the seed's data (or ``data``).
+
+    ``data`` may also give "schedule", "results" and "opinions": rows written as given, in place
+    of the ones generated from the units (see ``tools.commune_example``).
+    """
     d = data if data is not None else seed_data()
     units, funding, with_results = d["units"], d["funding"], d["with_results"]
     ws = wb[schema.PLAN.name]
@@ -376,9 +390,14 @@ def fill(
     _write_rows(wb[schema.TIERS.name], [list(t) for t in d["tiers"]])
     amounts = {n: a for n, a in funding}
     start: date = d["plan"]["period_start"]
+    # Another example may give its schedule, results and opinions as rows (columns in the
+    # schema's order) instead of the seed's generated ones: a hamlet's dialogue is chaired by a
+    # commune leader, which the generated rows ("Chủ tịch Ủy ban nhân dân <unit kind>") cannot say.
     _write_rows(
         wb[schema.SCHEDULE.name],
-        [_schedule_row(i, k, n, start) for i, (k, n, _, _) in enumerate(units)],
+        [list(r) for r in d["schedule"]]
+        if d.get("schedule") is not None
+        else [_schedule_row(i, k, n, start) for i, (k, n, _, _) in enumerate(units)],
     )
     reporting = [
         (i, u)
@@ -387,14 +406,20 @@ def fill(
     ]
     _write_rows(
         wb[schema.RESULTS.name],
-        [
+        [list(r) for r in d["results"]]
+        if d.get("results") is not None
+        else [
             _result_row(i, k, n, p, q, amounts[f"{k.capitalize()} {n}"], d["plan"])
             for i, (k, n, p, q) in reporting
         ],
     )
     _write_rows(
         wb[schema.OPINIONS.name],
-        [row for i, (k, n, _, _) in reporting for row in _opinion_rows(i, k, n, len(d["topics"]))],
+        [list(r) for r in d["opinions"]]
+        if d.get("opinions") is not None
+        else [
+            row for i, (k, n, _, _) in reporting for row in _opinion_rows(i, k, n, len(d["topics"]))
+        ],
     )
     plan = d["plan"]
     _write_rows(
@@ -421,25 +446,33 @@ def fill(
     _write_rows(wb[schema.TEXTS.name], texts)
 
     if mark_illustrative:
-        for name, note in (
-            (schema.SCHEDULE.name, ILLUSTRATIVE),
-            (schema.RESULTS.name, ILLUSTRATIVE),
-            (schema.OPINIONS.name, ILLUSTRATIVE),
-            (schema.ROSTER.name, "Danh sách mời minh họa: " + ROSTER_NOTE),
-            (schema.DOCUMENTS.name, MEMBERS_NOTE),
-            (schema.MEMBERS.name, MEMBERS_NOTE),
-        ):
-            sheet = wb[name]
-            sheet.sheet_properties.tabColor = "F4B183"
-            sheet["A1"].comment = Comment(note, "vanban")
-        guide = wb[schema.GUIDE_SHEET]
-        guide.insert_rows(1)
-        guide["A1"] = (
+        mark(
+            wb,
+            [
+                (schema.SCHEDULE.name, ILLUSTRATIVE),
+                (schema.RESULTS.name, ILLUSTRATIVE),
+                (schema.OPINIONS.name, ILLUSTRATIVE),
+                (schema.ROSTER.name, "Danh sách mời minh họa: " + ROSTER_NOTE),
+                (schema.DOCUMENTS.name, MEMBERS_NOTE),
+                (schema.MEMBERS.name, MEMBERS_NOTE),
+            ],
             "Lưu ý: sheet Lịch đối thoại, Kết quả, Ý kiến (tab màu cam) là " + ILLUSTRATIVE
             + " Sheet Danh sách mời (tab màu cam) cũng là minh họa: " + ROSTER_NOTE
-            + " Sheet Văn bản và Tổ công tác (tab màu cam): " + MEMBERS_NOTE
+            + " Sheet Văn bản và Tổ công tác (tab màu cam): " + MEMBERS_NOTE,
         )
     return wb
+
+
+def mark(wb: Workbook, notes: list[tuple[str, str]], guide_line: str) -> None:
+    """Mark illustrative data where a clerk sees it: each named sheet gets an orange tab and
+    its note as a comment on A1, and the guide sheet opens with ``guide_line``."""
+    for name, note in notes:
+        sheet = wb[name]
+        sheet.sheet_properties.tabColor = "F4B183"
+        sheet["A1"].comment = Comment(note, "vanban")
+    guide = wb[schema.GUIDE_SHEET]
+    guide.insert_rows(1)
+    guide["A1"] = guide_line
 
 
 def example_bytes() -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any
+from typing import Any, Literal
 
 from vanban.text.formatting import Dialect, capitalize_first, upper_vn
 from vanban.text.names import match_key
@@ -265,6 +265,58 @@ class Participants:
     steering_count: int
     officials_name: str  # "cán bộ khóm, ấp"
     officials_count: int
+    # Whose committee a unit's documents name: True appends the unit's kind ("Ban Chỉ đạo Giảm
+    # nghèo xã", as each commune of the seed had its own); False prints the name as written (a
+    # hamlet has no committee: its invitation names the commune's).
+    steering_with_unit_kind: bool = False
+
+    def steering_for(self, unit: Unit) -> str:
+        """The steering committee as a unit's documents name it."""
+        if self.steering_with_unit_kind:
+            return f"{self.steering_name} {unit.place.kind}"
+        return self.steering_name
+
+
+# Who issues a unit's invitations, lists and reports: each unit itself (as the seed's communes
+# did), or the plan's issuer for each unit (a commune for its hamlets).
+UnitIssuer = Literal["unit", "issuer"]
+# Places that are administrative units (Law on the Organisation of Local Government): a body
+# sitting in one dates its documents from it; a hamlet or a residential group is not one.
+ADMINISTRATIVE_KINDS = frozenset(
+    {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"}
+)
+
+
+def unit_signer(
+    name: str,
+    title: str | None,
+    authority: str | None,
+    *,
+    issuer: UnitIssuer,
+    body_kind: str | None,
+    head: str | None,
+    plan_collective: str | None,
+) -> Signer:
+    """A unit document's signer: "TM." signs for the body that issues it (``body_kind``), the
+    others for its ``head``. Issued by the plan's issuer, a deputy also signs under the plan's own
+    collective ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH") when the plan is signed so."""
+    if authority == "TM.":
+        return Signer(name, title, collective=body_kind)
+    collective = plan_collective if issuer == "issuer" and authority else None
+    return Signer(name, title, collective=collective, authority=authority, head=head)
+
+
+def unit_dateline(unit: Place, issuer: UnitIssuer, fixed: str | None, plan_place: str) -> str:
+    """The place a unit's documents are dated from (Decree 30: where the issuing body sits).
+
+    ``fixed`` (the workbook's field) wins; else a unit that issues its own documents and is an
+    administrative unit dates them from its own name ("Mỹ Quý, ngày …"); else the plan's place.
+    """
+    if fixed:
+        return fixed
+    if issuer == "unit" and unit.kind in ADMINISTRATIVE_KINDS:
+        return unit.name
+    return plan_place
 
 
 @dataclass(frozen=True)
@@ -274,6 +326,7 @@ class SummaryReport:
     addressee: str
     signer: Signer | None
     recipients: tuple[str, ...]
+    archive: str = "VT"  # the "- Lưu: …" line
 
 
 @dataclass(frozen=True)
@@ -324,7 +377,7 @@ class Plan:
     annex_title: tuple[str, ...]
     annex_note: str
     dialect: Dialect
-    unit_body_kind: str
+    unit_body_kind: str  # "" when the plan's issuer issues for each unit
     unit_body_abbr: str
     unit_governing: str | None
     unit_head: str  # "Chủ tịch": whose authority a KT. signer of a unit signs for
@@ -335,6 +388,10 @@ class Plan:
     units: tuple[Unit, ...]
     funding: tuple[FundingLine, ...]
     funding_tiers: tuple[FundingTier, ...] = ()
+    unit_issuer: UnitIssuer = "unit"
+    unit_archive: str = "VT"  # the "- Lưu: …" line of the units' invitations and reports
+    unit_date_place: str | None = None  # the units' dateline place, when the workbook fixes it
+    roster_place_header: str = "Nơi ở"  # the sign-in list's column of where each person lives
     # Rows of the sheets declared with a context key (vanban.workbook.schema), plain values.
     tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     documents: tuple[DocumentMeta, ...] = ()  # sheet "Văn bản", one row per kind
@@ -362,11 +419,32 @@ class Plan:
         return sum(f.amount for f in self.funding)
 
     def unit_body(self, unit: Unit) -> Body:
+        """Who issues ``unit``'s documents: the unit's own body, or the plan's issuer."""
+        if self.unit_issuer == "issuer":
+            return self.issuer
         return Body(
             kind=self.unit_body_kind,
             abbr=self.unit_body_abbr,
             place=unit.place,
             governing=self.unit_governing,
+        )
+
+    def unit_ref(self, unit: Unit, number: int | None, when: date | None) -> DocumentRef:
+        """A unit document's number, date and the place it is dated from (``unit_dateline``)."""
+        place = unit_dateline(unit.place, self.unit_issuer, self.unit_date_place, self.ref.place)
+        return DocumentRef(number, when, place)
+
+    def unit_signer(self, name: str, title: str | None, authority: str | None) -> Signer:
+        """A unit document's signer, as :func:`unit_signer` says for this plan."""
+        by_issuer = self.unit_issuer == "issuer"
+        return unit_signer(
+            name,
+            title,
+            authority,
+            issuer=self.unit_issuer,
+            body_kind=self.issuer.kind if by_issuer else self.unit_body_kind,
+            head=self.unit_head or None,
+            plan_collective=self.signer.collective,
         )
 
     def document_meta(self, key: str, label: str) -> DocumentMeta | None:

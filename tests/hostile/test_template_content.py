@@ -406,6 +406,18 @@ def data_binding_to_the_core_properties_in_a_header(p: Parts) -> None:
 
 
 def data_binding_of_word_2013(p: Parts) -> None:
+    # The citation sources item every Word file carries (the shipped templates no longer do):
+    # Word 2013's repeating section binds to it by its id.
+    p.add("customXml/item1.xml",
+          '<b:Sources xmlns:b="http://schemas.openxmlformats.org/officeDocument/2006/bibliography" '
+          'SelectedStyle="/APA.XSL" StyleName="APA"/>')  # fmt: skip
+    p.add("customXml/itemProps1.xml",
+          '<ds:datastoreItem xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml" '
+          'ds:itemID="{EF278816-EC6F-A645-907D-7F25AECB1D4A}"><ds:schemaRefs/></ds:datastoreItem>')  # fmt: skip
+    p.declare("customXml/itemProps1.xml",
+              "application/vnd.openxmlformats-officedocument.customXmlProperties+xml")  # fmt: skip
+    p.rel("customXml/_rels/item1.xml.rels", OFFICE + "customXmlProps", "itemProps1.xml")
+    p.rel(DOCUMENT_RELS, OFFICE + "customXml", "../customXml/item1.xml")
     p.body(
         paragraph(
             f'<w:sdt {W15_NS}><w:sdtPr><w15:dataBinding w15:xpath="/b:Sources[1]" '

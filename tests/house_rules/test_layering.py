@@ -24,9 +24,11 @@ ALLOWED: dict[str, set[str] | None] = {
     "workbook": BASE | {"model", "files"},
     # What an output folder holds, named once for every layer that reads or writes one.
     "outdir": BASE | {"files"},
-    "decree30": BASE | {"files", "outdir"},
+    # The schema's order of WordprocessingML elements, for the builder and the engine alike.
+    "wordml": set(),
+    "decree30": BASE | {"files", "outdir", "wordml"},
     # The engine renders any context: it knows no plan, unit or kind of document.
-    "rendering": BASE | {"files"},
+    "rendering": BASE | {"files", "wordml"},
     "documents": BASE | {"model", "files", "workbook", "decree30", "rendering"},
     "forms": BASE | {"model", "files", "outdir", "workbook", "documents", "issuing"},
     "issuing": BASE | {"model", "files", "outdir", "workbook", "documents", "rendering"},

@@ -112,3 +112,13 @@ def test_every_document_status_has_its_labels() -> None:
     from vanban.issuing.jobs import STATUSES, DocState
 
     assert list(STATUSES) == list(get_args(DocState))
+
+
+def test_the_readme_describes_each_sheet_as_the_schema_does() -> None:
+    """The workbook's schema is its one definition: the README's sheet sections follow from it
+    (``python -m tools.readme_workbook`` prints them)."""
+    from tools.readme_workbook import sheet_section
+    from vanban.workbook import schema
+
+    for sheet in schema.SHEETS:
+        assert sheet_section(sheet) in README, f'README: run python -m tools.readme_workbook ({sheet.name})'

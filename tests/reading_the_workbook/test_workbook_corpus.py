@@ -112,8 +112,8 @@ BROKEN = [
     Broken("required-text-empty", put_plan("Người ký: họ tên", None), PLAN, "B34",
            "người ký: họ tên không được để trống"),
     Broken("not-in-choice-list", put(UNITS, "B4", "xa"), UNITS, "B4",
-           'loại đơn vị phải là một trong: xã, phường, thị trấn, đặc khu, ấp, khóm, tổ dân phố, '
-           'thôn, bản; nhận được "xa"'),
+           'loại đơn vị phải là một trong: xã, phường, đặc khu, ấp, khóm, khu phố, tổ dân phố, '
+           'thôn, bản, thị trấn; nhận được "xa"'),
     Broken("signer-head-missing", put_plan("Người ký: chức danh thủ trưởng", None), PLAN, "B32",
            'người ký: chức danh thủ trưởng không được để trống khi mục "Người ký: thẩm quyền" '
            'là "KT."'),

@@ -216,7 +216,9 @@ def test_the_lists_totals_are_the_units_counts(
         assert allocated is not None
         assert f"({unit.households} hộ)" in text
         assert f"{allocated:,}đ".replace(",", ".") in text
-        assert f"Tổng số người được mời: {total} người" in text
+        # Counts of people as the plan writes them ("Số người: cách viết"): "06 người".
+        people = f"{total:02d}" if the_plan.dialect.people_two_digits else str(total)
+        assert f"Tổng số người được mời: {people} người" in text
 
 
 def test_the_example_has_an_illustrative_roster_for_two_units(example_plan: Plan) -> None:

@@ -372,9 +372,20 @@ def _environment(autoescape: bool = True) -> jinja2.Environment:
 
 def test_filter_names() -> None:
     assert set(make_filters()) == {
-        "vnd", "so", "bang_chu", "chu_so", "hai_so", "ngay", "ngay_ngan",
+        "vnd", "so", "bang_chu", "chu_so", "hai_so", "so_nguoi", "ngay", "ngay_ngan",
         "la_ma", "hoa", "viet_hoa_dau", "viet_thuong_dau",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(("pad", "expected"), [(True, "03"), (False, "3")])
+def test_a_count_of_people_is_written_as_the_plan_chooses(pad: bool, expected: str) -> None:
+    from vanban.rendering.sandbox import make_environment
+    from vanban.text.formatting import Dialect
+
+    env = make_environment()
+    template = env.from_string("{{ n | so_nguoi }} người, {{ m | so_nguoi }} người")
+    shown = template.render(n=3, m=1234, dialect=Dialect(people_two_digits=pad))
+    assert shown == f"{expected} người, 1.234 người"
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,8 @@ STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
 _FAILURES: frozenset[DocState] = frozenset({"failed", "refused"})
 # Grouped by their common reason: what waits for data or for an earlier stage.
 _WAITING: frozenset[DocState] = frozenset({"pending", "not_attempted"})
+# Grouped too, but dim and last: what the plan does not call for is no work outstanding.
+_NOT_EXPECTED: frozenset[DocState] = frozenset({"not_expected"})
 
 
 def error(console: Console, exc: VanbanError) -> None:
@@ -79,7 +81,7 @@ def run_summary(console: Console, report: RunReport) -> None:
         table.add_row(Text(label), *(str(counts.get(k, "")) for k in columns))
     console.print(table)
 
-    # Failures and refusals one by one; pending documents grouped by their common reason.
+    # Failures and refusals one by one; the others grouped by their common reason.
     for s in report.statuses:
         if s.status in _FAILURES:
             console.print(
@@ -87,16 +89,11 @@ def run_summary(console: Console, report: RunReport) -> None:
                     (f"✗ {STATUS_LABELS[s.status]}", "red"), f" {s.job.relpath}: {s.reason or ''}"
                 )
             )
-    waiting: dict[tuple[str, str], list[str]] = {}
-    for s in report.statuses:
-        if s.status in _WAITING:
-            group = (s.job.kind.label, s.reason or "")
-            waiting.setdefault(group, []).append(s.job.unit_name or s.job.relpath)
-    for (label, reason), names in waiting.items():
-        shown = ", ".join(names[:4]) + (
-            f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else ""
-        )
-        console.print(Text.assemble((f"… {label}", "yellow"), f" ({shown}): {reason}"))
+    for (label, reason), names in _grouped(report, _WAITING).items():
+        console.print(Text.assemble((f"… {label}", "yellow"), f" ({_some(names)}): {reason}"))
+    for (label, reason), names in _grouped(report, _NOT_EXPECTED).items():
+        not_needed = f"– {label}, {STATUS_LABELS['not_expected']}"
+        console.print(Text.assemble((not_needed, "dim"), f" ({_some(names)}): {reason}"))
 
     counts_line = ", ".join(
         f"{STATUS_LABELS[k]} {report.count(k)}" for k in STATUS_LABELS if report.count(k)
@@ -105,6 +102,20 @@ def run_summary(console: Console, report: RunReport) -> None:
     console.print(Text.assemble("Thư mục: ", (str(report.out_dir), "bold")))
     if report.forms is not None:
         forms_received(console, report.forms)
+
+
+def _grouped(report: RunReport, states: frozenset[DocState]) -> dict[tuple[str, str], list[str]]:
+    """The documents in ``states`` by kind and reason: the units (or paths) of each group."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for s in report.statuses:
+        if s.status in states:
+            group = (s.job.kind.label, s.reason or "")
+            groups.setdefault(group, []).append(s.job.unit_name or s.job.relpath)
+    return groups
+
+
+def _some(names: list[str]) -> str:
+    return ", ".join(names[:4]) + (f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else "")
 
 
 FORM_STATUS_LABELS = {
@@ -217,5 +228,9 @@ def lint_findings(console: Console, findings: list[Any]) -> bool:
         console.print("[green]Mọi mẫu đều hợp lệ.[/]")
         return True
     for f in findings:
-        console.print(Text.assemble(("✗", "red"), f" {f}"))
+        mark = ("!", "yellow") if getattr(f, "warning", False) else ("✗", "red")
+        console.print(Text.assemble(mark, f" {f}"))
+    if all(getattr(f, "warning", False) for f in findings):
+        console.print("[green]Mọi mẫu đều dùng được.[/]")
+        return True
     return False

@@ -62,6 +62,41 @@ from vanban.errors import TemplateError, TransientIOError
 
 BODY_STYLE: Final = "Body"
 RunFormat = Mapping[str, bool]  # keys: "bold", "italic", "underline"
+# A paragraph straight after a bordered table: without space its first line touches the bottom
+# rule (a "III. KINH PHÍ" heading read as part of the table).
+SPACE_AFTER_TABLE_PT: Final = 6.0
+# CT_TrPr's children in the Open XML SDK's order for them. python-docx's own sequence differs
+# (cantSplit before trHeight, hidden last), so it cannot place them.
+_TR_PR_ORDER: Final = tuple(
+    qn(f"w:{name}")
+    for name in (
+        "cnfStyle divId gridBefore gridAfter wBefore wAfter trHeight hidden cantSplit "
+        "tblHeader tblCellSpacing jc ins del trPrChange"
+    ).split()
+)
+
+
+def set_row_flag(tr: BaseOxmlElement, name: str) -> None:
+    """Give a row ``w:<name>`` (cantSplit, tblHeader) in ``w:trPr``, at its schema position.
+
+    A missing ``w:trPr`` goes right after ``w:tblPrEx`` when the row has one, else first.
+    """
+    tag = qn(f"w:{name}")
+    tr_pr = tr.find(qn("w:trPr"))
+    if tr_pr is None:
+        tr_pr = element("w:trPr")
+        ex = tr.find(qn("w:tblPrEx"))
+        tr.insert(0 if ex is None else tr.index(ex) + 1, tr_pr)
+    for old in tr_pr.findall(tag):
+        tr_pr.remove(old)
+    rank = _TR_PR_ORDER.index(tag)
+    flag = element(f"w:{name}")
+    for index, sibling in enumerate(tr_pr):
+        if sibling.tag in _TR_PR_ORDER and _TR_PR_ORDER.index(sibling.tag) > rank:
+            tr_pr.insert(index, flag)
+            return
+    tr_pr.append(flag)
+
 
 class Decree30Document:
     """A Decree-30 document under construction: page setup, styles, blocks, then ``save``."""
@@ -69,6 +104,9 @@ class Decree30Document:
     def __init__(self, *, landscape: bool = False) -> None:
         self._doc: DocxDocument = docx.Document()
         self._landscape = landscape
+        # Set by table(): the next paragraph that reaches the page gets SPACE_AFTER_TABLE_PT
+        # before it (control paragraphs do not reach the page, so they leave it set).
+        self._after_table = False
         self._setup_styles()
         self._setup_section()
 
@@ -176,6 +214,14 @@ class Decree30Document:
 
     # --- paragraphs ------------------------------------------------------------------------------
 
+    def _add_paragraph(self, style: str | None = None) -> Paragraph:
+        """A new body-level paragraph; the first after a bordered table keeps a space from it."""
+        paragraph = self._doc.add_paragraph(style=style)
+        if self._after_table:
+            self._after_table = False
+            paragraph.paragraph_format.space_before = Pt(SPACE_AFTER_TABLE_PT)
+        return paragraph
+
     def _cell_paragraph(self, cell: _Cell, first: list[bool]) -> Paragraph:
         """The cell's own empty paragraph the first time, a new one after that."""
         paragraph: Paragraph
@@ -223,7 +269,7 @@ class Decree30Document:
         Consecutive centred lines sit tight like a title; give the last one ``space_after=6``
         when a table follows.
         """
-        paragraph = self._doc.add_paragraph()
+        paragraph = self._add_paragraph()
         paragraph.paragraph_format.space_after = Pt(space_after)
         return self._line(paragraph, text, size=size, bold=bold, italic=italic)
 
@@ -235,10 +281,12 @@ class Decree30Document:
         self, text: str = "", *, runs: Sequence[tuple[str, RunFormat]] | None = None
     ) -> Paragraph:
         """A body paragraph; ``runs`` mixes formats ("Kinh phí là " + a bold amount + ...)."""
-        paragraph = self._doc.add_paragraph(style=BODY_STYLE)
         if is_control(text) and runs is None:
+            # docxtpl removes it: the space after a table belongs to the paragraph after it.
+            paragraph = self._doc.add_paragraph(style=BODY_STYLE)
             paragraph.add_run(text)
             return paragraph
+        paragraph = self._add_paragraph(BODY_STYLE)
         for part, fmt in runs if runs is not None else [(text, {})]:
             add_text(
                 paragraph,
@@ -259,7 +307,7 @@ class Decree30Document:
         return paragraph
 
     def page_break(self) -> None:
-        self._doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        self._add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def section_break(self, *, landscape: bool | None = None, restart: bool = True) -> None:
         """End the current section on this page; what follows starts a new page and section.
@@ -269,6 +317,8 @@ class Decree30Document:
         a landscape stretch inside one document.
         """
         body_sect_pr = self._doc.element.body.get_or_add_sectPr()
+        # The section's closing mark takes no space: what follows starts a new page anyway.
+        self._after_table = False
         paragraph = self._doc.add_paragraph()
         # A full-size empty paragraph after a closing table can spill onto a blank page.
         tiny_mark(paragraph, 2)
@@ -293,7 +343,12 @@ class Decree30Document:
     # --- blocks ----------------------------------------------------------------------------------
 
     def _layout_table(self, rows: int, widths_mm: Sequence[float]) -> Table:
+        self._after_table = False  # a layout block has its own spacing above its first line
         table: Table = self._doc.add_table(rows=rows, cols=len(widths_mm))
+        # A header or signature block cut by a page end reads as two blocks (the signer's name
+        # alone on the next page): its rows never split.
+        for row in table.rows:
+            set_row_flag(row._tr, "cantSplit")
         set_table_borders(table, "nil")
         margins = element("w:tblCellMar")
         for side in ("left", "right"):
@@ -352,13 +407,13 @@ class Decree30Document:
         lines += [(text, False) for text in summary]
         for index, (text, caps) in enumerate(lines):
             paragraph = self._line(
-                self._doc.add_paragraph(), text, size=SIZES["title"], bold=True, caps=caps
+                self._add_paragraph(), text, size=SIZES["title"], bold=True, caps=caps
             )
             if index == 0:
                 paragraph.paragraph_format.space_before = Pt(12)
         if line:
             width = self.text_width_mm
-            top_rule(self._doc.add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
+            top_rule(self._add_paragraph(), width * (1 - TITLE_LINE_RATIO) / 2, space_after=6)
 
     def table(
         self,
@@ -372,6 +427,10 @@ class Decree30Document:
         size: float | None = None,
     ) -> Table:
         """A bordered grid table in 13 pt with a bold centred header that repeats on every page.
+
+        No row splits across pages (a row's last line alone at the top of the next page reads as
+        a row of its own); the paragraph before it keeps with it, and the next paragraph added
+        gets ``SPACE_AFTER_TABLE_PT`` before it.
 
         A body row whose first cell is a docxtpl row tag ("{%tr for u in units %}") is written as
         a control row: the tag alone in the first cell, the other cells empty. ``merges`` are
@@ -388,6 +447,7 @@ class Decree30Document:
         for row in rows:
             if len(row) != cols and not (row and is_control(row[0])):
                 raise TemplateError(f"Bảng có {cols} cột nhưng một hàng có {len(row)} ô: {row!r}")
+        self._keep_with_table()
         table: Table = self._doc.add_table(rows=len(rows), cols=cols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         set_table_borders(table, "single")
@@ -398,8 +458,10 @@ class Decree30Document:
             covered |= {(i, j) for i in range(r, r2 + 1) for j in range(c, c2 + 1)} - {(r, c)}
         for r, row in enumerate(rows):
             header = r < len(header_rows)
+            # A {%tr %} control row gets it too: harmless, docxtpl removes the row.
+            set_row_flag(table.rows[r]._tr, "cantSplit")
             if header:
-                table.rows[r]._tr.get_or_add_trPr().append(element("w:tblHeader"))
+                set_row_flag(table.rows[r]._tr, "tblHeader")
             if row and is_control(row[0]):
                 table.cell(r, 0).paragraphs[0].add_run(row[0])
                 continue
@@ -412,7 +474,26 @@ class Decree30Document:
                 self._cell_text(
                     cell, text, bold=bold, align="center" if header else aligns[c], size=size
                 )
+        self._after_table = True
         return table
+
+    def _keep_with_table(self) -> None:
+        """Keep the paragraph just before a table (its heading, its "... như sau:") with it.
+
+        Rows never split, so a row that does not fit moves whole to the next page, and without
+        this the line that introduces the table could stay behind alone at the foot of the page.
+        Only a text paragraph: after a ``{%p endfor %}`` every paragraph of the loop would keep
+        with the next, and a section's closing mark already ends its page.
+        """
+        body = self._doc.element.body
+        blocks = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
+        if not blocks or blocks[-1].tag != qn("w:p"):
+            return
+        paragraph = Paragraph(blocks[-1], self._doc._body)
+        p_pr = blocks[-1].pPr
+        if is_control(paragraph.text) or (p_pr is not None and p_pr.sectPr is not None):
+            return
+        paragraph.paragraph_format.keep_with_next = True
 
     def _cell_text(
         self, cell: _Cell, text: str, *, bold: bool, align: str, size: float | None = None

@@ -19,6 +19,8 @@ from docx.shared import Emu, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from vanban.wordml import insert_at
+
 _TAG_RE: Final = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})")
 _CONTROL_RE: Final = re.compile(r"^\s*\{%(p|tr|tc|r)\s.*%\}\s*$", re.DOTALL)
 ALIGNMENTS: Final = MappingProxyType(
@@ -71,14 +73,7 @@ def add_text(
 
 def insert(parent: BaseOxmlElement, child: BaseOxmlElement) -> None:
     """Put ``child`` where the schema wants it in ``parent``, replacing one of the same tag."""
-    for old in parent.findall(child.tag):
-        parent.remove(old)
-    seq: tuple[str, ...] = getattr(type(parent), "_tag_seq", ())
-    tags = [qn(t) for t in seq]
-    if child.tag in tags:
-        parent.insert_element_before(child, *seq[tags.index(child.tag) + 1 :])
-    else:
-        parent.append(child)
+    insert_at(parent, child)
 
 
 def element(tag: str, **attrs: str) -> BaseOxmlElement:

@@ -156,6 +156,8 @@ def unit_block(plan: Plan, unit: Unit) -> Context:
         "kind": unit.place.kind,
         "place_name": unit.place.name,
         "body_name": body.name,
+        # The steering committee as this unit's documents name it (data: see Participants).
+        "steering": plan.participants.steering_for(unit),
         "poor": unit.poor,
         "near_poor": unit.near_poor,
         "households": unit.households,

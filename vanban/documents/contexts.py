@@ -26,7 +26,6 @@ from vanban.documents.blocks import (
 )
 from vanban.model import INVITEE_CATEGORIES, INVITEE_GROUPS, Plan, Unit
 from vanban.text.formatting import capitalize_first, roman, upper_vn
-from vanban.text.names import match_key
 
 
 def plan_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
@@ -67,17 +66,10 @@ def annex_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
     }
 
 
-def _steering(plan: Plan, unit: Unit) -> str:
-    """ "Ban Chỉ đạo Giảm nghèo xã"; a name that already ends with the unit's kind keeps it."""
-    name = plan.participants.steering_name
-    kind = unit.place.kind
-    return name if match_key(name).endswith(match_key(kind)) else f"{name} {kind}"
-
-
 def _invitees(plan: Plan, unit: Unit) -> list[Context]:
     """One personal letter's data per invitee, in the list's order (``no`` is the list's STT)."""
     roles = {
-        "steering": f"thành viên {_steering(plan, unit)}",
+        "steering": f"thành viên {plan.participants.steering_for(unit)}",
         "officials": plan.participants.officials_name,
         "poor": "đại diện hộ nghèo",
         "near_poor": "đại diện hộ cận nghèo",
@@ -111,7 +103,7 @@ def invitation_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context
             "GIẤY MỜI",
             summary,
             s.signer,
-            recipients(plan.invitation_recipients, "VT"),
+            recipients(plan.invitation_recipients, plan.unit_archive),
         ),
         "plan": plan_block(plan, kind.plan_type),
         "unit": unit_block(plan, unit),
@@ -121,13 +113,17 @@ def invitation_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context
 
 
 def _groups(plan: Plan, unit: Unit) -> list[Context]:
+    # Every label from the plan's own words: a hamlet's officials are "cán bộ ấp", a ward's
+    # "cán bộ khu phố"; the roster's category words only say which group a row belongs to.
     titles = {
-        "steering": capitalize_first(_steering(plan, unit)),
+        "steering": capitalize_first(plan.participants.steering_for(unit)),
         "officials": capitalize_first(plan.participants.officials_name),
         "poor": "Hộ nghèo",
         "near_poor": "Hộ cận nghèo",
         "other": "Thành phần khác",
     }
+    shorts = {key: capitalize_first(INVITEE_CATEGORIES[key]) for key in INVITEE_GROUPS}
+    shorts["officials"] = titles["officials"]
     groups: list[Context] = []
     no = 0
     for key in INVITEE_GROUPS:
@@ -149,7 +145,7 @@ def _groups(plan: Plan, unit: Unit) -> list[Context]:
             {
                 "roman": roman(len(groups) + 1),
                 "title": titles[key],
-                "short": capitalize_first(INVITEE_CATEGORIES[key]),
+                "short": shorts[key],
                 "count": len(people),
                 "measure": "hộ" if key in ("poor", "near_poor") else "người",
                 "people": rows,
@@ -174,7 +170,8 @@ def roster_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
         ),
         "plan": plan_block(plan, kind.plan_type),
         "unit": unit_block(plan, unit),
-        "steering": _steering(plan, unit),
+        "steering": plan.participants.steering_for(unit),
+        "place_header": plan.roster_place_header,
         "groups": _groups(plan, unit),
         "totals": roster_counts(unit),
         "annex_note": plan.annex_note.strip().rstrip("."),
@@ -192,9 +189,12 @@ def report_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             r.report,
             kind.type,
             "BÁO CÁO",
-            [f"Kết quả tổ chức {plan.dialogue_name}"],
+            # Issued by the plan's issuer, one report per unit: the summary says whose it is.
+            [f"Kết quả tổ chức {plan.dialogue_name}" + (
+                f" tại {unit.place.text}" if plan.unit_issuer == "issuer" else ""
+            )],
             r.signer,
-            recipients(plan.unit_recipients, "VT"),
+            recipients(plan.unit_recipients, plan.unit_archive),
         ),
         "plan": plan_block(plan, kind.plan_type),
         "unit": unit_block(plan, unit),
@@ -246,7 +246,7 @@ def summary_context(plan: Plan, unit: Unit | None, kind: KindInfo) -> Context:
             "BÁO CÁO",
             [f"Kết quả tổ chức {plan.dialogue_name}"],
             sr.signer,
-            recipients(sr.recipients, "VT"),
+            recipients(sr.recipients, sr.archive),
         ),
         "plan": plan_block(plan, kind.plan_type),
         "addressee": sr.addressee,

@@ -50,8 +50,8 @@ def _unit_has_result(plan: Plan, unit: Unit | None) -> str | None:
 def _unit_has_roster(plan: Plan, unit: Unit | None) -> str | None:
     if unit is not None and not unit.invitees:
         return (
-            'chưa có dòng nào ở sheet "Danh sách mời": đơn vị chỉ có giấy mời chung, chưa lập '
-            "danh sách tham dự"
+            'đơn vị không có dòng nào ở sheet "Danh sách mời" (không bắt buộc): chỉ có giấy mời '
+            "chung, không lập danh sách tham dự"
         )
     return None
 
@@ -65,7 +65,8 @@ def _all_units_have_results(plan: Plan, unit: Unit | None) -> str | None:
     return None
 
 
-# Why a document cannot be issued yet (it is pending, not an error), or None when it is ready.
+# Why a document cannot be issued now (not an error), or None when it is ready. Whether it then
+# waits for data or is not called for at all is the run's to say (vanban.issuing.jobs).
 READINESS: Mapping[str, Callable[[Plan, Unit | None], str | None]] = {
     "always": _always,
     "unit_has_result": _unit_has_result,
@@ -113,9 +114,21 @@ class DocumentKind:
     plan_type: str = field(default="", compare=False)
 
     def pending(self, plan: Plan, unit: Unit | None) -> str | None:
+        """Why the document cannot be issued now, or None when it can."""
+        unmet = self.unmet(plan, unit)
+        return unmet[1] if unmet else None
+
+    def unmet(self, plan: Plan, unit: Unit | None) -> tuple[str, str] | None:
+        """The first condition the document waits on and why: ("needs_table", why) or its
+        ``ready`` name and why; None when it can be issued now.
+
+        The condition is named so that the run can tell data still to come from data the plan
+        may go without (``vanban.issuing.jobs.NOT_CALLED_FOR``).
+        """
         if self.needs_table is not None and not plan.tables.get(self.needs_table):
-            return f'chưa có dòng nào ở sheet "{TABLE_SHEET_NAMES[self.needs_table]}"'
-        return READINESS[self.ready](plan, unit)
+            return "needs_table", f'chưa có dòng nào ở sheet "{TABLE_SHEET_NAMES[self.needs_table]}"'
+        why = READINESS[self.ready](plan, unit)
+        return (self.ready, why) if why else None
 
     def build_context(self, plan: Plan, unit: Unit | None) -> Context:
         return BUILDERS[self.context](plan, unit, self)

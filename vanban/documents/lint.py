@@ -33,6 +33,7 @@ from vanban.rendering.compiled import CompiledTemplate
 from vanban.rendering.findings import ContentRefused
 from vanban.rendering.render import render_docx
 from vanban.rendering.sandbox import make_environment, refusals
+from vanban.rendering.schema import SchemaRefused
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _UNKNOWN = object()
@@ -43,6 +44,7 @@ class LintFinding:
     template: str
     around: str  # the paragraph's text, cut around the tag
     message: str
+    warning: bool = False  # what vanban puts right itself: said, but the template passes
 
     def __str__(self) -> str:
         return f'{self.template}: {self.message} — tại: "{self.around}"'
@@ -210,6 +212,16 @@ def lint_template(
         compiled = CompiledTemplate(path.read_bytes(), None)
     except ContentRefused as exc:
         return [LintFinding(name, f.part, f.what) for f in exc.findings]
+    except SchemaRefused as exc:
+        # Word would repair or refuse such a file, and vanban cannot put it right: refused.
+        return [
+            LintFinding(
+                name,
+                f.part,
+                f"{str(f).split(': ', 1)[1]}; hãy mở mẫu bằng Microsoft Word và lưu lại dạng .docx",
+            )
+            for f in exc.findings
+        ]
     except Exception as exc:  # noqa: BLE001 - any unreadable file is one finding, not a crash
         return [LintFinding(name, "", f"không mở được tệp mẫu ({type(exc).__name__})")]
     removed = [
@@ -217,6 +229,12 @@ def lint_template(
             name, f.part, f"{f.what}: vanban gỡ nội dung này khi phát hành; hãy xóa nó khỏi mẫu"
         )
         for f in compiled.removed
+    ]
+    removed += [
+        LintFinding(
+            name, f.part, f"{f.what}; vanban xếp lại khi phát hành, không cần sửa mẫu", True
+        )
+        for f in compiled.reordered
     ]
     return removed + _lint_tags(path, kind, context, [s for _, s in compiled.sources])
 

@@ -21,6 +21,7 @@ from vanban.documents.kinds import (
 )
 from vanban.errors import InputError, OutputConflictError
 from vanban.files import atomic_write
+from vanban.rendering.wordfile import tidy_template
 
 
 def header(doc: Decree30Document) -> None:
@@ -62,7 +63,8 @@ def skeleton(scope: str) -> bytes:
     footer(doc)
     buffer = io.BytesIO()
     doc.document.save(buffer)
-    return buffer.getvalue()
+    # As the shipped templates are: Word's own file, no python-docx leftovers, pruned styles.
+    return tidy_template(buffer.getvalue())
 
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -194,7 +194,7 @@ def _read_form(
     if problems.has_errors or opinions is None:
         return None
     result = Result(
-        report=_ref(values, unit),
+        report=_ref(plan, values, unit),
         steering=values["steering"],
         officials=values["officials"],
         poor=values["poor"],
@@ -211,16 +211,13 @@ def _read_form(
     return ReadForm(path.name, unit, wb.sha256, ident["form_id"], result, coords)
 
 
-def _ref(values: dict[str, Any], unit: Unit) -> DocumentRef:
-    return DocumentRef(values["number"], values["date"], unit.place.name)
+def _ref(plan: Plan, values: dict[str, Any], unit: Unit) -> DocumentRef:
+    return plan.unit_ref(unit, values["number"], values["date"])
 
 
 def _signer(plan: Plan, values: dict[str, Any]) -> Signer:
-    """As the "Kết quả" sheet's signer: TM. signs for the unit's body, others for its head."""
-    authority, title, name = values["authority"], values["signer_title"], values["signer_name"]
-    if authority == "TM.":
-        return Signer(name, title, collective=plan.unit_body_kind)
-    return Signer(name, title, authority=authority, head=plan.unit_head)
+    """As the "Kết quả" sheet's signer (``Plan.unit_signer``, one definition for both)."""
+    return plan.unit_signer(values["signer_name"], values["signer_title"], values["authority"])
 
 
 def _identity(wb: WorkbookFile) -> dict[str, str] | None:

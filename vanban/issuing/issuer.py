@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.documents.kinds import Registry, load_registry
+from vanban.documents.properties import document_properties
 from vanban.errors import EditedOutputError, VanbanError
 from vanban.files import atomic_write, read_nofollow, sha256_bytes
 from vanban.issuing.audit import AuditLog, audit_entry
@@ -62,7 +63,9 @@ class Issuer:
         return self.templates_dir / job.kind.template
 
     def render(self, job: Job) -> bytes:
-        return render_docx(self.template_path(job), job.kind.build_context(self.plan, job.unit))
+        context = job.kind.build_context(self.plan, job.unit)
+        properties = document_properties(job.kind.label, context, self.plan)
+        return render_docx(self.template_path(job), context, properties)
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
         """Render and write one document; log it when written. Raises on failure.
@@ -211,7 +214,10 @@ class Issuer:
         for job in plan_jobs(self.plan, self.registry):
             key = f"{job.kind.key}|{job.unit_name}"
             doc = current.get(key) or previous.get(key)
-            if doc is None:
+            if doc is None and job.held == "not_expected":
+                # Known without running: the plan does not call for it.
+                doc = DocStatus(job, "not_expected", job.pending).as_manifest()
+            elif doc is None:
                 doc = DocStatus(job, "not_attempted", "chưa chạy lần nào").as_manifest()
             documents.append(doc)
         manifest = {

@@ -40,8 +40,13 @@ class ResultSources(Protocol):
 
 # Every status a document can have after a run, as manifest.json and the flow's table write it.
 # A Literal, so that a misspelt status is a type error wherever one is compared.
-DocState = Literal["issued", "unchanged", "pending", "failed", "refused", "not_attempted"]
-# Each status's short label (the terminal's table) and its sentence (the review page).
+DocState = Literal[
+    "issued", "unchanged", "pending", "failed", "refused", "not_attempted", "not_expected"
+]
+# Each status's short label (the terminal's table) and its sentence (the review page). "pending"
+# is work still to come (a report waiting for its results); "not_expected" is a document this plan
+# does not call for (the sign-in list of a unit without a roster), counted apart so that it never
+# reads as work outstanding.
 STATUSES: dict[DocState, tuple[str, str]] = {
     "issued": ("đã phát hành", "Đã phát hành"),
     "unchanged": ("không đổi", "Không thay đổi (giữ bản đã phát hành)"),
@@ -49,7 +54,13 @@ STATUSES: dict[DocState, tuple[str, str]] = {
     "failed": ("lỗi", "Lỗi khi phát hành"),
     "refused": ("từ chối ghi đè", "Từ chối phát hành"),
     "not_attempted": ("chưa chạy", "Chưa thực hiện"),
+    "not_expected": ("không cần lập", "Không cần lập (kế hoạch không đòi hỏi văn bản này)"),
 }
+# Readiness conditions (a kind's ``ready``) on data a plan may go without: the roster (sheet "Danh
+# sách mời") is optional, so a unit without one has no sign-in list to wait for, and its list is
+# "not_expected". Every other unmet condition waits for data the plan expects (a result, a
+# returned form, the summary's date, the rows of a sheet a kind needs): "pending".
+NOT_CALLED_FOR: frozenset[str] = frozenset({"unit_has_roster"})
 # The statuses whose document is in the folder (a refused one keeps the edited file).
 WITH_FILE: frozenset[DocState] = frozenset({"issued", "unchanged", "refused"})
 
@@ -66,7 +77,17 @@ class Job:
     kind: DocumentKind
     unit: Unit | None
     relpath: str
-    pending: str | None  # why it waits; None when it can be issued now
+    pending: str | None  # why it is not issued now; None when it can be issued now
+    # False when the plan does not call for it (see NOT_CALLED_FOR): then ``pending`` says why
+    # not, and the document is not waiting for anything.
+    expected: bool = True
+
+    @property
+    def held(self) -> DocState | None:
+        """The status of a job the run cannot issue now ("pending" or "not_expected"), or None."""
+        if self.pending is None:
+            return None
+        return "pending" if self.expected else "not_expected"
 
     @property
     def id(self) -> str:
@@ -172,11 +193,19 @@ def plan_jobs(
                 if units is not None and unit not in units:
                     continue
                 relpath = kind.output.format(unit=slugs[unit.row])
-                jobs.append(Job(kind, unit, relpath, kind.pending(plan, unit)))
+                jobs.append(_job(plan, kind, unit, relpath))
         elif units is None or kind.ready == "all_units_have_results":
-            jobs.append(Job(kind, None, kind.output, kind.pending(plan, None)))
+            jobs.append(_job(plan, kind, None, kind.output))
     _one_document_per_path(jobs)
     return jobs
+
+
+def _job(plan: Plan, kind: DocumentKind, unit: Unit | None, relpath: str) -> Job:
+    unmet = kind.unmet(plan, unit)
+    if unmet is None:
+        return Job(kind, unit, relpath, None)
+    condition, why = unmet
+    return Job(kind, unit, relpath, why, expected=condition not in NOT_CALLED_FOR)
 
 
 def _one_document_per_path(jobs: Sequence[Job]) -> None:

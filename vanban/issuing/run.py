@@ -46,7 +46,8 @@ class Progress(Protocol):
     """What a run tells its caller as it goes (the CLI draws a progress bar from it)."""
 
     def stage(self, stage: str, label: str, total: int) -> None:
-        """A stage begins: its key, its label in the run's registry, its documents' count."""
+        """A stage begins: its key, its label in the run's registry, the count of its documents
+        that the plan calls for (a "not_expected" one is no work to show)."""
 
     def done(self, status: DocStatus) -> None: ...
 
@@ -230,13 +231,21 @@ def _issue_stages(
     failed_stage: str | None = None
     for stage, jobs in stages_of(prepared.jobs, prepared.registry):
         if progress is not None:
-            progress.stage(stage, prepared.stage_label(stage), len(jobs))
+            # A document the plan does not call for is no part of the stage's work.
+            expected = sum(1 for j in jobs if j.held != "not_expected")
+            progress.stage(stage, prepared.stage_label(stage), expected)
         if failed_stage is not None:
             reason = f"giai đoạn trước ({prepared.stage_label(failed_stage)}) có lỗi"
-            statuses = [DocStatus(j, "not_attempted", reason) for j in jobs]
+            # What the plan does not call for stays so: it would not have been issued anyway.
+            statuses = [
+                DocStatus(j, "not_expected", j.pending)
+                if j.held == "not_expected"
+                else DocStatus(j, "not_attempted", reason)
+                for j in jobs
+            ]
         else:
-            ready = [j for j in jobs if j.pending is None]
-            statuses = [DocStatus(j, "pending", j.pending) for j in jobs if j.pending]
+            ready = [j for j in jobs if j.held is None]
+            statuses = [DocStatus(j, held, j.pending) for j in jobs if (held := j.held)]
             for status in execute(issuer, batches_of(ready, workers)):
                 statuses.append(status)
                 if progress is not None:

@@ -46,6 +46,8 @@ from lxml import etree
 from vanban.rendering.elements import check_rendered
 from vanban.rendering.findings import Finding
 from vanban.rendering.package import checked_template
+from vanban.rendering.schema import SchemaRefused, schema_findings_of
+from vanban.rendering.wordfile import DocumentProperties, made_word_file, with_properties
 from vanban.rendering.xmlshape import always_balanced, static_tables, well_formed
 from vanban.rendering.zipcopy import Member, deflate, write_zip
 
@@ -103,8 +105,15 @@ class CompiledTemplate:
         self._members: list[Member]
         self.removed: tuple[Finding, ...]  # what was taken out, for the caller's warning
         self._members, self.removed = checked_template(data)
-        if self.removed:
-            data = write_zip(self._members)
+        # Then made Word's own file (schema order, Word 2013 settings, no thumbnail), and read
+        # against the schema: what cannot be put right is refused before any document is made.
+        self._members, made = made_word_file(self._members)
+        self.reordered: tuple[Finding, ...] = made.reordered  # for the caller's warning
+        self._core = made.core
+        data = write_zip(self._members)
+        refused = schema_findings_of(data)
+        if refused:
+            raise SchemaRefused(refused)
         self.package: bytes = data  # what every document is made from, the stock path's too
         names = {m.name for m in self._members}
         tpl = DocxTemplate(BytesIO(data))
@@ -215,16 +224,24 @@ class CompiledTemplate:
         check_rendered(name, xml)
         return deflate(name, xml)
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip."""
+    def render(
+        self, context: dict[str, Any], properties: DocumentProperties | None = None
+    ) -> bytes:
+        """The .docx of ``context``: the same parts as docxtpl's render and save, as a zip,
+        with ``properties`` as its core properties (the template's when None)."""
         try:
-            return self._render(self._compiled, context)
+            return self._render(self._compiled, context, properties)
         except jinja2.TemplateError:
-            self._render(self._located(), context, numbered=True)  # raises it, naming its tag
+            # Raises it again, naming its tag.
+            self._render(self._located(), context, properties, numbered=True)
             raise
 
     def _render(
-        self, templates: list[Template], context: dict[str, Any], numbered: bool = False
+        self,
+        templates: list[Template],
+        context: dict[str, Any],
+        properties: DocumentProperties | None,
+        numbered: bool = False,
     ) -> bytes:
         body, *parts = templates
         xml = self._finish(body.render(context), numbered)
@@ -241,7 +258,15 @@ class CompiledTemplate:
         for (name, encoding), template in zip(self._parts, parts, strict=True):
             fixed = None if numbered else self._fixed.get(name)
             replaced[name] = fixed or self._part(name, encoding, template, context, numbered)
-        return write_zip(replaced.get(m.name, m) for m in self._members)
+        members = [replaced.get(m.name, m) for m in self._members]
+        if properties is not None:
+            members = with_properties(members, self._core, properties)
+        return write_zip(members)
+
+    @property
+    def core(self) -> str:
+        """The part name of the core properties, which each document replaces."""
+        return self._core
 
 
 class TemplateCache:

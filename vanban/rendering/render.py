@@ -36,7 +36,9 @@ from vanban.rendering.compiled import CompiledTemplate, TemplateCache, is_plain
 from vanban.rendering.findings import ContentRefused
 from vanban.rendering.package import check_docx
 from vanban.rendering.sandbox import TemplateRefused, make_environment, tag_at
-from vanban.rendering.zipcopy import MAX_INFLATED, TooLargeError
+from vanban.rendering.schema import SchemaRefused
+from vanban.rendering.wordfile import DocumentProperties, made_word_file, with_properties
+from vanban.rendering.zipcopy import MAX_INFLATED, TooLargeError, read_members, write_zip
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SHARED = make_environment()
@@ -83,12 +85,26 @@ def content_error(name: str, exc: ContentRefused, rendered: bool = False) -> Tem
 
 
 def template_warnings(template: Path) -> tuple[str, ...]:
-    """What was removed from ``template`` before use, one Vietnamese line each, for the caller
-    to show with the run's other warnings; raises TemplateError as :func:`compiled_template`."""
-    return tuple(
+    """What was removed from ``template`` or put in order before use, one Vietnamese line each,
+    for the caller to show with the run's other warnings; raises TemplateError as
+    :func:`compiled_template`."""
+    compiled = compiled_template(template)
+    removed = tuple(
         f"Mẫu {template.name}: {f}: đã gỡ khỏi mọi văn bản phát hành từ mẫu này."
-        for f in compiled_template(template).removed
+        for f in compiled.removed
     )
+    return removed + tuple(
+        f"Mẫu {template.name}: {f}, trong mọi văn bản phát hành từ mẫu này." for f in compiled.reordered
+    )
+
+
+def schema_error(name: str, exc: SchemaRefused) -> TemplateError:
+    """The clerk's message for a template that breaks the schema where vanban cannot mend it."""
+    head = (
+        f"Mẫu {name}: không đúng lược đồ tệp Word (Word sẽ báo lỗi hoặc tự sửa văn bản); "
+        "hãy mở mẫu bằng Microsoft Word, lưu lại dạng .docx rồi chạy lại. Chỗ sai:"
+    )
+    return TemplateError("\n".join([head, *(f"- {f}" for f in exc.findings)]))
 
 
 def compiled_template(template: Path) -> CompiledTemplate:
@@ -99,6 +115,8 @@ def compiled_template(template: Path) -> CompiledTemplate:
         return _CACHE.get_file(template)
     except ContentRefused as exc:
         raise content_error(template.name, exc) from exc
+    except SchemaRefused as exc:
+        raise schema_error(template.name, exc) from exc
     except jinja2.TemplateError as exc:
         raise template_error(template.name, exc) from exc
     except TooLargeError as exc:
@@ -142,28 +160,39 @@ def _rendering(name: str) -> Iterator[None]:
         raise _running_fault(name, exc) from exc
 
 
-def render_docx(template: Path, context: dict[str, Any]) -> bytes:
-    """Render one template to the bytes of a .docx, or raise TemplateError saying what broke."""
+def render_docx(
+    template: Path, context: dict[str, Any], properties: DocumentProperties | None = None
+) -> bytes:
+    """Render one template to the bytes of a .docx, or raise TemplateError saying what broke.
+
+    ``properties`` become the document's core properties (the template's own when None).
+    """
     compiled = compiled_template(template)
     if compiled.stock_reason is not None or not is_plain(context):
-        return render_docx_stock(template, context)
+        return render_docx_stock(template, context, properties)
     with _rendering(template.name):
-        return compiled.render(context)
+        return compiled.render(context, properties)
 
 
-def render_docx_stock(template: Path, context: dict[str, Any]) -> bytes:
+def render_docx_stock(
+    template: Path, context: dict[str, Any], properties: DocumentProperties | None = None
+) -> bytes:
     """docxtpl's own path (load, render, save), in the same sandbox; for what adds parts.
 
-    It starts from the checked template (less what was removed), and its document is checked
-    whole, since docxtpl's objects add parts and relationships.
+    It starts from the checked template (less what was removed, made Word's own file), and its
+    document is checked whole, since docxtpl's objects add parts and relationships; what they
+    add is put in schema order as the template was.
     """
-    package = compiled_template(template).package
+    compiled = compiled_template(template)
     with _rendering(template.name):
-        tpl = DocxTemplate(BytesIO(package))
+        tpl = DocxTemplate(BytesIO(compiled.package))
         tpl.render(context, jinja_env=_SHARED, autoescape=True)
         buf = BytesIO()
         tpl.save(buf)
-        data = deterministic_zip(buf.getvalue())
+        members, made = made_word_file(read_members(deterministic_zip(buf.getvalue())))
+        if properties is not None:
+            members = with_properties(members, made.core, properties)
+        data = write_zip(members)
         check_docx(data)
     return data
 

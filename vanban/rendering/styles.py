@@ -12,20 +12,18 @@ inflating and parsing them was most of the cost of a one-page letter. Pruning ke
 and drops the latent-style exceptions (Word's defaults for built-in styles that are absent).
 Every other member keeps its stored bytes; pruning a pruned template changes nothing.
 
-Run on the committed templates after building or editing them::
+It is one step of tidying a template (:func:`vanban.rendering.wordfile.tidy_template`), run on
+the committed templates after building or editing them::
 
-    python -m vanban.rendering.styles templates/docx/*.docx
+    python -m vanban.rendering.wordfile templates/docx/*.docx
 """
 
 from __future__ import annotations
 
-import sys
 import zlib
-from pathlib import Path
 
 from lxml import etree
 
-from vanban.files import atomic_write
 from vanban.rendering.zipcopy import Member, deflate, read_members, write_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -113,18 +111,3 @@ def prune_styles(docx: bytes) -> bytes:
 
 def _inflate(member: Member) -> bytes:
     return member.stored if member.method == 0 else zlib.decompress(member.stored, -15)
-
-
-def main(argv: list[str]) -> int:
-    for name in argv[1:]:
-        path = Path(name)
-        before = path.read_bytes()
-        after = prune_styles(before)
-        if after != before:
-            atomic_write(path, after)
-        print(f"{path}: {len(before):,} → {len(after):,} byte")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))

@@ -321,6 +321,7 @@ h4 { font-size: 15px; margin: 10px 0 4px; }
 .status-issued { border-left-color: #2e7d32; } .status-unchanged { border-left-color: #607d8b; }
 .status-pending, .status-not_attempted { border-left-color: #f9a825; }
 .status-failed, .status-refused { border-left-color: #c62828; }
+.status-not_expected { border-left-color: #bdbdbd; color: #555; }
 .reason { color: #8a4b00; margin: 6px 0; }
 .columns { display: flex; gap: 16px; align-items: flex-start; }
 .thumb { flex: 0 0 150px; }

@@ -20,6 +20,13 @@ from vanban.server.temporary import TemporaryServer
 # The module that runs the flow for the command line. flows/ installs as the package
 # vanban_flows (the editable install maps it too), so this name works in a checkout and a wheel.
 FLOW_MODULE = "vanban_flows.local_run"
+# How long closing a connection waits for the flow's import to finish (it takes a few seconds).
+_IMPORT_WAIT_S = 60.0
+
+
+def _set(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
 
 
 def flow_module() -> ModuleType:
@@ -38,6 +45,8 @@ class Connection:
     # PREFECT_API_URL as it was before the run pointed it at this server: put back on close, so
     # a later run in the same process (a script, the tests) does not find a stopped server.
     previous_api_url: str | None = field(default_factory=lambda: os.environ.get("PREFECT_API_URL"))
+    # Set once the background thread is done importing (or never started one): see close().
+    imported: threading.Event = field(default_factory=lambda: _set(threading.Event()))
 
     @property
     def api_url(self) -> str:
@@ -64,6 +73,11 @@ class Connection:
 
     def close(self) -> None:
         self.closed = True
+        # A process that exits while another thread is half-way through importing Prefect's
+        # C extensions can abort at shutdown (SIGABRT instead of the exit code the README
+        # promises): bad input found meanwhile waits for the import, never for the server.
+        # Still importing after that long: exit anyway rather than hang.
+        self.imported.wait(_IMPORT_WAIT_S)
         if self.temporary is not None:
             self.temporary.stop()
         if self.previous_api_url is None:
@@ -97,12 +111,16 @@ def prepare_in_background(connection: Connection, step: _Step) -> Future[ModuleT
     A daemon thread: bad input found meanwhile ends the command without waiting for Prefect.
     """
     future: Future[ModuleType] = Future()
+    connection.imported.clear()  # set again by the thread once its import is over
 
     def work() -> None:
         try:
             # Set before Prefect is imported, so that its settings and child processes see it.
             os.environ["PREFECT_API_URL"] = connection.api_url
-            module = flow_module()
+            try:
+                module = flow_module()
+            finally:
+                connection.imported.set()
             connection.wait_ready()
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             if not connection.closed:  # else the run has ended (bad input): nothing to say

@@ -27,6 +27,9 @@ class Dialect:
     thousand: str = "ngàn"  # or "nghìn"
     zero_tens: str = "lẻ"  # or "linh"
     four: str = "tư"  # or "bốn": 4 after a tens word of 2 or more
+    # Counts of people: "03 người" (two digits, as the seed writes a committee) or "3 người"
+    # (as households are counted, "6 hộ nghèo"): one way within a document.
+    people_two_digits: bool = True
 
 
 MAX_AMOUNT = 999_999_999_999_999
@@ -313,6 +316,14 @@ def _money_words_filter(context: Context, value: int) -> str:
 
 
 @pass_context
+def _people_filter(context: Context, value: int) -> str:
+    """A count of people as the plan writes them: "03" or "3" (``Dialect.people_two_digits``)."""
+    if _dialect_of(context).people_two_digits and 0 <= value < 10:
+        return two_digits(value)
+    return group_digits(value)  # 12 người, 1.234 người
+
+
+@pass_context
 def _amount_words_filter(context: Context, value: int) -> str:
     return amount_in_words(value, _dialect_of(context))
 
@@ -325,6 +336,7 @@ def make_filters() -> dict[str, Callable[..., Any]]:
         "bang_chu": _money_words_filter,
         "chu_so": _amount_words_filter,
         "hai_so": two_digits,
+        "so_nguoi": _people_filter,
         "ngay": format_date,
         "ngay_ngan": short_date,
         "la_ma": roman,

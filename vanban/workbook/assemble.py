@@ -26,11 +26,15 @@ from vanban.model import (
     SummaryReport,
     Topic,
     Unit,
+    UnitIssuer,
+    unit_dateline,
+    unit_signer,
 )
 from vanban.text.formatting import Dialect
 from vanban.workbook import schema
 from vanban.workbook.draft import Draft, Record
 from vanban.workbook.roster import invitees_of, roster_by_unit
+from vanban.workbook.schema import UNIT_ISSUER_OF
 
 _NUMERIC = frozenset({"int", "money", "date", "time"})
 
@@ -55,15 +59,29 @@ def _signer(meta: Record, prefix: str, collective: bool) -> Signer | None:
     )
 
 
+def unit_issuer(meta: Record) -> UnitIssuer:
+    """Who issues the units' documents: "unit" unless the workbook names the plan's issuer."""
+    return "issuer" if UNIT_ISSUER_OF.get(meta.get("unit_issuer") or "") == "issuer" else "unit"
+
+
 def _unit_signer(rec: Record, meta: Record) -> Signer:
-    authority = rec.get("authority")
-    if authority == "TM.":
-        return Signer(_need(rec, "signer_name"), rec.get("signer_title"),
-                      collective=meta.get("unit_body_kind"))
-    return Signer(
-        _need(rec, "signer_name"), rec.get("signer_title"), authority=authority,
-        head=meta.get("unit_head"),
+    by_issuer = unit_issuer(meta) == "issuer"
+    return unit_signer(
+        _need(rec, "signer_name"),
+        rec.get("signer_title"),
+        rec.get("authority"),
+        issuer=unit_issuer(meta),
+        body_kind=meta.get("issuer_kind") if by_issuer else meta.get("unit_body_kind"),
+        head=meta.get("unit_head") or meta.get("signer_head"),
+        plan_collective=meta.get("signer_collective"),
     )
+
+
+def _unit_ref(rec: Record, unit: Unit, meta: Record) -> DocumentRef:
+    place = unit_dateline(
+        unit.place, unit_issuer(meta), meta.get("unit_date_place"), _need(meta, "date_place")
+    )
+    return DocumentRef(rec.get("number"), _need(rec, "date"), place)
 
 
 def _schedule(rec: Record, unit: Unit, meta: Record) -> Schedule:
@@ -73,7 +91,7 @@ def _schedule(rec: Record, unit: Unit, meta: Record) -> Schedule:
         venue=_need(rec, "venue"),
         chair_name=rec.get("chair_name") or "",
         chair_title=rec.get("chair_title") or "",
-        invitation=DocumentRef(rec.get("number"), _need(rec, "date"), unit.place.name),
+        invitation=_unit_ref(rec, unit, meta),
         signer=_unit_signer(rec, meta),
     )
 
@@ -86,7 +104,7 @@ def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Re
         if o.unit is not None and o.unit.row == unit.row
     ]
     return Result(
-        report=DocumentRef(rec.get("number"), _need(rec, "date"), unit.place.name),
+        report=_unit_ref(rec, unit, meta),
         steering=_need(rec, "steering"),
         officials=_need(rec, "officials"),
         poor=_need(rec, "poor"),
@@ -206,8 +224,9 @@ def assemble(d: Draft) -> Plan:
         ref=DocumentRef(meta.get("summary_number"), meta.get("summary_date"),
                         _need(meta, "date_place")),
         addressee=_need(meta, "summary_addressee"),
-        signer=_signer(meta, "summary_signer", collective=False),
+        signer=_signer(meta, "summary_signer", collective=True),
         recipients=tuple(sections["Nơi nhận báo cáo tổng hợp"]),
+        archive=meta.get("summary_archive") or "VT",
     )
     signer = _signer(meta, "signer", collective=True)
     assert signer is not None  # signer_name is required
@@ -232,6 +251,7 @@ def assemble(d: Draft) -> Plan:
             steering_count=_need(meta, "steering_count"),
             officials_name=_need(meta, "officials_name"),
             officials_count=_need(meta, "officials_count"),
+            steering_with_unit_kind=meta.get("steering_unit_kind") == "có",
         ),
         budget=_need(meta, "budget"),
         funding_source=_need(meta, "funding_source"),
@@ -249,11 +269,17 @@ def assemble(d: Draft) -> Plan:
             thousand=meta.get("thousand") or "ngàn",
             zero_tens=meta.get("zero_tens") or "lẻ",
             four=meta.get("four") or "tư",
+            people_two_digits=meta.get("people_digits") != "3",
         ),
-        unit_body_kind=_need(meta, "unit_body_kind"),
-        unit_body_abbr=_need(meta, "unit_body_abbr"),
+        unit_issuer=unit_issuer(meta),
+        unit_archive=meta.get("unit_archive") or "VT",
+        unit_date_place=meta.get("unit_date_place"),
+        # Required when each unit issues its own documents (checked with the other rules).
+        unit_body_kind=meta.get("unit_body_kind") or "",
+        unit_body_abbr=meta.get("unit_body_abbr") or "",
         unit_governing=meta.get("unit_governing"),
-        unit_head=_need(meta, "unit_head"),
+        unit_head=meta.get("unit_head") or meta.get("signer_head") or "",
+        roster_place_header=meta.get("roster_place_header") or "Nơi ở",
         unit_report_addressee=_need(meta, "unit_report_addressee"),
         unit_recipients=tuple(sections["Nơi nhận báo cáo đơn vị"]),
         invitation_recipients=tuple(sections["Nơi nhận giấy mời"]),

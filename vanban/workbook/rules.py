@@ -30,6 +30,7 @@ def check_rules(draft: Draft, problems: Problems) -> None:
     _check_results(draft, problems)
     _check_opinions(draft, problems)
     _check_signers(draft, problems)
+    _check_unit_issuer(draft, problems)
     check_roster(draft, problems)
 
 
@@ -276,4 +277,19 @@ def _check_signers(d: Draft, problems: Problems) -> None:
             problems.error(
                 schema.PLAN.name, d.meta.coord(head_key),
                 f'{what(head)} không được để trống khi mục "{auth.label}" là "{authority}"',
+            )
+
+
+def _check_unit_issuer(d: Draft, problems: Problems) -> None:
+    """Units that issue their own documents need their body named: its kind, abbreviation and
+    (for a KT. signer) its head; a plan whose issuer issues for each unit needs none of these."""
+    if schema.UNIT_ISSUER_OF.get(d.meta.get("unit_issuer") or "đơn vị") != "unit":
+        return
+    issuer = schema.PLAN.field("unit_issuer")
+    for key in ("unit_body_kind", "unit_body_abbr", "unit_head"):
+        if d.meta.get(key) is None:
+            problems.error(
+                schema.PLAN.name, d.meta.coord(key),
+                f'{what(schema.PLAN.field(key))} không được để trống khi mục "{issuer.label}" '
+                'là "đơn vị" (mỗi đơn vị tự ban hành văn bản của mình)',
             )

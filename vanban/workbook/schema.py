@@ -15,8 +15,17 @@ from vanban.model import INVITEE_CATEGORIES
 FieldType = Literal["text", "long", "int", "money", "date", "time", "choice", "phone", "lines"]
 
 AUTHORITIES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
-UNIT_KINDS = ("xã", "phường", "thị trấn", "đặc khu", "ấp", "khóm", "tổ dân phố", "thôn", "bản")
-PLACE_KINDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã") + UNIT_KINDS
+# "Đơn vị: văn bản do ai ban hành", and what each value means in the model.
+UNIT_ISSUERS = ("đơn vị", "cơ quan ban hành kế hoạch")
+UNIT_ISSUER_OF = {"đơn vị": "unit", "cơ quan ban hành kế hoạch": "issuer"}
+# A unit since 1 July 2025: a commune, ward or special zone of a province, or a hamlet or
+# residential group of a commune; "thị trấn" (a town of a former district) stays, last.
+UNIT_KINDS = (
+    "xã", "phường", "đặc khu", "ấp", "khóm", "khu phố", "tổ dân phố", "thôn", "bản", "thị trấn"
+)
+# Since 1 July 2025 a plan comes from a province (tỉnh, thành phố) or a commune (xã, phường, đặc
+# khu); the district levels stay readable for the plans written before, listed last.
+PLACE_KINDS = ("tỉnh", "thành phố", *UNIT_KINDS, "huyện", "quận", "thị xã")
 TOTAL_LABEL = "Tổng cộng"
 
 
@@ -73,51 +82,59 @@ PLAN = Sheet(
         _f("issuer_kind", "Cơ quan ban hành", "text", True,
            "Loại cơ quan ban hành, viết thường như trong câu.", "Ủy ban nhân dân"),
         _f("issuer_abbr", "Viết tắt cơ quan ban hành", "text", True,
-           "Dùng trong ký hiệu văn bản: 6662/KH-UBND.", "UBND"),
+           "Dùng trong ký hiệu văn bản: 15/KH-UBND.", "UBND"),
         _f("place_kind", "Cấp địa bàn", "choice", True,
-           "Cấp hành chính của địa bàn cơ quan ban hành.", "huyện", PLACE_KINDS),
+           "Cấp hành chính của địa bàn cơ quan ban hành: từ 01/7/2025 là tỉnh, thành phố, xã, "
+           "phường hoặc đặc khu (huyện, quận, thị xã, thị trấn chỉ cho kế hoạch trước đó).", "xã",
+           PLACE_KINDS),
         _f("place_name", "Tên địa bàn", "text", True, "Tên riêng của địa bàn.", "Tháp Mười"),
         _f("date_place", "Địa danh ghi ngày tháng", "text", True,
            "Địa danh đứng trước \"ngày … tháng … năm …\".", "Tháp Mười"),
         _f("number", "Số kế hoạch", "int", False,
-           "Số do văn thư cấp; bỏ trống để in bản dự thảo.", 6662),
-        _f("date", "Ngày ban hành", "date", True, "Ngày ký kế hoạch.", "02/11/2022"),
+           "Số do văn thư cấp; bỏ trống để in bản dự thảo.", 15),
+        _f("date", "Ngày ban hành", "date", True, "Ngày ký kế hoạch.", "05/03/2026"),
         _f("summary_line", "Trích yếu", "long", True, "Dòng trích yếu dưới chữ KẾ HOẠCH.",
-           "Thực hiện đối thoại chính sách giảm nghèo … năm 2022"),
+           "Tổ chức đối thoại chính sách giảm nghèo … năm 2026"),
         _f("legal_basis", "Căn cứ", "long", True, "Đoạn căn cứ mở đầu kế hoạch.",
-           "Thực hiện Nghị quyết số 10/NQ-HĐND ngày 15/7/2022 …"),
+           "Thực hiện Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh Đồng Tháp …"),
         _f("intro", "Lời dẫn", "long", True, "Câu dẫn trước phần I.",
-           "Ủy ban nhân dân huyện xây dựng Kế hoạch … cụ thể như sau:"),
+           "Ủy ban nhân dân xã xây dựng Kế hoạch … cụ thể như sau:"),
         _f("dialogue_name", "Tên cuộc đối thoại", "long", True,
            "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\".",
-           "đối thoại chính sách giảm nghèo năm 2022"),
+           "đối thoại chính sách giảm nghèo năm 2026"),
         _f("content_intro", "Nội dung đối thoại", "long", True,
            "Đoạn mở đầu mục II.1; các chủ đề ghi ở sheet \"Nội dung\".",
            "Đối thoại chính sách giảm nghèo, nhằm … cần tập trung:"),
         _f("period_start", "Thời gian từ ngày", "date", True, "Ngày đầu đợt đối thoại.",
-           "11/11/2022"),
+           "16/03/2026"),
         _f("period_end", "Thời gian đến ngày", "date", True, "Ngày cuối đợt đối thoại.",
-           "20/11/2022"),
-        _f("venue", "Địa điểm", "long", True, "Mục II.3.", "Tổ chức đối thoại theo xã, thị trấn."),
-        _f("issuer_level", "Tên cấp ban hành", "text", True, "Mục III.1.", "Cấp huyện"),
+           "27/03/2026"),
+        _f("venue", "Địa điểm", "long", True, "Mục II.3.",
+           "Tổ chức đối thoại tại nhà văn hóa các ấp."),
+        _f("issuer_level", "Tên cấp ban hành", "text", True,
+           "Mục III.1: \"Cấp xã\" (xã ban hành cho các ấp), \"Cấp tỉnh\" (tỉnh cho các xã).",
+           "Cấp xã"),
         _f("issuer_group", "Thành phần cấp ban hành", "text", True, "Mục III.1.",
            "Tổ công tác đối thoại chính sách giảm nghèo"),
-        _f("unit_level", "Tên cấp đơn vị", "text", True, "Mục III.2.", "Cấp xã"),
+        _f("unit_level", "Tên cấp đơn vị", "text", True,
+           "Mục III.2: \"Cấp ấp\" (các ấp của xã), \"Cấp xã\" (các xã của tỉnh).", "Cấp ấp"),
         _f("steering_name", "Tên Ban Chỉ đạo", "text", True, "Mục III.2.",
-           "Ban Chỉ đạo Giảm nghèo"),
+           "Ban Chỉ đạo các chương trình mục tiêu quốc gia xã"),
         _f("steering_count", "Số người Ban Chỉ đạo mỗi đơn vị", "int", True, "Mục III.2.", 3),
-        _f("officials_name", "Tên nhóm cán bộ ấp, khóm", "text", True, "Mục III.2.",
-           "cán bộ khóm, ấp"),
+        _f("officials_name", "Tên nhóm cán bộ ấp, khóm", "text", True,
+           "Mục III.2; in như đã ghi trong giấy mời và danh sách (cán bộ ấp, cán bộ khu phố…).",
+           "cán bộ ấp"),
         _f("officials_count", "Số cán bộ ấp, khóm mỗi đơn vị", "int", True, "Mục III.2.", 5),
         _f("budget", "Tổng kinh phí (đồng)", "money", True,
-           "Phải bằng tổng sheet \"Kinh phí\".", 11300000),
+           "Phải bằng tổng sheet \"Kinh phí\".", 7200000),
         _f("funding_source", "Nguồn kinh phí", "long", True,
-           "Viết tiếp sau \"được phân bổ kèm theo\".", "Quyết định 1023/QĐ-UBND ngày 21/9/2022 …"),
+           "Viết tiếp sau \"được phân bổ kèm theo\".",
+           "Quyết định số …/QĐ-UBND ngày … của Ủy ban nhân dân tỉnh Đồng Tháp …"),
         _f("contact_office", "Đầu mối liên hệ", "text", True, "Đơn vị nhận phản ánh, vướng mắc.",
-           "Phòng Lao động – TB&XH huyện"),
+           "Phòng Văn hóa - Xã hội xã"),
         _f("phone", "Số điện thoại liên hệ", "phone", True, "Ghi dạng chữ để giữ số 0 đầu.",
            "02773826212"),
-        _f("archive", "Lưu", "text", True, "Dòng \"- Lưu: …\" cuối nơi nhận.", "VT, NCVX(Sang)"),
+        _f("archive", "Lưu", "text", True, "Dòng \"- Lưu: …\" cuối nơi nhận.", "VT, VHXH"),
         _f("signer_collective", "Người ký: thay mặt (TM.)", "text", False,
            "Tập thể mà người ký thay mặt; bỏ trống nếu không ký TM.", "Ủy ban nhân dân"),
         _f("signer_authority", "Người ký: thẩm quyền", "choice", False,
@@ -129,7 +146,7 @@ PLAN = Sheet(
         _f("signer_name", "Người ký: họ tên", "text", True, "Họ tên người ký.", "Nguyễn Văn Hiệp"),
         _f("annex_title", "Phụ lục: tiêu đề", "lines", True,
            "Tiêu đề danh sách phân bổ kinh phí; xuống dòng bằng Alt+Enter.",
-           "Phân bố kinh phí đối thoại chính sách giảm nghèo\ncác xã, thị trấn năm 2022"),
+           "Phân bổ kinh phí đối thoại chính sách giảm nghèo\ncác ấp năm 2026"),
         _f("annex_note", "Phụ lục: phụ chú", "long", False, "Dòng \"* Phụ chú: …\".",
            "Hỗ trợ Nước uống + Bánh ngọt."),
         _f("thousand", "Đọc số: nghìn hay ngàn", "choice", False,
@@ -137,35 +154,63 @@ PLAN = Sheet(
         _f("zero_tens", "Đọc số: lẻ hay linh", "choice", False, "105: một trăm lẻ năm.", "lẻ",
            ("lẻ", "linh")),
         _f("four", "Đọc số: tư hay bốn", "choice", False, "24: hai mươi tư.", "tư", ("tư", "bốn")),
-        _f("unit_body_kind", "Đơn vị: cơ quan ban hành", "text", True,
-           "Cơ quan của mỗi đơn vị ký giấy mời và báo cáo.", "Ủy ban nhân dân"),
-        _f("unit_body_abbr", "Đơn vị: viết tắt", "text", True, "Ký hiệu: …/GM-UBND.", "UBND"),
+        _f("unit_issuer", "Đơn vị: văn bản do ai ban hành", "choice", False,
+           '"đơn vị": mỗi đơn vị ký giấy mời, danh sách, báo cáo của mình (tỉnh cho các xã); '
+           '"cơ quan ban hành kế hoạch": cơ quan ban hành kế hoạch lập cho từng đơn vị (xã cho '
+           'các ấp). Bỏ trống là "đơn vị".', "đơn vị", UNIT_ISSUERS),
+        _f("unit_body_kind", "Đơn vị: cơ quan ban hành", "text", False,
+           'Cơ quan của mỗi đơn vị ký giấy mời và báo cáo; bắt buộc khi văn bản do đơn vị ban '
+           "hành.", "Ủy ban nhân dân"),
+        _f("unit_body_abbr", "Đơn vị: viết tắt", "text", False,
+           "Ký hiệu: …/GM-UBND; bắt buộc khi văn bản do đơn vị ban hành.", "UBND"),
         _f("unit_governing", "Đơn vị: cơ quan chủ quản", "text", False,
            "Dòng trên tên cơ quan của đơn vị (thường bỏ trống).", ""),
-        _f("unit_head", "Đơn vị: chức danh thủ trưởng", "text", True,
-           "Dùng khi người ký của đơn vị ký thay (KT.).", "Chủ tịch"),
+        _f("unit_head", "Đơn vị: chức danh thủ trưởng", "text", False,
+           "Dùng khi người ký giấy mời, báo cáo ký thay (KT.); bỏ trống thì lấy chức danh thủ "
+           "trưởng của người ký kế hoạch.", "Chủ tịch"),
+        _f("unit_date_place", "Đơn vị: địa danh ghi ngày tháng", "text", False,
+           "Bỏ trống: tên đơn vị khi đơn vị là xã, phường, thị trấn, đặc khu tự ban hành; nếu "
+           'không, "Địa danh ghi ngày tháng" của kế hoạch (một ấp không phải địa danh hành chính).',
+           ""),
+        _f("unit_archive", "Đơn vị: lưu", "text", False,
+           'Dòng "- Lưu: …" cuối nơi nhận của giấy mời và báo cáo đơn vị; bỏ trống là VT.',
+           "VT, VHXH"),
+        _f("steering_unit_kind", "Ban Chỉ đạo: ghi kèm loại đơn vị", "choice", False,
+           '"có": giấy mời, danh sách in "Ban Chỉ đạo Giảm nghèo xã" (mỗi xã có Ban Chỉ đạo); '
+           '"không": in đúng tên đã ghi (Ban Chỉ đạo của xã dự đối thoại ở các ấp).', "không",
+           ("có", "không")),
+        _f("roster_place_header", "Danh sách: tên cột nơi ở", "text", False,
+           'Tiêu đề cột nơi ở của người được mời trong danh sách ký nhận; bỏ trống là "Nơi ở".',
+           "Ấp, khu phố"),
+        _f("people_digits", "Số người: cách viết", "choice", False,
+           '"03": số người viết hai chữ số như "(03 người)"; "3": viết như số hộ. Bỏ trống là '
+           '"03".', "03", ("03", "3")),
         _f("unit_report_addressee", "Báo cáo đơn vị: kính gửi", "text", True,
-           "Nơi các đơn vị gửi báo cáo kết quả.",
-           "Phòng Lao động - Thương binh và Xã hội huyện Tháp Mười"),
+           "Nơi nhận báo cáo kết quả của từng đơn vị (tỉnh: Sở Nông nghiệp và Môi trường).",
+           "Phòng Văn hóa - Xã hội xã Tháp Mười"),
         _f("summary_governing", "Báo cáo tổng hợp: cơ quan chủ quản", "text", False,
-           "Dòng trên tên cơ quan báo cáo tổng hợp.", "UBND huyện Tháp Mười"),
+           "Dòng trên tên cơ quan báo cáo tổng hợp (bỏ trống khi Ủy ban nhân dân báo cáo).", ""),
         _f("summary_body", "Báo cáo tổng hợp: cơ quan ban hành", "text", True,
-           "Cơ quan lập báo cáo tổng hợp.", "Phòng Lao động - Thương binh và Xã hội"),
-        _f("summary_abbr", "Báo cáo tổng hợp: viết tắt", "text", True, "Ký hiệu: …/BC-LĐTBXH.",
-           "LĐTBXH"),
+           "Cơ quan lập báo cáo tổng hợp.", "Ủy ban nhân dân"),
+        _f("summary_abbr", "Báo cáo tổng hợp: viết tắt", "text", True, "Ký hiệu: …/BC-UBND.",
+           "UBND"),
         _f("summary_number", "Báo cáo tổng hợp: số", "int", False, "Bỏ trống để in dự thảo.", None),
         _f("summary_date", "Báo cáo tổng hợp: ngày", "date", False,
-           "Bỏ trống thì báo cáo tổng hợp chờ.", "25/11/2022"),
+           "Bỏ trống thì báo cáo tổng hợp chờ.", "31/03/2026"),
         _f("summary_addressee", "Báo cáo tổng hợp: kính gửi", "text", True,
-           "Cơ quan cấp trên nhận báo cáo tổng hợp.",
-           "Sở Lao động - Thương binh và Xã hội tỉnh Đồng Tháp"),
+           "Cơ quan cấp trên nhận báo cáo tổng hợp (tỉnh: Bộ Nông nghiệp và Môi trường).",
+           "Sở Nông nghiệp và Môi trường tỉnh Đồng Tháp"),
+        _f("summary_archive", "Báo cáo tổng hợp: lưu", "text", False,
+           'Dòng "- Lưu: …" cuối nơi nhận; bỏ trống là VT.', "VT, VHXH"),
+        _f("summary_signer_collective", "Báo cáo tổng hợp: thay mặt (TM.)", "text", False,
+           "Tập thể mà người ký thay mặt; bỏ trống nếu không ký TM.", "Ủy ban nhân dân"),
         _f("summary_signer_authority", "Báo cáo tổng hợp: thẩm quyền ký", "choice", False,
-           "KT., Q., TL., TUQ. hoặc bỏ trống.", "", ("KT.", "Q.", "TL.", "TUQ.")),
+           "KT., Q., TL., TUQ. hoặc bỏ trống.", "KT.", ("KT.", "Q.", "TL.", "TUQ.")),
         _f("summary_signer_head", "Báo cáo tổng hợp: chức danh thủ trưởng", "text", False,
-           "Dùng khi ký thay.", "Trưởng phòng"),
+           "Dùng khi ký thay.", "Chủ tịch"),
         _f("summary_signer_title", "Báo cáo tổng hợp: chức vụ người ký", "text", False,
            "Chức vụ in dưới thẩm quyền ký.",
-           "Trưởng phòng"),
+           "Phó Chủ tịch"),
         _f("summary_signer_name", "Báo cáo tổng hợp: người ký", "text", False,
            "Họ tên người ký báo cáo tổng hợp.", "Lê Văn A"),
     ),
@@ -243,7 +288,9 @@ ROSTER_CATEGORIES = tuple(INVITEE_CATEGORIES.values())
 ROSTER = Sheet(
     "Danh sách mời",
     "Không bắt buộc. Mỗi hộ hoặc người được mời một dòng. Đơn vị có dòng ở đây được in thêm giấy "
-    "mời riêng cho từng người (sau giấy mời chung) và danh sách ký nhận; số dòng mỗi thành phần "
+    "mời riêng cho từng người (sau giấy mời chung) và danh sách ký nhận; đơn vị không có dòng nào "
+    "chỉ có giấy mời chung, danh sách của đơn vị là \"không cần lập\" chứ không phải đang chờ; "
+    "số dòng mỗi thành phần "
     "phải bằng số được mời (hộ nghèo, hộ cận nghèo ở sheet \"Đơn vị\"; Ban Chỉ đạo, cán bộ ấp, "
     "khóm ở sheet \"Kế hoạch\"). Họ tên được in chuẩn (viết hoa chữ đầu mỗi tiếng), bảng tính "
     "không bị sửa.",
@@ -323,10 +370,10 @@ TEXTS = Sheet(
         _f("section", "Phần", "choice", True, ", ".join(SECTIONS), "Tổ chức thực hiện", SECTIONS),
         _f("heading", "Đề mục", "text", False,
            "Chỉ dùng ở phần \"Tổ chức thực hiện\": cơ quan được giao nhiệm vụ.",
-           "Phòng Tài chính – Kế hoạch huyện"),
+           "Phòng Kinh tế xã"),
         _f("text", "Nội dung", "long", True,
            "Một đoạn văn, một chủ đề hoặc một nơi nhận mỗi dòng.",
-           "Phối hợp với Phòng Lao động - Thương binh và Xã hội huyện hướng dẫn …"),
+           "Phối hợp với Phòng Văn hóa - Xã hội xã hướng dẫn …"),
     ),
 )
 
@@ -349,14 +396,14 @@ DOCUMENTS = Sheet(
            "Alt+Enter.", ""),
         _f("addressee", "Kính gửi", "text", False,
            "Nơi nhận chính; ở quyết định: những người chịu trách nhiệm thi hành (Điều 3).",
-           "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện, Trưởng phòng …"),
+           "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã, Trưởng phòng …"),
         _f("bases", "Căn cứ", "lines", False,
            "Mỗi căn cứ một dòng (Alt+Enter), không ghi chữ \"Căn cứ\" đầu dòng và dấu \";\" cuối "
            "dòng; căn cứ là kế hoạch này thì mẫu tự ghi.",
            "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"),
         _f("proposer", "Theo đề nghị của", "text", False,
            "Người đề nghị ban hành (quyết định).",
-           "Trưởng phòng Lao động - Thương binh và Xã hội huyện"),
+           "Trưởng phòng Văn hóa - Xã hội xã"),
         _f("recipients", "Nơi nhận", "lines", False,
            "Mỗi nơi nhận một dòng (Alt+Enter), không kèm \"- \" và \";\"; dòng \"Lưu\" ghi ở "
            "cột sau.", "Như Điều 3"),
@@ -384,7 +431,7 @@ MEMBERS = Sheet(
     (
         _f("name", "Họ và tên", "text", True, "Họ tên thành viên.", "Nguyễn Văn A"),
         _f("title", "Chức vụ", "text", True, "Chức vụ và cơ quan của thành viên.",
-           "Phó Chủ tịch Ủy ban nhân dân huyện"),
+           "Phó Chủ tịch Ủy ban nhân dân xã"),
         _f("role", "Vai trò", "choice", True, ", ".join(MEMBER_ROLES), "Tổ trưởng",
            MEMBER_ROLES),
     ),

@@ -126,7 +126,7 @@ PLAN: dict[str, Any] = {
     # Every invitee's hamlet is written "ấp Mỹ Lợi", so a letter reads "Ông/Bà …, ấp Mỹ Lợi";
     # the list's column then holds "Ấp Mỹ Lợi", under a header that is not "Ấp" again.
     "roster_place_header": "Địa chỉ",
-    "people_digits": "03",
+    "people_digits": "hai chữ số",
     # The province's plan asks for a report after each dialogue, and the summary at the end.
     "unit_report_addressee": "Sở Nông nghiệp và Môi trường tỉnh Đồng Tháp",
     "summary_governing": None,

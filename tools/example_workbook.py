@@ -89,7 +89,7 @@ PLAN: dict[str, Any] = {
     # Each commune had its committee: "Ban Chỉ đạo Giảm nghèo xã".
     "steering_unit_kind": "có",
     "roster_place_header": "Ấp, khóm",
-    "people_digits": "03",
+    "people_digits": "hai chữ số",
     "unit_report_addressee": "Phòng Lao động - Thương binh và Xã hội huyện Tháp Mười",
     "summary_governing": "UBND huyện Tháp Mười",
     "summary_body": "Phòng Lao động - Thương binh và Xã hội",

@@ -272,9 +272,10 @@ class Participants:
 
     def steering_for(self, unit: Unit) -> str:
         """The steering committee as a unit's documents name it."""
-        if self.steering_with_unit_kind:
-            return f"{self.steering_name} {unit.place.kind}"
-        return self.steering_name
+        name, kind = self.steering_name, unit.place.kind
+        if self.steering_with_unit_kind and not match_key(name).endswith(match_key(kind)):
+            return f"{name} {kind}"
+        return name
 
 
 # Who issues a unit's invitations, lists and reports: each unit itself (as the seed's communes
@@ -315,7 +316,8 @@ def unit_dateline(unit: Place, issuer: UnitIssuer, fixed: str | None, plan_place
     if fixed:
         return fixed
     if issuer == "unit" and unit.kind in ADMINISTRATIVE_KINDS:
-        return unit.name
+        # "Phường 1, ngày …": a numbered unit is named with its kind (Decree 30, annex I).
+        return unit.title if unit.name[:1].isdigit() else unit.name
     return plan_place
 
 

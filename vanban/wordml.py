@@ -60,6 +60,11 @@ _ORDERS: Final[dict[str, str]] = {
         "pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection "
         "bidi rtlGutter docGrid printerSettings w15:footnoteColumns sectPrChange"
     ),
+    # CT_TrPr is a choice, any order; Word writes this one, and so does the builder.
+    "trPr": (
+        "cnfStyle divId gridBefore gridAfter wBefore wAfter trHeight hidden cantSplit tblHeader "
+        "tblCellSpacing jc ins del trPrChange"
+    ),
     "tblBorders": f"{_SIDES} insideH insideV",
     "tcBorders": f"{_SIDES} insideH insideV tl2br tr2bl",
     "pBdr": "top left bottom right between bar",

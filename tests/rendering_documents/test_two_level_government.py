@@ -44,7 +44,7 @@ def commune_for_hamlets() -> dict[str, Any]:
             "steering_unit_kind": "không",
             "officials_name": "cán bộ ấp",
             "roster_place_header": "Tổ",
-            "people_digits": "3",
+            "people_digits": "như số hộ",
             "summary_governing": None,
             "summary_body": "Ủy ban nhân dân",
             "summary_abbr": "UBND",
@@ -202,3 +202,56 @@ def test_units_that_issue_their_own_documents_must_name_their_body(tmp_path: Pat
     for label in ("đơn vị: cơ quan ban hành", "đơn vị: viết tắt", "đơn vị: chức danh thủ trưởng"):
         assert any(label in m and "không được để trống" in m for m in messages), messages
     assert all('Sheet "Kế hoạch", ô B' in m for m in messages), messages
+
+
+def test_a_deputy_of_the_commune_needs_a_head_to_sign_for(tmp_path: Path) -> None:
+    d = commune_for_hamlets()
+    d["plan"].update({"unit_head": None, "signer_head": None, "signer_authority": None,
+                      "signer_title": "Chủ tịch"})  # fmt: skip
+    path = write_workbook(tmp_path / "plan.xlsx", d)  # one schedule row made KT. below
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["Lịch đối thoại"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("Thẩm quyền ký") + 1).value = "KT."
+    wb.save(path)
+    with pytest.raises(WorkbookError) as raised:
+        load_plan(path)
+    messages = [str(p) for p in raised.value.problems]
+    assert any('Sheet "Lịch đối thoại"' in m and '"KT."' in m and "chức danh thủ trưởng" in m
+               for m in messages), messages  # fmt: skip
+
+
+def test_a_misspelt_choice_of_who_issues_is_one_error(tmp_path: Path) -> None:
+    d = commune_for_hamlets()
+    d["plan"]["unit_issuer"] = "xã lập cho ấp"
+    with pytest.raises(WorkbookError) as raised:
+        load_plan(write_workbook(tmp_path / "plan.xlsx", d))
+    messages = [str(p) for p in raised.value.problems]
+    assert len(messages) == 1 and "văn bản do ai ban hành" in messages[0], messages
+
+
+def test_datelines_and_committees_follow_the_plan_s_data() -> None:
+    from vanban.model import Participants, Place, Unit, unit_dateline
+
+    assert unit_dateline(Place("phường", "1"), "unit", None, "Cao Lãnh") == "Phường 1"
+    assert unit_dateline(Place("xã", "Mỹ Quý"), "unit", None, "Tháp Mười") == "Mỹ Quý"
+    assert unit_dateline(Place("ấp", "Tân Lợi"), "unit", None, "Phong Hòa") == "Phong Hòa"
+    assert unit_dateline(Place("xã", "Mỹ Quý"), "issuer", None, "Đồng Tháp") == "Đồng Tháp"
+    assert unit_dateline(Place("ấp", "Tân Lợi"), "unit", "Tân Phú", "Phong Hòa") == "Tân Phú"
+    ward = Unit(Place("phường", "Mỹ Phú"), 1, 1, 2)
+    glued = Participants("Cấp tỉnh", "Tổ", "Cấp xã", "Ban Chỉ đạo Giảm nghèo phường", 3, "cán bộ",
+                         5, steering_with_unit_kind=True)  # fmt: skip
+    assert glued.steering_for(ward) == "Ban Chỉ đạo Giảm nghèo phường"  # never "phường phường"
+
+
+def test_a_blank_choice_keeps_what_each_kind_of_plan_did_before(tmp_path: Path) -> None:
+    d = province_for_communes()
+    d["plan"]["steering_unit_kind"] = None
+    unit_plan = load_plan(write_workbook(tmp_path / "units.xlsx", d))
+    assert unit_plan.participants.steering_with_unit_kind  # each commune its committee
+    h = commune_for_hamlets()
+    h["plan"]["steering_unit_kind"] = None
+    commune_plan = load_plan(write_workbook(tmp_path / "commune.xlsx", h))
+    assert not commune_plan.participants.steering_with_unit_kind

@@ -286,3 +286,75 @@ def test_a_unit_re_issued_with_force_over_a_hand_edit_is_still_valid(tmp_path: P
     assert letter.read_bytes() != edited
     assert schema_findings(letter) == []
     assert list((out / ".history").rglob("*.docx"))  # the edited copy was kept
+
+
+def test_templates_that_passed_are_remembered_and_failures_are_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from vanban.rendering import schema
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    good = (TEMPLATES / "giay-moi.docx").read_bytes()
+    bad = _with_document(good, _unknown_table_property)
+    assert schema.valid_package(good) == []
+    assert schema.valid_package(bad)  # refused, and refused again next time
+    records = sorted(p.name for p in schema.cache_dir().iterdir())
+    assert len(records) == 1 and hashlib.sha256(good).hexdigest() in records[0], records
+    calls: list[bytes] = []
+    monkeypatch.setattr(
+        schema, "schema_findings_of", lambda data, suffix=".docx": calls.append(data) or []
+    )
+    assert schema.valid_package(good) == [] and calls == []  # remembered: not read again
+    schema.valid_package(bad)
+    assert calls == [bad]  # a failure is never remembered
+
+
+_OFFICE_CORE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/metadata/core-properties"
+_PKG_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+def test_core_properties_under_the_other_type_give_one_core_part_on_either_path(
+    tmp_path: Path,
+) -> None:
+    from vanban.rendering.render import render_docx_stock
+    from vanban.rendering.wordfile import DocumentProperties
+
+    data = (TEMPLATES / "giay-moi.docx").read_bytes()
+    rels = zipfile.ZipFile(BytesIO(data)).read("_rels/.rels").decode()
+    assert _PKG_CORE in rels
+    template = tmp_path / "giay-moi.docx"
+    template.write_bytes(_replace_member(data, "_rels/.rels", rels.replace(_PKG_CORE, _OFFICE_CORE).encode()))
+    plan = load_plan(Path(__file__).resolve().parents[2] / "inputs" / "thap-muoi-2022.xlsx")
+    kind = load_registry(TEMPLATES).kind("giay_moi")
+    props = DocumentProperties("Giấy mời", "Dự đối thoại", "Ủy ban nhân dân xã Mỹ Quý", date(2022, 11, 7))
+    context = kind.build_context(plan, plan.units[0])
+    for out in (render_docx(template, context, props), render_docx_stock(template, context, props)):
+        names = zipfile.ZipFile(BytesIO(out)).namelist()
+        assert len(names) == len(set(names)), names  # no second docProps/core.xml
+        assert [n for n in names if n.endswith("core.xml")] == ["docProps/core.xml"]
+        core = etree.fromstring(zipfile.ZipFile(BytesIO(out)).read("docProps/core.xml"))
+        assert core.findtext(f"{DC}creator") == "Ủy ban nhân dân xã Mỹ Quý"
+        assert schema_findings_of(out) == []
+
+
+def test_a_relationship_to_drop_that_points_at_a_needed_part_drops_nothing_needed(
+    tmp_path: Path,
+) -> None:
+    data = (TEMPLATES / "giay-moi.docx").read_bytes()
+    rels = zipfile.ZipFile(BytesIO(data)).read("_rels/.rels").decode()
+    thumbnail = (
+        '<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/thumbnail" Target="word/document.xml"/></Relationships>'
+    )
+    template = tmp_path / "giay-moi.docx"
+    template.write_bytes(
+        _replace_member(data, "_rels/.rels", rels.replace("</Relationships>", thumbnail).encode())
+    )
+    compiled = compiled_template(template)  # not refused: the body is kept
+    names = zipfile.ZipFile(BytesIO(compiled.package)).namelist()
+    assert "word/document.xml" in names
+    assert "metadata/thumbnail" not in zipfile.ZipFile(BytesIO(compiled.package)).read(
+        "_rels/.rels"
+    ).decode()

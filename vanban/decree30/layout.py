@@ -67,35 +67,17 @@ RunFormat = Mapping[str, bool]  # keys: "bold", "italic", "underline"
 SPACE_AFTER_TABLE_PT: Final = 6.0
 # CT_TrPr's children in the Open XML SDK's order for them. python-docx's own sequence differs
 # (cantSplit before trHeight, hidden last), so it cannot place them.
-_TR_PR_ORDER: Final = tuple(
-    qn(f"w:{name}")
-    for name in (
-        "cnfStyle divId gridBefore gridAfter wBefore wAfter trHeight hidden cantSplit "
-        "tblHeader tblCellSpacing jc ins del trPrChange"
-    ).split()
-)
-
-
 def set_row_flag(tr: BaseOxmlElement, name: str) -> None:
     """Give a row ``w:<name>`` (cantSplit, tblHeader) in ``w:trPr``, at its schema position.
 
     A missing ``w:trPr`` goes right after ``w:tblPrEx`` when the row has one, else first.
     """
-    tag = qn(f"w:{name}")
     tr_pr = tr.find(qn("w:trPr"))
     if tr_pr is None:
         tr_pr = element("w:trPr")
         ex = tr.find(qn("w:tblPrEx"))
         tr.insert(0 if ex is None else tr.index(ex) + 1, tr_pr)
-    for old in tr_pr.findall(tag):
-        tr_pr.remove(old)
-    rank = _TR_PR_ORDER.index(tag)
-    flag = element(f"w:{name}")
-    for index, sibling in enumerate(tr_pr):
-        if sibling.tag in _TR_PR_ORDER and _TR_PR_ORDER.index(sibling.tag) > rank:
-            tr_pr.insert(index, flag)
-            return
-    tr_pr.append(flag)
+    insert(tr_pr, element(f"w:{name}"))
 
 
 class Decree30Document:

@@ -31,19 +31,19 @@ def _metadata(
     """Who issues a document of ``kind``, its number and date, its signer and recipients."""
     if kind.metadata == "summary":
         sr = plan.summary
-        return sr.body, sr.ref, sr.signer, recipients(sr.recipients, "VT")
+        return sr.body, sr.ref, sr.signer, recipients(sr.recipients, sr.archive)
     if kind.metadata == "plan" or unit is None:
         return plan.issuer, plan.ref, plan.signer, recipients(plan.recipients, plan.archive)
     if kind.metadata == "report" and unit.result is not None:
         r = unit.result
-        return plan.unit_body(unit), r.report, r.signer, recipients(plan.unit_recipients, "VT")
+        return plan.unit_body(unit), r.report, r.signer, recipients(plan.unit_recipients, plan.unit_archive)
     s = unit.schedule
     assert s is not None  # every unit has its row in "Lịch đối thoại" (workbook rules)
     return (
         plan.unit_body(unit),
         s.invitation,
         s.signer,
-        recipients(plan.invitation_recipients, "VT"),
+        recipients(plan.invitation_recipients, plan.unit_archive),
     )
 
 

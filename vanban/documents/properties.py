@@ -19,13 +19,21 @@ from typing import Any
 from vanban.documents.blocks import Context
 from vanban.model import Plan
 from vanban.rendering.wordfile import DocumentProperties
-from vanban.text.formatting import capitalize_first, lower_first
+from vanban.text.formatting import capitalize_first, lower_first, upper_vn
 
 
 def _decapitalised(text: str) -> str:
     """The summary as it reads after the type: "Thực hiện …" -> "thực hiện …" (not "UBND …")."""
     first = text.split(" ", 1)[0]
     return text if first.isupper() and len(first) > 1 else lower_first(text)
+
+
+def _type_as_written(type_name: str, label: str) -> str:
+    """The type in a sentence: "Quyết định thành lập Tổ công tác" as the kind's label writes it
+    when the label starts with the printed type, else the printed type in sentence case."""
+    if upper_vn(label).startswith(upper_vn(type_name)):
+        return label[: len(type_name)]
+    return capitalize_first(type_name.lower())
 
 
 def _number(symbol: Any) -> str:
@@ -39,7 +47,7 @@ def document_properties(label: str, context: Context, plan: Plan) -> DocumentPro
     doc = context.get("doc") or {}
     if "type_name" in doc:
         summary = " ".join(str(line) for line in doc.get("summary") or []).strip()
-        kind_name = capitalize_first(str(doc.get("type_name") or label).lower())
+        kind_name = _type_as_written(str(doc.get("type_name") or label), label)
         title = f"{kind_name} {_decapitalised(summary)}".strip() if summary else kind_name
         when = doc.get("date")
         return DocumentProperties(

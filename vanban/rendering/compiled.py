@@ -46,7 +46,7 @@ from lxml import etree
 from vanban.rendering.elements import check_rendered
 from vanban.rendering.findings import Finding
 from vanban.rendering.package import checked_template
-from vanban.rendering.schema import SchemaRefused, schema_findings_of
+from vanban.rendering.schema import SchemaRefused, valid_package
 from vanban.rendering.wordfile import DocumentProperties, made_word_file, with_properties
 from vanban.rendering.xmlshape import always_balanced, static_tables, well_formed
 from vanban.rendering.zipcopy import Member, deflate, write_zip
@@ -111,7 +111,7 @@ class CompiledTemplate:
         self.reordered: tuple[Finding, ...] = made.reordered  # for the caller's warning
         self._core = made.core
         data = write_zip(self._members)
-        refused = schema_findings_of(data)
+        refused = valid_package(data)
         if refused:
             raise SchemaRefused(refused)
         self.package: bytes = data  # what every document is made from, the stock path's too
@@ -263,10 +263,6 @@ class CompiledTemplate:
             members = with_properties(members, self._core, properties)
         return write_zip(members)
 
-    @property
-    def core(self) -> str:
-        """The part name of the core properties, which each document replaces."""
-        return self._core
 
 
 class TemplateCache:

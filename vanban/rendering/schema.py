@@ -14,14 +14,20 @@ parents, and their findings are set apart as ``schema_free``, never counted as e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from openxml_audit import FileFormat, OpenXmlValidator
+from vanban.errors import VanbanError
+from vanban.files import atomic_write
+
+if TYPE_CHECKING:  # imported when first needed: its schema data takes a while to load
+    from openxml_audit import OpenXmlValidator
 
 # Parents whose children the schema lets come in any order but the SDK checks in one order, with
 # the children concerned: only such a child "out of order" there is set apart; any other finding
@@ -68,6 +74,8 @@ class SchemaRefused(ValueError):
 
 
 def _validator() -> OpenXmlValidator:
+    from openxml_audit import FileFormat, OpenXmlValidator
+
     key = f"{threading.get_ident()}"
     with _LOCK:
         found = _VALIDATORS.get(key)
@@ -104,6 +112,37 @@ def schema_findings(path: Path) -> list[SchemaFinding]:
     return out
 
 
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vanban" / "schema"
+
+
+def _passed(sha256: str) -> Path:
+    # Only hex digits and the validator's version in the name: nothing of the file reaches it.
+    return cache_dir() / f"openxml-audit-{version('openxml-audit')}-{sha256}.ok"
+
+
+def valid_package(data: bytes, suffix: str = ".docx") -> list[SchemaFinding]:
+    """:func:`schema_findings_of`, remembering the packages that passed.
+
+    Every run compiles the same templates: a template that passed once (the same bytes, the same
+    validator) is not read again. Only passes are kept, in the user's cache (not the output
+    folder, where anyone who can write could plant one); a cache that cannot be read or written
+    only means checking again.
+    """
+    record = _passed(hashlib.sha256(data).hexdigest())
+    if record.is_file():
+        return []
+    found = schema_findings_of(data, suffix)
+    if not found:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(record, b"")
+        except (OSError, VanbanError):
+            pass
+    return found
+
+
 def schema_findings_of(data: bytes, suffix: str = ".docx") -> list[SchemaFinding]:
     """:func:`schema_findings` of a package held in memory."""
     fd, name = tempfile.mkstemp(suffix=suffix, prefix="vanban-schema-")
@@ -115,4 +154,11 @@ def schema_findings_of(data: bytes, suffix: str = ".docx") -> list[SchemaFinding
         os.unlink(name)
 
 
-__all__ = ["FREE_ORDER", "SchemaFinding", "SchemaRefused", "schema_findings", "schema_findings_of"]
+__all__ = [
+    "FREE_ORDER",
+    "SchemaFinding",
+    "SchemaRefused",
+    "schema_findings",
+    "schema_findings_of",
+    "valid_package",
+]

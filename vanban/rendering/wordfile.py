@@ -205,6 +205,14 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _core_type_fixed(parts: Mapping[str, bytes]) -> bytes:
+    rels = parse(parts["_rels/.rels"])
+    for rel in rels:
+        if (rel.get("Type") or "") in CORE:
+            rel.set("Type", _PKG_REL + "metadata/core-properties")
+    return _xml(rels)
+
+
 def _main_part(parts: Mapping[str, bytes]) -> str:
     for rel in _package_rels(parts):
         if (rel.get("Type") or "").endswith("/officeDocument"):
@@ -271,15 +279,21 @@ def _drop_related(
     if rels_name not in parts:
         return
     rels = parse(out.changed.get(rels_name, parts[rels_name]))
+    kept = _targets_of_other_types(parts, types)
     dropped = []
+    removed = False
     for rel in list(rels):
         if rel.tag == REL_NS + "Relationship" and (rel.get("Type") or "") in types:
             rels.remove(rel)
-            if rel.get("TargetMode") != "External":
-                dropped.append(resolve(source, rel.get("Target") or ""))
+            removed = True
+            target = resolve(source, rel.get("Target") or "")
+            # A part something else also needs (a "thumbnail" pointing at the body) stays.
+            if rel.get("TargetMode") != "External" and target not in kept:
+                dropped.append(target)
+    if removed:
+        out.changed[rels_name] = _xml(rels)
     if not dropped:
         return
-    out.changed[rels_name] = _xml(rels)
     for part in dropped:
         out.dropped.add(part)
         # A custom XML item's own relationships name its properties part: those go too.
@@ -289,6 +303,20 @@ def _drop_related(
                 out.dropped.add(resolve(part, rel.get("Target") or ""))
             out.dropped.add(item_rels)
     _drop_types(parts, out)
+
+
+def _targets_of_other_types(parts: Mapping[str, bytes], types: frozenset[str]) -> set[str]:
+    """Every part some relationship of another type reaches."""
+    found: set[str] = set()
+    for name, data in parts.items():
+        if not name.endswith(".rels"):
+            continue
+        folder = name.rsplit("_rels/", 1)[0]
+        source = folder + name.rsplit("/", 1)[-1][: -len(".rels")]
+        for rel in parse(data):
+            if (rel.get("Type") or "") not in types and rel.get("TargetMode") != "External":
+                found.add(resolve(source if source else "", rel.get("Target") or ""))
+    return found
 
 
 def _drop_types(parts: Mapping[str, bytes], out: WordFile) -> None:
@@ -312,6 +340,10 @@ def _properties(parts: Mapping[str, bytes], out: WordFile) -> None:
             out.changed[target] = app_xml()
         elif kind in CORE and target in parts:
             core = target
+            if kind != _PKG_REL + "metadata/core-properties":
+                # The other namespace's type: python-docx (docxtpl's path) would not find the
+                # part and write a second one. One type, the package's.
+                out.changed["_rels/.rels"] = _core_type_fixed(parts)
     if core:
         # The template's own stays (docxtpl may render tags in it); each document replaces it.
         out.core = core

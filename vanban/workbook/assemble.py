@@ -251,7 +251,10 @@ def assemble(d: Draft) -> Plan:
             steering_count=_need(meta, "steering_count"),
             officials_name=_need(meta, "officials_name"),
             officials_count=_need(meta, "officials_count"),
-            steering_with_unit_kind=meta.get("steering_unit_kind") == "có",
+            # Blank: as each kind of plan did before the field existed.
+            steering_with_unit_kind=(meta.get("steering_unit_kind") or (
+                "có" if unit_issuer(meta) == "unit" else "không"
+            )) == "có",
         ),
         budget=_need(meta, "budget"),
         funding_source=_need(meta, "funding_source"),
@@ -269,7 +272,7 @@ def assemble(d: Draft) -> Plan:
             thousand=meta.get("thousand") or "ngàn",
             zero_tens=meta.get("zero_tens") or "lẻ",
             four=meta.get("four") or "tư",
-            people_two_digits=meta.get("people_digits") != "3",
+            people_two_digits=meta.get("people_digits") != "như số hộ",
         ),
         unit_issuer=unit_issuer(meta),
         unit_archive=meta.get("unit_archive") or "VT",

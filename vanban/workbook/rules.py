@@ -283,9 +283,13 @@ def _check_signers(d: Draft, problems: Problems) -> None:
 def _check_unit_issuer(d: Draft, problems: Problems) -> None:
     """Units that issue their own documents need their body named: its kind, abbreviation and
     (for a KT. signer) its head; a plan whose issuer issues for each unit needs none of these."""
-    if schema.UNIT_ISSUER_OF.get(d.meta.get("unit_issuer") or "đơn vị") != "unit":
-        return
     issuer = schema.PLAN.field("unit_issuer")
+    coord = d.meta.coord("unit_issuer")
+    if any(p.is_error and p.sheet == schema.PLAN.name and p.cell == coord for p in problems.items):
+        return  # a value off the list is reported already; what it meant is unknown
+    if schema.UNIT_ISSUER_OF.get(d.meta.get("unit_issuer") or "đơn vị") != "unit":
+        _check_deputies_have_a_head(d, problems)
+        return
     for key in ("unit_body_kind", "unit_body_abbr", "unit_head"):
         if d.meta.get(key) is None:
             problems.error(
@@ -293,3 +297,20 @@ def _check_unit_issuer(d: Draft, problems: Problems) -> None:
                 f'{what(schema.PLAN.field(key))} không được để trống khi mục "{issuer.label}" '
                 'là "đơn vị" (mỗi đơn vị tự ban hành văn bản của mình)',
             )
+
+
+def _check_deputies_have_a_head(d: Draft, problems: Problems) -> None:
+    """Issued by the plan's issuer, a unit document signed KT., TL. or TUQ. prints its head's
+    title ("KT. CHỦ TỊCH"): from "Đơn vị: chức danh thủ trưởng", else the plan signer's."""
+    if d.meta.get("unit_head") is not None or d.meta.get("signer_head") is not None:
+        return
+    for sheet, rows in ((schema.SCHEDULE, d.schedules), (schema.RESULTS, d.results)):
+        for rec in rows:
+            authority = rec.get("authority")
+            if authority in ("KT.", "TL.", "TUQ."):
+                head = schema.PLAN.field("unit_head")
+                problems.error(
+                    sheet.name, rec.coord("authority"),
+                    f'thẩm quyền ký "{authority}" cần chức danh thủ trưởng: hãy ghi mục '
+                    f'"{head.label}" ở sheet "{schema.PLAN.name}"',
+                )

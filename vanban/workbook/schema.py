@@ -18,6 +18,8 @@ AUTHORITIES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 # "Đơn vị: văn bản do ai ban hành", and what each value means in the model.
 UNIT_ISSUERS = ("đơn vị", "cơ quan ban hành kế hoạch")
 UNIT_ISSUER_OF = {"đơn vị": "unit", "cơ quan ban hành kế hoạch": "issuer"}
+# "Số người: cách viết": words, not "03"/"3", which a spreadsheet would read as one number.
+PEOPLE_DIGITS = ("hai chữ số", "như số hộ")
 # A unit since 1 July 2025: a commune, ward or special zone of a province, or a hamlet or
 # residential group of a commune; "thị trấn" (a town of a former district) stays, last.
 UNIT_KINDS = (
@@ -166,8 +168,9 @@ PLAN = Sheet(
         _f("unit_governing", "Đơn vị: cơ quan chủ quản", "text", False,
            "Dòng trên tên cơ quan của đơn vị (thường bỏ trống).", ""),
         _f("unit_head", "Đơn vị: chức danh thủ trưởng", "text", False,
-           "Dùng khi người ký giấy mời, báo cáo ký thay (KT.); bỏ trống thì lấy chức danh thủ "
-           "trưởng của người ký kế hoạch.", "Chủ tịch"),
+           "Dùng khi người ký giấy mời, báo cáo ký thay (KT.); bắt buộc khi văn bản do đơn vị "
+           "ban hành; khi do cơ quan ban hành kế hoạch, bỏ trống thì lấy chức danh thủ trưởng "
+           "của người ký kế hoạch.", "Chủ tịch"),
         _f("unit_date_place", "Đơn vị: địa danh ghi ngày tháng", "text", False,
            "Bỏ trống: tên đơn vị khi đơn vị là xã, phường, thị trấn, đặc khu tự ban hành; nếu "
            'không, "Địa danh ghi ngày tháng" của kế hoạch (một ấp không phải địa danh hành chính).',
@@ -177,14 +180,15 @@ PLAN = Sheet(
            "VT, VHXH"),
         _f("steering_unit_kind", "Ban Chỉ đạo: ghi kèm loại đơn vị", "choice", False,
            '"có": giấy mời, danh sách in "Ban Chỉ đạo Giảm nghèo xã" (mỗi xã có Ban Chỉ đạo); '
-           '"không": in đúng tên đã ghi (Ban Chỉ đạo của xã dự đối thoại ở các ấp).', "không",
-           ("có", "không")),
+           '"không": in đúng tên đã ghi (Ban Chỉ đạo của xã dự đối thoại ở các ấp). Bỏ trống: '
+           '"có" khi văn bản do đơn vị ban hành, "không" khi do cơ quan ban hành kế hoạch.',
+           "không", ("có", "không")),
         _f("roster_place_header", "Danh sách: tên cột nơi ở", "text", False,
            'Tiêu đề cột nơi ở của người được mời trong danh sách ký nhận; bỏ trống là "Nơi ở".',
            "Ấp, khu phố"),
         _f("people_digits", "Số người: cách viết", "choice", False,
-           '"03": số người viết hai chữ số như "(03 người)"; "3": viết như số hộ. Bỏ trống là '
-           '"03".', "03", ("03", "3")),
+           '"hai chữ số": số người dưới 10 viết "(03 người)"; "như số hộ": "(3 người)", như "6 '
+           'hộ nghèo". Bỏ trống là "hai chữ số".', "hai chữ số", PEOPLE_DIGITS),
         _f("unit_report_addressee", "Báo cáo đơn vị: kính gửi", "text", True,
            "Nơi nhận báo cáo kết quả của từng đơn vị (tỉnh: Sở Nông nghiệp và Môi trường).",
            "Phòng Văn hóa - Xã hội xã Tháp Mười"),

@@ -97,7 +97,7 @@ def main() -> None:
     jobs = []
     for kind in default_registry().kinds:
         units = [None] if kind.scope == "plan" else list(plan.units)
-        ready = [u for u in units if kind.pending(plan, u) is None]
+        ready = [u for u in units if kind.unmet(plan, u) is None]
         jobs += [(kind, u) for u in ready]
 
     widths = (30, 10, 10, 10, 10, 14, 13, 13)

@@ -39,7 +39,7 @@ Job = tuple[str, str, dict[str, Any]]  # (name, template, context)
 def _jobs(plan: Plan, label: str) -> Iterator[Job]:
     for kind in default_registry().kinds:
         for unit in [None] if kind.scope == "plan" else list(plan.units):
-            if kind.pending(plan, unit) is None:
+            if kind.unmet(plan, unit) is None:
                 name = f"{label}-{kind.key}-{unit.name if unit else 'plan'}"
                 yield name, kind.template, kind.build_context(plan, unit)
 

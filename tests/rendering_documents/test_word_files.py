@@ -358,3 +358,22 @@ def test_a_relationship_to_drop_that_points_at_a_needed_part_drops_nothing_neede
     assert "metadata/thumbnail" not in zipfile.ZipFile(BytesIO(compiled.package)).read(
         "_rels/.rels"
     ).decode()
+
+
+def test_a_thumbnail_and_core_properties_of_the_other_type_are_mended_together() -> None:
+    from vanban.decree30.layout import Decree30Document
+    from vanban.rendering.parts import inflate
+    from vanban.rendering.wordfile import made_word_file
+    from vanban.rendering.zipcopy import read_members
+
+    buffer = BytesIO()
+    Decree30Document().document.save(buffer)  # python-docx's package: it has a thumbnail
+    data = buffer.getvalue()
+    rels = zipfile.ZipFile(BytesIO(data)).read("_rels/.rels").decode()
+    assert "metadata/thumbnail" in rels and _PKG_CORE in rels
+    data = _replace_member(data, "_rels/.rels", rels.replace(_PKG_CORE, _OFFICE_CORE).encode())
+    members, _ = made_word_file(read_members(data))
+    mended = inflate(next(m for m in members if m.name == "_rels/.rels")).decode()
+    assert "metadata/thumbnail" not in mended  # the first step's change is kept
+    assert _PKG_CORE in mended and _OFFICE_CORE not in mended
+    assert "docProps/thumbnail.jpeg" not in [m.name for m in members]

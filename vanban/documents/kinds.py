@@ -113,11 +113,6 @@ class DocumentKind:
     # the plan prints its number with it, whatever its own type.
     plan_type: str = field(default="", compare=False)
 
-    def pending(self, plan: Plan, unit: Unit | None) -> str | None:
-        """Why the document cannot be issued now, or None when it can."""
-        unmet = self.unmet(plan, unit)
-        return unmet[1] if unmet else None
-
     def unmet(self, plan: Plan, unit: Unit | None) -> tuple[str, str] | None:
         """The first condition the document waits on and why: ("needs_table", why) or its
         ``ready`` name and why; None when it can be issued now.

@@ -205,8 +205,9 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _core_type_fixed(parts: Mapping[str, bytes]) -> bytes:
-    rels = parse(parts["_rels/.rels"])
+def _core_type_fixed(parts: Mapping[str, bytes], out: WordFile) -> bytes:
+    # From what the earlier steps left (the thumbnail's relationship is gone already).
+    rels = parse(out.changed.get("_rels/.rels", parts["_rels/.rels"]))
     for rel in rels:
         if (rel.get("Type") or "") in CORE:
             rel.set("Type", _PKG_REL + "metadata/core-properties")
@@ -343,7 +344,7 @@ def _properties(parts: Mapping[str, bytes], out: WordFile) -> None:
             if kind != _PKG_REL + "metadata/core-properties":
                 # The other namespace's type: python-docx (docxtpl's path) would not find the
                 # part and write a second one. One type, the package's.
-                out.changed["_rels/.rels"] = _core_type_fixed(parts)
+                out.changed["_rels/.rels"] = _core_type_fixed(parts, out)
     if core:
         # The template's own stays (docxtpl may render tags in it); each document replaces it.
         out.core = core

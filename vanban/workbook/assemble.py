@@ -64,6 +64,12 @@ def unit_issuer(meta: Record) -> UnitIssuer:
     return "issuer" if UNIT_ISSUER_OF.get(meta.get("unit_issuer") or "") == "issuer" else "unit"
 
 
+def _unit_head(meta: Record) -> str | None:
+    """Whose authority a unit document's deputy signs for: the units' head, else the plan's."""
+    head = meta.get("unit_head") or meta.get("signer_head")
+    return str(head) if head else None
+
+
 def _unit_signer(rec: Record, meta: Record) -> Signer:
     by_issuer = unit_issuer(meta) == "issuer"
     return unit_signer(
@@ -72,7 +78,7 @@ def _unit_signer(rec: Record, meta: Record) -> Signer:
         rec.get("authority"),
         issuer=unit_issuer(meta),
         body_kind=meta.get("issuer_kind") if by_issuer else meta.get("unit_body_kind"),
-        head=meta.get("unit_head") or meta.get("signer_head"),
+        head=_unit_head(meta),
         plan_collective=meta.get("signer_collective"),
     )
 
@@ -281,7 +287,7 @@ def assemble(d: Draft) -> Plan:
         unit_body_kind=meta.get("unit_body_kind") or "",
         unit_body_abbr=meta.get("unit_body_abbr") or "",
         unit_governing=meta.get("unit_governing"),
-        unit_head=meta.get("unit_head") or meta.get("signer_head") or "",
+        unit_head=_unit_head(meta) or "",
         roster_place_header=meta.get("roster_place_header") or "Nơi ở",
         unit_report_addressee=_need(meta, "unit_report_addressee"),
         unit_recipients=tuple(sections["Nơi nhận báo cáo đơn vị"]),

@@ -26,6 +26,14 @@ from vanban.errors import (
 
 TEMP_PREFIX = ".tmp-"
 
+
+def user_cache(name: str) -> Path:
+    """``$XDG_CACHE_HOME/vanban/<name>`` (else ``~/.cache/vanban/<name>``): what vanban keeps
+    between runs on this machine, never in an output folder; deleting it only costs time."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vanban" / name
+
+
 _CHUNK = 1 << 20
 
 # Plain-language reasons for the faults a clerk is likely to meet; anything else shows the OS text.

@@ -22,6 +22,11 @@ MANIFEST_NAME = "manifest.json"
 # One run per folder at a time (``vanban.issuing.locking``), and who holds it.
 LOCK_NAME = ".vanban.lock"
 HOLDER_NAME = ".vanban.lock.json"
+# The signing PDFs (``vanban pdf``), mirroring the documents' paths, and the signed copies
+# collected back (``vanban signed``); manifest.json keeps their record under PDFS_KEY.
+PDF_DIR = "pdf"
+SIGNED_DIR = "da-ky"
+PDFS_KEY = "pdfs"
 # The result forms sent to the units (``vanban forms``), one per unit.
 FORMS_DIR = "06-phieu-ket-qua"
 
@@ -40,3 +45,8 @@ def history_name(relpath: str, sha256: str, digits: int = 16) -> str:
     if flat.suffix:
         return f"{flat.stem}.{sha256[:digits]}{flat.suffix}"
     return f"{flat.name}.{sha256[:digits]}"
+
+
+def pdf_relpath(docx_relpath: str, folder: str = PDF_DIR) -> str:
+    """``03-giay-moi/xa-my-quy.docx`` -> ``pdf/03-giay-moi/xa-my-quy.pdf`` (or under ``folder``)."""
+    return (PurePosixPath(folder) / PurePosixPath(docx_relpath).with_suffix(".pdf")).as_posix()

@@ -32,7 +32,11 @@ ALLOWED: dict[str, set[str] | None] = {
     "documents": BASE | {"model", "files", "workbook", "decree30", "rendering"},
     "forms": BASE | {"model", "files", "outdir", "workbook", "documents", "issuing"},
     "issuing": BASE | {"model", "files", "outdir", "workbook", "documents", "rendering"},
-    "review": BASE | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing"},
+    "pdf": BASE | {"files"},
+    "review": BASE
+    | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing", "pdf"},
+    "publishing": BASE
+    | {"model", "files", "outdir", "workbook", "documents", "issuing", "pdf", "review"},
     # The Prefect servers run as child processes: the package never imports Prefect itself.
     "server": BASE | {"files", "outdir"},
     # Preparing a run reads the workbook and the returned forms and resolves the rest.

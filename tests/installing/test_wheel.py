@@ -93,6 +93,13 @@ def test_an_installed_vanban_issues_the_full_set_from_another_folder(
         [vanban, "review", "--check", "ra"], cwd=elsewhere, env=env, capture_output=True, text=True
     )
     assert check.returncode == 0, check.stdout + check.stderr
+    # The signing PDFs, with what they need (pyHanko, pypdfium2) installed by the wheel's own
+    # dependencies.
+    pdf = subprocess.run(
+        [vanban, "pdf", "ra"], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert pdf.returncode == 0, pdf.stdout + pdf.stderr
+    assert len(list((elsewhere / "ra" / "pdf").rglob("*.pdf"))) == EXAMPLE_ISSUED
     # --templates still overrides the shipped templates.
     lint = subprocess.run(
         [vanban, "templates", "check", str(ROOT / "templates" / "docx")],

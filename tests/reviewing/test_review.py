@@ -279,7 +279,7 @@ def test_a_re_review_converts_only_what_changed(tmp_path: Path) -> None:
 
 
 def test_conversion_is_shared_out_by_size_among_processes(tmp_path: Path) -> None:
-    from vanban.review import previews
+    from vanban.pdf import libreoffice as previews
 
     sizes = {"big.docx": 9000, "a.docx": 3000, "b.docx": 3000, "c.docx": 2000, "d.docx": 1000}
     jobs = []

@@ -261,6 +261,45 @@ def review(
     show.review_summary(console, result)
 
 
+OutdirArg = Annotated[Path, typer.Argument(help="Thư mục đầu ra của một lần chạy")]
+
+
+@app.command()
+def pdf(
+    outdir: OutdirArg,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help=f"Ghi đè PDF đã bị sửa (bản cũ được cất vào {HISTORY_DIR}/)"),
+    ] = False,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Xuất PDF/A để ký số cho mọi văn bản đã phát hành, có sẵn ô chữ ký người ký và cơ quan."""
+    from vanban.publishing.publish import publish
+
+    show.published(console, publish(outdir, templates=templates, force=force))
+
+
+@app.command()
+def signed(
+    outdir: OutdirArg,
+    folder: Annotated[Path, typer.Argument(help="Thư mục các tệp PDF đã ký số")],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help=f"Thay bản đã ký khác đang có (bản cũ vào {HISTORY_DIR}/)"),
+    ] = False,
+    workbook: Annotated[
+        Path | None,
+        typer.Option("--workbook", help="Bảng tính đã ghi số, ngày văn thư cấp khi ký số"),
+    ] = None,
+    templates: TemplatesOpt = None,
+) -> None:
+    """Nhận các bản PDF đã ký số: đối chiếu với PDF đã xuất, kiểm tra chữ ký, lưu vào da-ky/."""
+    from vanban.publishing.signed import TRUST_NOTE, collect_signed
+
+    report = collect_signed(outdir, folder, force=force, workbook=workbook, templates=templates)
+    show.signed(console, report, TRUST_NOTE)
+
+
 @app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="Văn bản cũ .docx")],

@@ -114,8 +114,8 @@ def _grouped(report: RunReport, states: frozenset[DocState]) -> dict[tuple[str, 
     return groups
 
 
-def _some(names: list[str]) -> str:
-    return ", ".join(names[:4]) + (f" và {len(names) - 4} đơn vị khác" if len(names) > 4 else "")
+def _some(names: list[str], others: str = "đơn vị") -> str:
+    return ", ".join(names[:4]) + (f" và {len(names) - 4} {others} khác" if len(names) > 4 else "")
 
 
 FORM_STATUS_LABELS = {
@@ -193,6 +193,61 @@ def review_summary(console: Console, result: Any) -> None:
     console.print(f"  {len(result.pdfs)} tệp PDF, {len(result.pngs)} ảnh trang đầu")
     if result.message:
         console.print(Text(str(result.message), style="yellow"))
+
+
+_PUBLISHED = {
+    "written": "mới",
+    "replaced": "cập nhật",
+    "forced": "ghi đè bản đã sửa",
+    "unchanged": "không đổi",
+}
+
+
+def published(console: Console, report: Any) -> None:
+    """What ``vanban pdf`` wrote: counts, the documents awaiting their number, the warnings."""
+    pubs = report.publications
+    counts: dict[str, int] = {}
+    for pub in pubs:
+        counts[pub.status] = counts.get(pub.status, 0) + 1
+    parts = [f"{n} {_PUBLISHED[s]}" for s, n in counts.items() if n]
+    console.print(
+        Text.assemble(
+            f"Đã xuất {len(pubs)} PDF để ký số ({', '.join(parts) or 'không có'}); ",
+            f"{report.converted} tệp vừa chuyển bằng LibreOffice.",
+        )
+    )
+    console.print(Text.assemble("Thư mục: ", (str(report.out_dir / "pdf"), "bold")))
+    awaiting = [p.source for p in pubs if p.awaiting_number]
+    if awaiting:
+        console.print(
+            Text(
+                f"{len(awaiting)} văn bản chưa có số (dòng số để trống, chờ văn thư cấp số khi "
+                "ký số): " + _some(awaiting, "văn bản"),
+                style="yellow",
+            )
+        )
+    resign = [p.source for p in pubs if p.resign]
+    if resign:
+        console.print(
+            Text("Cần ký lại (văn bản đã đổi sau lần ký trước): " + _some(resign, "văn bản"))
+        )
+    for warning in report.warnings:
+        console.print(Text(f"! {warning}", style="yellow"))
+
+
+def signed(console: Console, report: Any, note: str) -> None:
+    """What ``vanban signed`` recorded: each copy and its signers, then what was not checked."""
+    console.print(f"Đã ghi nhận {len(report.copies)} bản đã ký số:")
+    for copy in report.copies:
+        console.print(
+            Text.assemble(
+                "  ",
+                ("✓", "green"),
+                f" {copy.file.name} → {copy.path}",
+                (f"  ({'; '.join(copy.signers)})", "dim"),
+            )  # fmt: skip
+        )
+    console.print(Text(note, style="yellow"))
 
 
 def verify_report(console: Console, result: Any) -> bool:

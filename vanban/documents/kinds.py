@@ -88,7 +88,10 @@ METADATA_SOURCES: Mapping[str, str] = {
     "summary": 'các mục "Báo cáo tổng hợp: …" của sheet "Kế hoạch"',
 }
 _FIELDS = {"key", "label", "template", "scope", "stage", "output", "ready", "type", "metadata"}
-_OPTIONAL = {"context", "prints_roster", "needs_table"}
+_OPTIONAL = {"context", "prints_roster", "needs_table", "signing"}
+# How its PDF is signed (``vanban pdf``): "document", by the signer and then the organisation;
+# "annex", a file of its own that only the organisation signs, at the top right of page 1.
+SIGNING = ("document", "annex")
 # A kind may wait for the rows of a sheet declared with a context key (its "needs_table").
 TABLE_SHEET_NAMES: Mapping[str, str] = {str(s.context_key): s.name for s in TABLE_SHEETS}
 
@@ -107,6 +110,7 @@ class DocumentKind:
     context: str = "generic"  # a name in BUILDERS
     prints_roster: bool = False  # the audit log records how many people, never who
     needs_table: str | None = None  # a context key: pending while that sheet has no row
+    signing: str = "document"  # a name in SIGNING: which signature fields its PDF has
     stage_number: int = field(default=0, compare=False)  # 1 for the first stage
     stage_label: str = field(default="", compare=False)
     # The plan's own type abbreviation (the registry's ``plan_type``): every document that cites
@@ -182,6 +186,7 @@ def _kind(source: Path, n: int, raw: Mapping[str, Any], labels: Mapping[str, Any
         "metadata": METADATA,
         "context": tuple(BUILDERS),
         "needs_table": tuple(TABLE_SHEET_NAMES),
+        "signing": SIGNING,
     }
     for name, allowed in choices.items():
         if name in values and values[name] not in allowed:

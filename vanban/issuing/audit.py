@@ -49,6 +49,11 @@ FIELDS = frozenset(
         "form",  # the path of the returned result form a report was built from
         "form_sha256",  # and its hash
         "invitees",  # how many people a document's roster lists, never who
+        "source",  # a PDF's .docx, or a signed copy's published PDF (vanban.publishing)
+        "source_sha256",  # and its hash
+        "pages",  # a PDF's page count
+        "awaiting_number",  # a PDF published before the records office gave its number
+        "certificates",  # a signed copy's signers' certificates, by SHA-256, never by name
     }
 )
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")

@@ -22,7 +22,7 @@ from vanban.issuing.jobs import DocStatus, Job, ResultSources, RunReport, plan_j
 from vanban.issuing.paths import plan_slug
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.model import Plan
-from vanban.outdir import LOG_NAME, MANIFEST_NAME, RUN_FILES
+from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, RUN_FILES
 from vanban.rendering.render import file_sha256, render_docx
 
 
@@ -203,9 +203,12 @@ class Issuer:
         """
         path = self.folder.root / MANIFEST_NAME
         previous: dict[str, dict[str, Any]] = {}
+        published: Any = None
         if self.folder.exists(path):
             try:
-                for d in json.loads(read_nofollow(path).decode("utf-8")).get("documents", []):
+                before = json.loads(read_nofollow(path).decode("utf-8"))
+                published = before.get(PDFS_KEY)
+                for d in before.get("documents", []):
                     previous[f"{d['kind']}|{d['unit']}"] = d
             except (ValueError, KeyError, TypeError, AttributeError):
                 previous = {}
@@ -230,6 +233,9 @@ class Issuer:
             "flow_run_id": self.flow_run_id,
             "documents": documents,
         }
+        if isinstance(published, dict):
+            # The PDFs' record (``vanban pdf``, ``vanban signed``) is theirs: a run keeps it.
+            manifest[PDFS_KEY] = published
         data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
         atomic_write(path, data, root=self.folder.root)
         return path

@@ -17,11 +17,15 @@ from typing import Any
 from vanban.errors import VanbanError
 from vanban.files import TEMP_PREFIX, is_link, links_below, reason_of, sha256_bytes, sha256_file
 from vanban.issuing.audit import GENESIS, AuditLog, parse_line
-from vanban.outdir import HISTORY_DIR, LOG_NAME, REVIEW_DIR
+from vanban.outdir import HISTORY_DIR, LOG_NAME, PDF_DIR, REVIEW_DIR, SIGNED_DIR
 from vanban.text.names import match_key
 
 # What verify never walks into: the history keeps replaced versions, the review its previews.
 _IGNORED_DIRS = {HISTORY_DIR, REVIEW_DIR}
+# Where the PDFs vanban writes live (``vanban pdf``, ``vanban signed``): checked like documents.
+_PDF_DIRS = {PDF_DIR, SIGNED_DIR}
+# The entries that record a file's bytes: a document issued, a PDF published, a copy signed.
+_WRITTEN = ("issued", "published", "signed")
 
 @dataclass
 class VerifyReport:
@@ -51,8 +55,8 @@ def _shown(value: Any, limit: int = 120) -> str:
 
 
 def _documents(root: Path, log_name: str) -> tuple[list[str], list[str]]:
-    """Relative paths of the .docx files a run could have issued (not history, review, temps),
-    and of every link met on the way (neither followed nor read)."""
+    """Relative paths of the .docx files a run could have issued (not history, review, temps) and
+    of the PDFs in the PDF folders, and of every link met on the way (neither followed nor read)."""
     found: list[str] = []
     links: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -65,8 +69,12 @@ def _documents(root: Path, log_name: str) -> tuple[list[str], list[str]]:
             if os.path.islink(here / name):
                 links.append((here / name).relative_to(root).as_posix())
                 dirnames.remove(name)
+        in_pdf_folders = here != root and here.relative_to(root).parts[0] in _PDF_DIRS
         for name in filenames:
-            if name == log_name or not name.lower().endswith(".docx"):
+            wanted = (
+                name.lower().endswith(".pdf") if in_pdf_folders else name.lower().endswith(".docx")
+            )
+            if name == log_name or not wanted:
                 continue
             if name.startswith((TEMP_PREFIX, "~$", ".~lock")):
                 continue
@@ -136,7 +144,7 @@ def verify(root: Path, log_name: str = LOG_NAME) -> VerifyReport:
                 "một dòng trước nó đã bị sửa hoặc bị xoá."
             )
         expected = sha256_bytes(raw)
-        if entry is not None and entry.get("event") == "issued":
+        if entry is not None and entry.get("event") in _WRITTEN:
             if isinstance(entry.get("path"), str):
                 latest[entry["path"]] = (number, entry)
             else:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from vanban.errors import VanbanError
-from vanban.files import atomic_write
+from vanban.files import atomic_write, user_cache
 
 if TYPE_CHECKING:  # imported when first needed: its schema data takes a while to load
     from openxml_audit import OpenXmlValidator
@@ -113,8 +113,7 @@ def schema_findings(path: Path) -> list[SchemaFinding]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vanban" / "schema"
+    return user_cache("schema")
 
 
 def _passed(sha256: str) -> Path:

@@ -28,6 +28,7 @@ from typing import Any
 from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
 from vanban.outdir import HISTORY_DIR, REVIEW_DIR
+from vanban.pdf.cache import cached_pdfs
 from vanban.review.checkstate import cached_findings, remember_findings
 from vanban.review.inputs import clean_relative, read_inputs, str_or_none
 from vanban.review.page import (
@@ -39,7 +40,6 @@ from vanban.review.page import (
 from vanban.review.previews import (
     INSTALL_LIBREOFFICE,
     INSTALL_POPPLER,
-    convert_jobs,
     convert_to_pdf,
     find_soffice,
     first_page_png,
@@ -233,8 +233,7 @@ def _previews(
     kept = _keep_unchanged(jobs, hashes, previous, out_dir / REVIEW_DIR, staging, width)
     mark = time.perf_counter()
     try:
-        to_convert = [job for job in jobs if job[0] not in kept]
-        failures = convert_jobs(to_convert, timeout=timeout, processes=processes)
+        failures = _convert(jobs, kept, hashes, timeout=timeout, processes=processes)
     except VanbanError as exc:
         notes.append(exc.message)
         for doc in present:
@@ -266,6 +265,31 @@ def _previews(
         state[doc.path] = {"sha256": hashes[source], "width": width}
     (staging / PREVIEWS_STATE).write_text(json.dumps(state, indent=1), encoding="utf-8")
     timings["render"] = time.perf_counter() - mark
+
+
+def _convert(
+    jobs: list[tuple[Path, Path]],
+    kept: set[Path],
+    hashes: dict[Path, str],
+    *,
+    timeout: float | None,
+    processes: int | None,
+) -> dict[Path, str]:
+    """Put each PDF not kept at its target, from the shared cache (``vanban.pdf.cache``): a
+    document ``vanban pdf`` or an earlier review converted is not converted again."""
+    wanted = {hashes[source]: source for source, _ in jobs if source not in kept}
+    done = cached_pdfs(wanted, timeout=timeout, processes=processes)
+    failures: dict[Path, str] = {}
+    for source, target in jobs:
+        if source in kept:
+            continue
+        cached = done.pdfs.get(hashes[source])
+        if cached is None:
+            failures[source] = done.failures.get(hashes[source], "không có PDF")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+    return failures
 
 
 # What the last review converted: each document's hash, so a re-review converts what changed.

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,12 +21,11 @@ from typing import Any
 
 from vanban.decree30.checks.base import Finding
 from vanban.errors import VanbanError
-from vanban.files import atomic_write
+from vanban.files import atomic_write, user_cache
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vanban" / "checks"
+    return user_cache("checks")
 
 
 @cache

@@ -19,6 +19,7 @@ Rules, shared by every function here:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import unicodedata
@@ -125,6 +126,16 @@ def load(path: str | PathLike[str]) -> DocumentObject:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(
             f"Không đọc được tệp Word {path}: tệp hỏng hoặc không phải .docx ({exc})"
+        ) from exc
+
+
+def load_bytes(data: bytes) -> DocumentObject:
+    """A .docx held in memory, as :func:`load` opens a file."""
+    try:
+        return docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(
+            f"Không đọc được tệp Word: tệp hỏng hoặc không phải .docx ({exc})"
         ) from exc
 
 

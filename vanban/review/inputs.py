@@ -14,7 +14,7 @@ from typing import Any
 
 from vanban.errors import InputError
 from vanban.issuing.jobs import doc_state
-from vanban.outdir import LOG_NAME, MANIFEST_NAME, REVIEW_DIR
+from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, REVIEW_DIR
 from vanban.review.page import DocumentReview, ordered
 from vanban.review.previews import relative_path
 
@@ -111,8 +111,36 @@ def list_documents(
         if raw_path and path is None:
             doc.preview_note = "Đường dẫn trong manifest.json không hợp lệ"
         _edited_warning(doc, out_dir, issued, entry.get("sha256"))
+        _signing(doc, out_dir, manifest.get(PDFS_KEY), entry.get("sha256"))
         docs.append(doc)
     return docs
+
+
+def _signing(doc: DocumentReview, out_dir: Path, records: Any, issued_sha256: Any) -> None:
+    """What ``vanban pdf`` and ``vanban signed`` recorded of the document, for the page."""
+    record = records.get(doc.path) if isinstance(records, dict) and doc.path else None
+    if not isinstance(record, dict):
+        return
+    pdf = clean_relative(record.get("path"))
+    if pdf is None or not (out_dir / pdf).is_file():
+        return
+    doc.signing_pdf = pdf
+    notes = []
+    if record.get("source_sha256") != issued_sha256:
+        notes.append("PDF lập từ bản trước của văn bản: xuất lại (vanban pdf) trước khi ký.")
+    elif record.get("awaiting_number"):
+        notes.append("Chưa có số: dòng số để trống, văn thư cấp số khi ký số.")
+    signed = record.get("signed")
+    if isinstance(signed, dict):
+        copy = clean_relative(signed.get("path"))
+        if copy is not None and (out_dir / copy).is_file():
+            doc.signed_pdf = copy
+        signers = [
+            str(s.get("subject")) for s in signed.get("signers") or [] if isinstance(s, dict)
+        ]
+        number = f", số {signed['number']}" if signed.get("number") else ""
+        notes.append(f"Đã ký số{number}: " + "; ".join(signers))
+    doc.signing_note = "\n".join(notes) or None
 
 
 def _documents_from_folder(

@@ -59,6 +59,10 @@ class DocumentReview:
     diff: list[DiffLine] | None = None
     diff_note: str | None = None
     previous: str | None = None
+    # ``vanban pdf`` and ``vanban signed``: paths relative to the output folder, and what to say.
+    signing_pdf: str | None = None
+    signed_pdf: str | None = None
+    signing_note: str | None = None
 
 
 @dataclass
@@ -134,13 +138,22 @@ def _overview(docs: Sequence[DocumentReview], ids: Sequence[str]) -> str:
         rows.append(
             f'<tr class="status-{_e(doc.status)}"><td>{_e(_stage_text(doc))}</td>'
             f'<td><a href="#{_e(anchor)}">{_e(doc.label)}</a></td><td>{_e(doc.unit or "")}</td>'
-            f"<td>{_e(_status_label(doc.status))}</td><td>{_e(findings)}</td></tr>"
+            f"<td>{_e(_status_label(doc.status))}</td><td>{_e(findings)}</td>"
+            f"<td>{_e(_signing_state(doc))}</td></tr>"
         )
     return (
         f'<nav class="overview"><p>{len(docs)} văn bản. {_e(summary)}</p>\n'
         "<table><thead><tr><th>Bước</th><th>Văn bản</th><th>Đơn vị</th><th>Tình trạng</th>"
-        "<th>Lỗi thể thức</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></nav>"
+        "<th>Lỗi thể thức</th><th>Ký số</th></tr></thead><tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody></table></nav>"
     )
+
+
+def _signing_state(doc: DocumentReview) -> str:
+    if doc.signed_pdf:
+        return "đã ký"
+    return "chờ ký" if doc.signing_pdf else ""
 
 
 def _document(doc: DocumentReview, anchor: str) -> str:
@@ -189,7 +202,14 @@ def _links(doc: DocumentReview) -> str:
         links.append(f'<span class="missing">{_e(doc.path)} (không có tệp)</span>')
     if doc.pdf:
         links.append(f'<a class="pdf" href="{_url(doc.pdf)}">PDF</a>')
-    return f'<p class="links">{" · ".join(links)}</p>' if links else ""
+    if doc.signing_pdf:
+        links.append(f'<a class="signing" href="{_url("../" + doc.signing_pdf)}">PDF để ký số</a>')
+    if doc.signed_pdf:
+        links.append(f'<a class="signed" href="{_url("../" + doc.signed_pdf)}">Bản đã ký số</a>')
+    shown = f'<p class="links">{" · ".join(links)}</p>' if links else ""
+    if doc.signing_note:
+        shown += f'<p class="signing-note">{_lines(doc.signing_note)}</p>'
+    return shown
 
 
 def _findings(doc: DocumentReview) -> str:

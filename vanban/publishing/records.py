@@ -1,0 +1,83 @@
+"""What an output folder says of its PDFs: manifest.json's ``pdfs`` and the audit log's entries.
+
+``manifest.json`` keeps, under :data:`vanban.outdir.PDFS_KEY`, one record per document that has a
+signing PDF, keyed by the document's path::
+
+    "03-giay-moi/xa-my-quy.docx": {
+        "path": "pdf/03-giay-moi/xa-my-quy.pdf", "sha256": "…", "pages": 1,
+        "source_sha256": "…", "number": "15/GM-UBND" | null, "awaiting_number": false,
+        "fields": ["ChuKyNguoiKy", "ChuKyCoQuan"], "published_at": "…",
+        "signed": null | {"path": "da-ky/…", "sha256": "…", "time": "…", "signers": [...]}
+    }
+
+The audit log records each PDF written ("published") and each signed copy collected ("signed")
+with hashes, counts and certificate fingerprints only; the signers' names are in the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from vanban.errors import InputError
+from vanban.files import atomic_write, read_nofollow
+from vanban.issuing.audit import AuditLog
+from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDF_DIR, PDFS_KEY
+
+__all__ = ["latest_entries", "pdf_records", "read_manifest", "write_pdf_records"]
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The folder's manifest.json, which ``vanban run`` writes; InputError when there is none."""
+    path = Path(out_dir) / MANIFEST_NAME
+    if not os.path.lexists(path):
+        raise InputError(
+            f"Thư mục {out_dir} chưa có {MANIFEST_NAME}: hãy phát hành văn bản (vanban run) "
+            "trước khi xuất PDF."
+        )
+    try:
+        data = json.loads(read_nofollow(path).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"Không đọc được {path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise InputError(f"{path} không đúng cấu trúc: cần một đối tượng có danh sách 'documents'.")
+    return data
+
+
+def pdf_records(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manifest's PDF records, each a dict; anything else there is dropped."""
+    records = manifest.get(PDFS_KEY)
+    if not isinstance(records, dict):
+        return {}
+    # The manifest is a file in the folder like any other: a record naming a path outside the
+    # PDF folder ("../x", "/etc/x") is not one vanban wrote, and is dropped.
+    return {
+        k: v
+        for k, v in records.items()
+        if isinstance(k, str) and isinstance(v, dict) and _in_pdf_folder(v.get("path"))
+    }
+
+
+def _in_pdf_folder(path: Any) -> bool:
+    if not isinstance(path, str) or not path.startswith(PDF_DIR + "/") or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def write_pdf_records(out_dir: Path, records: dict[str, dict[str, Any]]) -> None:
+    """Put ``records`` in the manifest, the rest of it as the last run wrote it."""
+    manifest = read_manifest(out_dir)
+    manifest[PDFS_KEY] = dict(sorted(records.items()))
+    data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+    atomic_write(Path(out_dir) / MANIFEST_NAME, data, root=Path(out_dir))
+
+
+def latest_entries(out_dir: Path, event: str) -> dict[str, dict[str, Any]]:
+    """The last audit entry of ``event`` for each path."""
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in AuditLog(Path(out_dir) / LOG_NAME).entries():
+        if entry.get("event") == event and isinstance(entry.get("path"), str):
+            latest[entry["path"]] = entry
+    return latest

@@ -68,7 +68,7 @@ def test_the_least_recently_used_go_first_when_over_the_bound(
     done = cache.cached_pdfs(sources)
     oldest, middle, newest = sorted(done.pdfs.values())
     for age, pdf in enumerate((oldest, middle, newest)):
-        os.utime(pdf, (1_000_000 + age, 1_000_000 + age))
+        os.utime(pdf, (1_000_000 + age, 1_000_000 + age))  # each used long ago, in that order
     removed = cache.trim(cache.cache_dir(), keep={oldest}, limit_mb=1)
     # 1.2 MB over a 1 MB bound: the least recently used that may go, goes, and no more.
     assert removed == [middle] and oldest.exists() and newest.exists()
@@ -77,3 +77,22 @@ def test_the_least_recently_used_go_first_when_over_the_bound(
 def test_a_hash_that_is_no_hash_never_names_a_file(converted: list[Path], tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         cache.cached_pdfs({"../../etc/passwd": tmp_path / "x.docx"})
+
+
+def test_a_pdf_used_in_the_last_minutes_is_never_trimmed(
+    converted: list[Path], tmp_path: Path
+) -> None:
+    done = cache.cached_pdfs(_sources(tmp_path, b"a" * 400_000, b"b" * 400_000))
+    assert cache.trim(cache.cache_dir(), keep=set(), limit_mb=0) == []
+    assert all(pdf.exists() for pdf in done.pdfs.values())
+
+
+def test_a_file_saved_again_while_converting_is_not_cached_under_the_old_hash(
+    converted: list[Path], tmp_path: Path
+) -> None:
+    sources = _sources(tmp_path, b"as hashed")
+    [(sha256, path)] = sources.items()
+    path.write_bytes(b"saved again in Word")  # between the caller's hash and the conversion
+    done = cache.cached_pdfs(sources)
+    assert sha256 in done.failures and sha256 not in done.pdfs
+    assert not (cache.cache_dir() / f"{sha256}.pdf").exists()

@@ -131,6 +131,22 @@ def test_each_pdf_carries_its_documents_title_subject_and_author(published: Publ
             assert str(info["/Title"]) == props.title and props.title
             assert str(info["/Subject"]) == props.subject
             assert str(info["/Author"]) == props.author
+            # PDF/A: the XMP metadata says the same as the Info dictionary, fields added or not.
+            meta = document.open_metadata()
+            assert meta.get("dc:title") == props.title
+            assert str(info["/Producer"]) == meta.get("pdf:Producer")
+
+
+def test_two_documents_of_identical_content_get_two_pdfs(
+    example_docs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(example_docs, out)
+    twin, original = "04-bao-cao-ket-qua/xa-my-an.docx", "04-bao-cao-ket-qua/xa-my-hoa.docx"
+    shutil.copyfile(out / original, out / twin)
+    publish(out)
+    first, second = (out / ("pdf/" + s.removesuffix(".docx") + ".pdf") for s in (original, twin))
+    assert first.read_bytes() != second.read_bytes()
 
 
 def test_a_document_without_its_number_is_published_awaiting_it(published: Published) -> None:

@@ -106,13 +106,15 @@ def test_each_bad_file_is_named_at_once_and_nothing_is_recorded(
     late = _append_revision(sign_as_office(pdf_of("04-bao-cao-ket-qua/xa-my-an.docx")))
     (folder / "e-them-sau-chu-ky.pdf").write_bytes(late)
     (folder / "f-hong.pdf").write_bytes(good[: len(good) // 2])
+    before = _append_revision(pdf_of("03-giay-moi/xa-tan-kieu.docx"))  # changed, then signed
+    (folder / "g-sua-truoc-khi-ky.pdf").write_bytes(sign_as_office(before))
     log_before = (out / LOG_NAME).read_bytes()
     manifest_before = (out / MANIFEST_NAME).read_bytes()
 
     with pytest.raises(InputError) as caught:
         collect_signed(out, folder)
     message = caught.value.message
-    assert caught.value.exit_code == 2 and "có 5 tệp không nhận được" in message
+    assert caught.value.exit_code == 2 and "có 6 tệp không nhận được" in message
     lines = {line.split(":")[0].lstrip("- "): line for line in message.splitlines()[1:]}
     assert "a-dung.pdf" not in lines
     assert "đã bị sửa sau khi ký" in lines["b-sua-sau-khi-ky.pdf"]
@@ -120,6 +122,7 @@ def test_each_bad_file_is_named_at_once_and_nothing_is_recorded(
     assert "không khớp PDF nào" in lines["d-khong-lien-quan.pdf"]
     assert "sau chữ ký cuối cùng" in lines["e-them-sau-chu-ky.pdf"]
     assert "không đọc được PDF" in lines["f-hong.pdf"]
+    assert "bị thay đổi sau khi xuất" in lines["g-sua-truoc-khi-ky.pdf"]
     # Nothing recorded, nothing copied.
     assert (out / LOG_NAME).read_bytes() == log_before
     assert (out / MANIFEST_NAME).read_bytes() == manifest_before
@@ -225,3 +228,47 @@ def test_a_mangled_signed_file_is_bad_input_never_a_traceback(
             assert "không đọc được PDF" in exc.message
             outcomes.add("refused")
     assert "refused" in outcomes
+
+
+def test_a_manifest_edited_to_spare_the_signer_spares_nobody(
+    published: Published, tmp_path: Path
+) -> None:
+    out = copy_of(published, tmp_path)
+    manifest = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
+    manifest[PDFS_KEY]["01-ke-hoach.docx"]["fields"] = [ORGANISATION_FIELD]
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), "utf-8")
+    folder = tmp_path / "ky"
+    folder.mkdir()
+    data = (out / "pdf/01-ke-hoach.pdf").read_bytes()
+    (folder / "chi-co-quan.pdf").write_bytes(sign_as_office(data, annex=True))
+    with pytest.raises(InputError) as caught:
+        collect_signed(out, folder)
+    assert "ChuKyNguoiKy (người ký) chưa được ký" in caught.value.message
+
+
+def test_re_publishing_keeps_a_signed_copy_of_the_same_pdf_and_asks_to_sign_a_changed_one(
+    signed: Signed, tmp_path: Path
+) -> None:
+    import docx
+
+    from vanban.publishing.publish import publish
+
+    out = tmp_path / "out"
+    shutil.copytree(signed.out, out)
+    manifest = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
+    del manifest[PDFS_KEY]  # a manifest that lost its record: rebuilt, to the same bytes
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), "utf-8")
+    again = publish(out)
+    assert {p.status for p in again.publications} == {"unchanged"}
+    source = "04-bao-cao-ket-qua/xa-my-an.docx"
+    document = docx.Document(str(out / source))
+    document.paragraphs[-2].add_run(" Sửa sau khi ký.")
+    document.save(str(out / source))
+    signed_before = json.loads((out / MANIFEST_NAME).read_text("utf-8"))[PDFS_KEY]
+    third = publish(out)
+    [changed] = [p for p in third.publications if p.status != "unchanged"]
+    assert changed.source == source and changed.resign
+    records = json.loads((out / MANIFEST_NAME).read_text("utf-8"))[PDFS_KEY]
+    assert records[source]["signed"] is None
+    kept = [s for s in records if s != source]
+    assert all(records[s]["signed"] == signed_before[s]["signed"] for s in kept)

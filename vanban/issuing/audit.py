@@ -52,6 +52,7 @@ FIELDS = frozenset(
         "source",  # a PDF's .docx, or a signed copy's published PDF (vanban.publishing)
         "source_sha256",  # and its hash
         "pages",  # a PDF's page count
+        "size",  # a published PDF's length in bytes: the prefix its signed copies begin with
         "awaiting_number",  # a PDF published before the records office gave its number
         "certificates",  # a signed copy's signers' certificates, by SHA-256, never by name
     }

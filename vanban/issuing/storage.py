@@ -138,6 +138,15 @@ class OutputFolder:
         status: Status = "replaced" if reason is None else "forced"
         return WriteOutcome(status, path, relpath, new_sha, current, history_path)
 
+    def refused(self, relpath: str, data: bytes, *, refusal: Refusal) -> str | None:
+        """Why :meth:`write` would refuse to put ``data`` at ``relpath`` unforced, or None: so a
+        command writing many files can name every refusal before it writes the first."""
+        old = self.read(relpath)
+        if old is None:
+            return None
+        current = sha256_bytes(old)
+        return None if current == sha256_bytes(data) else refusal(old, current)
+
     def read(self, relpath: str) -> bytes | None:
         """The file now at ``relpath``, None if there is none; never read through a link.
 

@@ -12,15 +12,17 @@ costs one conversion per document. The PDFs are LibreOffice's PDF/A-2 as convert
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vanban.files import user_cache
+from vanban.files import sha256_file, user_cache
 from vanban.pdf.libreoffice import convert_jobs
 
 __all__ = ["DEFAULT_LIMIT_MB", "Conversions", "cache_dir", "cached_pdfs"]
@@ -30,6 +32,9 @@ DEFAULT_LIMIT_MB = 1000
 _LIMIT_VARIABLE = "VANBAN_PDF_CACHE_MB"
 # The export settings the files were made with: another setting, another folder.
 _SETTINGS = "pdfa2"
+_WORK_PREFIX = ".converting-"
+# A PDF used this recently may be about to be read by another process: never trimmed.
+_IN_USE_SECONDS = 600
 
 
 def cache_dir() -> Path:
@@ -50,8 +55,9 @@ def cached_pdfs(
 ) -> Conversions:
     """The PDF of each ``sha256 -> .docx`` given, converting only the contents not in the cache.
 
-    The caller hashed each file; the hash names the PDF, so a file changed between hashing and
-    converting would be cached under the wrong name: callers hash the bytes they then convert.
+    Each source is copied and the copy hashed before it is converted: a file saved again between
+    the caller's hashing and the conversion is not cached under the old content's name, but
+    failed ("changed while converting") for the caller to say.
     """
     folder = cache_dir()
     result = Conversions()
@@ -68,16 +74,24 @@ def cached_pdfs(
     # The PDFs hold what the documents hold, names of people included: the user's eyes only.
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.parent.chmod(0o700)
-    work = Path(tempfile.mkdtemp(prefix=".converting-", dir=folder))
+    work = Path(tempfile.mkdtemp(prefix=_WORK_PREFIX, dir=folder))
     try:
-        jobs = [(source, work / f"{sha256}.pdf") for sha256, source in missing.items()]
-        failures = convert_jobs(jobs, timeout=timeout, processes=processes)
+        jobs = []
         for sha256, source in missing.items():
-            if source in failures:
-                result.failures[sha256] = failures[source]
+            copy = work / f"{sha256}.docx"
+            shutil.copyfile(source, copy)
+            if sha256_file(copy) != sha256:
+                result.failures[sha256] = "tệp vừa thay đổi trong lúc chuyển; hãy chạy lại"
+                continue
+            jobs.append((copy, work / f"{sha256}.pdf"))
+        failures = convert_jobs(jobs, timeout=timeout, processes=processes)
+        for copy, pdf in jobs:
+            sha256 = copy.stem
+            if copy in failures:
+                result.failures[sha256] = failures[copy]
                 continue
             target = folder / f"{sha256}.pdf"
-            os.replace(work / f"{sha256}.pdf", target)
+            os.replace(pdf, target)
             result.pdfs[sha256] = target
             result.converted.append(sha256)
     finally:
@@ -87,8 +101,15 @@ def cached_pdfs(
 
 
 def trim(folder: Path, *, keep: set[Path], limit_mb: int | None = None) -> list[Path]:
-    """Remove the least recently used PDFs until the folder is under its bound; never ``keep``."""
+    """Remove the least recently used PDFs until the folder is under its bound; never ``keep``,
+    nor a file used in the last minutes (another process may be about to read it). Work folders
+    a killed conversion left behind go too, once they are an hour old."""
     limit = (limit_mb if limit_mb is not None else _limit_mb()) * 1024 * 1024
+    now = time.time()
+    for work in folder.glob(_WORK_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if now - work.lstat().st_mtime > 3600:
+                shutil.rmtree(work, ignore_errors=True)
     entries = []
     total = 0
     for path in folder.glob("*.pdf"):
@@ -99,10 +120,10 @@ def trim(folder: Path, *, keep: set[Path], limit_mb: int | None = None) -> list[
         entries.append((st.st_mtime, st.st_size, path))
         total += st.st_size
     removed = []
-    for _, size, path in sorted(entries):
+    for used, size, path in sorted(entries):
         if total <= limit:
             break
-        if path in keep:
+        if path in keep or now - used < _IN_USE_SECONDS:
             continue
         try:
             path.unlink()

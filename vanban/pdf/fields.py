@@ -120,9 +120,10 @@ def signature_fields(data: bytes, block: SignatureBlock) -> list[Field]:
     try:
         for index in reversed(range(len(document))):  # type: ignore[arg-type]
             page = document[index]  # type: ignore[index]
+            width = page.get_width()
             textpage = page.get_textpage()
             try:
-                box = _between(textpage, block)
+                box = _between(textpage, block, width)
             finally:
                 textpage.close()
                 page.close()
@@ -136,10 +137,13 @@ def signature_fields(data: bytes, block: SignatureBlock) -> list[Field]:
     finally:
         document.close()  # type: ignore[attr-defined]
     shown = " / ".join([*block.titles, block.name])
-    raise InputError(f'không tìm thấy khối chữ ký "{shown}" trong PDF')
+    raise InputError(
+        f'không tìm thấy khối chữ ký "{shown}" trong PDF, hoặc giữa chức vụ và họ tên không đủ '
+        "chỗ để ký (cần ít nhất 2 dòng trống)"
+    )
 
 
-def _between(textpage: object, block: SignatureBlock) -> Box | None:
+def _between(textpage: object, block: SignatureBlock, width: float) -> Box | None:
     """The field between the block's lowest title line and its name on this page, if both are
     there, one above the other; the lowest such pair, as the block closes the document."""
     titles = _found(textpage, block.titles[-1]) if block.titles else []
@@ -155,7 +159,7 @@ def _between(textpage: object, block: SignatureBlock) -> Box | None:
                 continue
             centre = (title[0] + title[2]) / 2
             half = max(_MIN_WIDTH, title[2] - title[0], name[2] - name[0]) / 2
-            box = (centre - half, bottom, centre + half, top)
+            box = (max(0.0, centre - half), bottom, min(width, centre + half), top)
             if best is None or box[1] < best[1]:
                 best = box
     return best
@@ -189,40 +193,55 @@ def annex_field(data: bytes) -> Field:
     return Field(ORGANISATION_FIELD, 0, (right - _ANNEX_WIDTH, bottom, right, top))
 
 
-def _same_bytes_each_time(writer: Any, data: bytes) -> None:
-    """What pyHanko takes from the clock and the dice, taken from the PDF instead: the same PDF
-    with the same fields gives the same bytes, so an unchanged document is never "replaced" and
-    a copy already sent for signing still matches what is published.
+def _writer(data: bytes, salt: str) -> Any:
+    """pyHanko's incremental writer, made to leave the document's metadata as LibreOffice wrote
+    it and to draw nothing at random.
 
-    - the revision's second file identifier, drawn at random: from the content;
-    - the modification date stamped in the metadata ("now"): the PDF's own creation date.
+    pyHanko stamps its own producer and the clock's modification date into the Info dictionary
+    and the XMP metadata, unequally (PDF/A requires the two to agree), and draws the revision's
+    second file identifier at random. Kept as they were, with the identifier taken from the
+    content and ``salt`` (the document's path), the same document gives the same bytes every
+    time, and two documents of identical content still give two PDFs that differ.
     """
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+    class Writer(IncrementalPdfFileWriter):
+        def _update_meta(self) -> None:
+            return None
+
+    writer = Writer(io.BytesIO(data))
     identifier = getattr(writer, "_document_id", None)
     if isinstance(identifier, list) and len(identifier) == 2:
-        identifier[1] = generic.ByteStringObject(hashlib.sha256(data).digest()[:16])
-    created = writer.prev.document_meta_view.created
-    if isinstance(getattr(writer, "_meta", None), DocumentMetadata) and created is not None:
-
-        class _Fixed(DocumentMetadata):
-            def __setattr__(self, name: str, value: Any) -> None:
-                if name == "last_modified" and value == "now":
-                    value = created
-                super().__setattr__(name, value)
-
-        writer._meta = _Fixed(last_modified=created)
+        seed = hashlib.sha256(data + salt.encode("utf-8")).digest()[:16]
+        identifier[1] = generic.ByteStringObject(seed)
+    return writer
 
 
-def add_fields(data: bytes, fields: Sequence[Field]) -> bytes:
-    """``data`` with the empty signature ``fields`` added as an incremental update."""
+def _signatures_expected(writer: Any) -> None:
+    """Set the form's SigFlags to 3 (signatures exist, append only), as signing will.
+
+    Then the only difference signing makes is the signatures themselves, and what else a signed
+    copy changed since publication shows as such (``vanban.pdf.signatures.changes_since``).
+    """
+    from pyhanko.pdf_utils import generic
+
+    reference = writer.root.raw_get("/AcroForm")
+    form = reference.get_object()
+    form["/SigFlags"] = generic.NumberObject(3)  # type: ignore[no-untyped-call]
+    if isinstance(reference, generic.IndirectObject):
+        writer.mark_update(reference)
+    else:
+        writer.update_root()
+
+
+def add_fields(data: bytes, fields: Sequence[Field], *, salt: str = "") -> bytes:
+    """``data`` with the empty signature ``fields`` added as an incremental update; ``salt``
+    (the document's path) makes two documents of identical content two different PDFs."""
     with quiet_import():
-        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    _same_bytes_each_time(writer, data)
+    writer = _writer(data, salt)
     for field in fields:
         left, bottom, right, top = (round(v, 2) for v in field.box)
         spec = SigFieldSpec(
@@ -231,6 +250,7 @@ def add_fields(data: bytes, fields: Sequence[Field]) -> bytes:
             box=(left, bottom, right, top),  # type: ignore[arg-type]
         )
         append_signature_field(writer, spec)
+    _signatures_expected(writer)
     out = io.BytesIO()
-    writer.write(out)  # type: ignore[no-untyped-call]
+    writer.write(out)
     return out.getvalue()

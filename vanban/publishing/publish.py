@@ -12,6 +12,7 @@ since its PDF was written is left alone, without converting anything.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.documents.kinds import load_registry
-from vanban.errors import InputError, VanbanError
+from vanban.errors import EditedOutputError, InputError, VanbanError
 from vanban.files import sha256_bytes
 from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.jobs import WITH_FILE
@@ -98,6 +99,11 @@ def publish(
         issued = latest_entries(out_dir, "issued")
         published = latest_entries(out_dir, "published")
         todo, kept = _sources(folder, manifest, records, signing, report)
+        # A document no longer issued (re-run into "pending", say) keeps its PDF on disk, as
+        # the log knows it, but no record: no signed copy is taken back for it.
+        current = {item.source for item in todo} | set(kept)
+        for stale in set(records) - current:
+            del records[stale]
         for source in kept:
             report.publications.append(_kept(source, records[source]))
         mark = time.perf_counter()
@@ -106,6 +112,7 @@ def publish(
         mark = time.perf_counter()
         _place_fields(todo)
         report.timings["fields"] = time.perf_counter() - mark
+        report.warnings.extend(_font_warnings(todo))
         for item in todo:
             entry = issued.get(item.source)
             if entry is not None and entry.get("sha256") != item.sha256:
@@ -204,6 +211,32 @@ def _convert(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+# The fonts a signing PDF may embed: Times New Roman, or its metric twin.
+_TIMES = re.compile(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?([A-Za-z0-9-]+)")
+_SERIF = (b"LiberationSerif", b"TimesNewRoman")
+
+
+def _font_warnings(todo: list[_Prepared]) -> list[str]:
+    """The documents whose PDF embeds a font other than Times New Roman or Liberation Serif:
+    LibreOffice stood in another where a letter was missing (Liberation Serif 1.x lacks some
+    Vietnamese letters)."""
+    odd = sorted(
+        {
+            font.decode("ascii", "replace")
+            for item in todo
+            for font in _TIMES.findall(item.pdf)
+            if not font.startswith(_SERIF)
+        }
+    )
+    if not odd:
+        return []
+    return [
+        f"PDF có phông thay thế ({', '.join(odd)}) thay cho Times New Roman: cài Times New Roman "
+        "hoặc Liberation Serif bản 2 (sudo apt-get install fonts-liberation2), xoá bộ nhớ đệm "
+        "PDF (~/.cache/vanban/pdf) rồi chạy lại."
+    ]
+
+
 def _place_fields(todo: list[_Prepared]) -> None:
     """Every document's fields, found and added, or one error naming every document they cannot
     be placed in."""
@@ -223,7 +256,7 @@ def _place_fields(todo: list[_Prepared]) -> None:
                 )
             else:
                 item.fields = signature_fields(item.pdf, item.facts.block)
-            item.published = add_fields(item.pdf, item.fields)
+            item.published = add_fields(item.pdf, item.fields, salt=item.source)
         except InputError as exc:
             problems.append(f"- {item.source}: {exc.message}")
     if problems:
@@ -245,16 +278,37 @@ def _write(
 ) -> None:
     audit = AuditLog(folder.root / LOG_NAME)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    # Every path is checked for links before the first write.
+    # The last signed copy taken back of each published PDF, by the PDF's path.
+    signed_copies = {
+        str(e.get("source")): e for e in latest_entries(folder.root, "signed").values()
+    }
+    # Every path is checked for links, and every PDF for an edit, before the first write: a
+    # refusal names them all, and nothing is half written.
     folder.refuse_links(
         [folder.root / PDF_DIR, *(folder.root / pdf_relpath(i.source) for i in todo)]
     )
+    if not force:
+        refusals = [
+            why
+            for item in todo
+            if (why := folder.refused(pdf_relpath(item.source), item.published,
+                                      refusal=_refusal(pdf_relpath(item.source), published)))
+        ]  # fmt: skip
+        if refusals:
+            raise EditedOutputError("\n".join(refusals))
     for item in todo:
         path = pdf_relpath(item.source)
         data = item.published
         outcome = folder.write(path, data, refusal=_refusal(path, published), force=force)
         before = records.get(item.source) or {}
-        resign = bool(before.get("signed"))
+        # A signed copy of the same bytes stays signed; of other bytes, it must be signed again.
+        # The log says so too, for a manifest that lost its record.
+        logged = signed_copies.get(path)
+        same = before.get("sha256") == outcome.sha256 or (
+            logged is not None and logged.get("source_sha256") == outcome.sha256
+        )
+        kept_signed = before.get("signed") or _signed_from_log(logged)
+        resign = not same and bool(before.get("signed") or logged)
         # An annex carries the number of the document it belongs to, not one of its own.
         number = item.facts.number
         awaiting = not number and item.signing != "annex"
@@ -268,8 +322,8 @@ def _write(
             "awaiting_number": awaiting,
             "title": item.facts.title,
             "fields": [f.name for f in item.fields],
-            "published_at": now,
-            "signed": None,
+            "published_at": before.get("published_at", now) if same else now,
+            "signed": kept_signed if same else None,
         }
         if outcome.status != "unchanged" or published.get(path, {}).get("sha256") != outcome.sha256:
             audit.append(
@@ -280,6 +334,7 @@ def _write(
                     source=item.source,
                     source_sha256=item.sha256,
                     pages=item.pages,
+                    size=len(data),
                     awaiting_number=awaiting,
                     history=folder.relpath(outcome.history_path) if outcome.history_path else None,
                     status=outcome.status,
@@ -298,6 +353,21 @@ def _write(
                 awaiting_number=awaiting,
             )
         )
+
+
+def _signed_from_log(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A signed copy's record rebuilt from its log entry: the signers by certificate hash only,
+    since the log holds no names."""
+    if entry is None:
+        return None
+    return {
+        "path": entry.get("path"),
+        "sha256": entry.get("sha256"),
+        "time": entry.get("time"),
+        "signers": [{"field": "", "subject": f"SHA-256 {c}"} for c in entry.get("certificates") or []],
+        "number": None,
+        "date": None,
+    }
 
 
 def _refusal(path: str, published: dict[str, dict[str, Any]]) -> Callable[[bytes, str], str | None]:

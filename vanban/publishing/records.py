@@ -47,17 +47,29 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def pdf_records(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The manifest's PDF records, each a dict; anything else there is dropped."""
+    """The manifest's PDF records that have the shape vanban writes; anything else is dropped.
+
+    The manifest is a file in the folder like any other: a record naming a path outside the PDF
+    folder ("../x", "/etc/x"), or with a field of the wrong type, is not one vanban wrote.
+    """
     records = manifest.get(PDFS_KEY)
     if not isinstance(records, dict):
         return {}
-    # The manifest is a file in the folder like any other: a record naming a path outside the
-    # PDF folder ("../x", "/etc/x") is not one vanban wrote, and is dropped.
-    return {
-        k: v
-        for k, v in records.items()
-        if isinstance(k, str) and isinstance(v, dict) and _in_pdf_folder(v.get("path"))
-    }
+    return {k: v for k, v in records.items() if isinstance(k, str) and _well_formed(v)}
+
+
+def _well_formed(record: Any) -> bool:
+    if not isinstance(record, dict) or not _in_pdf_folder(record.get("path")):
+        return False
+    sha256, fields = record.get("sha256"), record.get("fields")
+    return (
+        isinstance(sha256, str)
+        and len(sha256) == 64
+        and all(isinstance(record.get(k), int) for k in ("size", "pages"))
+        and isinstance(fields, list)
+        and all(isinstance(f, str) for f in fields)
+        and isinstance(record.get("signed"), (dict, type(None)))
+    )
 
 
 def _in_pdf_folder(path: Any) -> bool:

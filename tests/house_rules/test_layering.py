@@ -42,6 +42,7 @@ ALLOWED: dict[str, set[str] | None] = {
     # Preparing a run reads the workbook and the returned forms and resolves the rest.
     "prepare": BASE | {"model", "workbook", "documents", "issuing", "forms"},
     "cli": None,  # the application: any layer
+    "desk": None,  # the other application, the clerk's web desk: any layer
     "__init__": None,  # the public API: any layer but the CLI
     "__main__": {"cli"},
 }

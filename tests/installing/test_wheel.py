@@ -9,11 +9,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.command_line.running import free_port
 from tests.conftest import EXAMPLE, EXAMPLE_ISSUED, ROOT
 
 pytestmark = pytest.mark.slow
@@ -100,9 +103,36 @@ def test_an_installed_vanban_issues_the_full_set_from_another_folder(
     )
     assert pdf.returncode == 0, pdf.stdout + pdf.stderr
     assert len(list((elsewhere / "ra" / "pdf").rglob("*.pdf"))) == EXAMPLE_ISSUED
+    # The desk's pages and script come with the wheel.
+    port = free_port()
+    desk = subprocess.Popen(
+        [vanban, "ui", "--no-browser", "--port", str(port), "--workspace", "ban-lam-viec"],
+        cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/")
+        assert "Các kế hoạch" in page and "/static/desk.js" in page
+        script = _get_when_up(f"http://127.0.0.1:{port}/static/desk.js")
+        assert "X-Vanban-Token" in script
+    finally:
+        desk.terminate()
+        desk.wait(timeout=60)
     # --templates still overrides the shipped templates.
     lint = subprocess.run(
         [vanban, "templates", "check", str(ROOT / "templates" / "docx")],
         cwd=elsewhere, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def _get_when_up(url: str, seconds: float = 120) -> str:
+    """The page at ``url`` once the server answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return str(answer.read().decode("utf-8"))
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

@@ -301,6 +301,23 @@ def signed(
 
 
 @app.command()
+def ui(
+    port: Annotated[int, typer.Option("--port", help="Cổng trên 127.0.0.1")] = 8765,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Không tự mở trình duyệt")
+    ] = False,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", help="Thư mục làm việc (mặc định ~/vanban)"),
+    ] = None,
+) -> None:
+    """Mở bàn làm việc trên trình duyệt: kiểm tra, phát hành, xem văn bản, phiếu kết quả."""
+    from vanban.desk.serve import default_workspace, serve
+
+    serve(workspace or default_workspace(), port=port, browser=not no_browser)
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="Văn bản cũ .docx")],
     new: Annotated[Path, typer.Argument(help="Văn bản mới .docx")],

@@ -57,6 +57,23 @@ FIELDS = frozenset(
         "certificates",  # a signed copy's signers' certificates, by SHA-256, never by name
     }
 )
+# What each event and each write status of the log means, as a person reads the history.
+EVENT_LABELS = {
+    "prepare": "chuẩn bị ghi",
+    "issued": "phát hành",
+    "failed": "lỗi",
+    "form_written": "lập phiếu kết quả",
+    "published": "xuất PDF để ký",
+    "signed": "nhận bản đã ký",
+}
+STATUS_LABELS = {
+    "written": "tệp mới",
+    "replaced": "thay bản cũ (bản cũ vào lịch sử)",
+    "forced": "ghi đè bản sửa tay (bản sửa vào lịch sử)",
+    "unchanged": "không đổi",
+    "recovered": "khôi phục sau lần chạy dở",
+    "failed": "lỗi",
+}
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:/+-]{0,64}")
 _ERROR_MAX = 500
 

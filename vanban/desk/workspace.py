@@ -1,0 +1,154 @@
+"""The desk's workspace: one folder per plan, each holding its workbook, returned forms and
+documents, under names the desk chooses.
+
+::
+
+    ~/vanban/                      the workspace (``vanban ui --workspace DIR``)
+      6662-kh-ubnd-2022/           one plan: its id, from the plan's own symbol
+        ke-hoach.xlsx              the workbook, as uploaded (replaced by a corrected upload)
+        phieu-tra-ve/phieu-01.xlsx the returned result forms, numbered as they arrive
+        van-ban/                   the output folder of ``vanban run``
+
+Nothing a request carries becomes a path: a plan is found by an id that must match
+:data:`PLAN_ID` and name a folder of the workspace, a file of a plan's output folder by a path
+that must stay inside it and cross no link.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from vanban.errors import InputError
+from vanban.files import atomic_write, links_below, read_nofollow
+
+__all__ = ["PLAN_ID", "Plan", "Workspace"]
+
+PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+WORKBOOK = "ke-hoach.xlsx"
+FORMS = "phieu-tra-ve"
+OUTPUT = "van-ban"
+_FORM_NAME = re.compile(r"phieu-\d{2,4}\.xlsx")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One plan's folder."""
+
+    id: str
+    root: Path
+
+    @property
+    def workbook(self) -> Path:
+        return self.root / WORKBOOK
+
+    @property
+    def forms(self) -> Path:
+        return self.root / FORMS
+
+    @property
+    def out(self) -> Path:
+        return self.root / OUTPUT
+
+    def returned_forms(self) -> list[Path]:
+        if not self.forms.is_dir():
+            return []
+        return sorted(p for p in self.forms.glob("*.xlsx") if p.is_file() and not p.is_symlink())
+
+    def add_form(self, data: bytes) -> Path:
+        """Keep a returned form under the next free number; never the sender's file name."""
+        taken = {p.name for p in self.returned_forms()}
+        number = 1
+        while f"phieu-{number:02d}.xlsx" in taken:
+            number += 1
+        target = self.forms / f"phieu-{number:02d}.xlsx"
+        atomic_write(target, data, root=self.root)
+        return target
+
+    def remove_form(self, name: str) -> None:
+        """Remove a returned form (one sent by mistake), by the name the desk gave it."""
+        if not _FORM_NAME.fullmatch(name) or not (self.forms / name).is_file():
+            raise InputError(f"Không có phiếu {name[:80]} trong các phiếu đã nhận.")
+        (self.forms / name).unlink()
+
+    def output_file(self, relpath: str) -> bytes:
+        """A file of the output folder, by a path relative to it; InputError for anything that
+        leaves the folder, crosses a link or is no regular file."""
+        pure = PurePosixPath(relpath)
+        if (
+            not relpath
+            or "\\" in relpath
+            or pure.is_absolute()
+            or any(part in ("", ".", "..") for part in relpath.split("/"))
+        ):
+            raise InputError(f"Đường dẫn không hợp lệ: {relpath}")
+        path = self.out / relpath
+        if links_below(self.out, path) is not None:
+            raise InputError(f"Không mở tệp qua liên kết: {relpath}")
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                raise InputError(f"Không phải tệp: {relpath}")
+        except FileNotFoundError:
+            raise InputError(f"Không có tệp: {relpath}") from None
+        return read_nofollow(path)
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def ensure(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def plans(self) -> list[Plan]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for entry in sorted(self.root.iterdir()):
+            if PLAN_ID.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+                found.append(Plan(entry.name, entry))
+        return found
+
+    def loose_workbooks(self) -> list[str]:
+        """The .xlsx files lying in the workspace itself (put there by hand), to add as plans."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name
+            for p in self.root.glob("*.xlsx")
+            if not p.is_symlink() and p.is_file() and not p.name.startswith(("~$", "."))
+        )
+
+    def loose_workbook(self, name: str) -> bytes:
+        """One of :meth:`loose_workbooks`, by name; InputError for any other name."""
+        if name not in self.loose_workbooks():
+            raise InputError(f"Không có bảng tính {name[:120]} trong thư mục làm việc.")
+        return read_nofollow(self.root / name)
+
+    def plan(self, plan_id: str) -> Plan:
+        """The plan of this id; InputError when no such folder is in the workspace."""
+        if not PLAN_ID.fullmatch(plan_id):
+            raise InputError(f"Mã kế hoạch không hợp lệ: {plan_id[:80]}")
+        root = self.root / plan_id
+        if root.is_symlink() or not root.is_dir():
+            raise InputError(f"Không có kế hoạch {plan_id} trong thư mục làm việc.")
+        return Plan(plan_id, root)
+
+    def add(self, data: bytes, wanted_id: str) -> Plan:
+        """A new plan folder for the workbook ``data``: ``wanted_id``, or it with a number."""
+        self.ensure()
+        base = wanted_id if PLAN_ID.fullmatch(wanted_id) else "ke-hoach"
+        plan_id, number = base, 1
+        while (self.root / plan_id).exists():
+            number += 1
+            plan_id = f"{base}-{number}"
+        root = self.root / plan_id
+        root.mkdir()
+        atomic_write(root / WORKBOOK, data, root=root)
+        return Plan(plan_id, root)
+
+    def replace_workbook(self, plan: Plan, data: bytes) -> None:
+        atomic_write(plan.workbook, data, root=plan.root)

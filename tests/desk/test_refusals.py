@@ -104,19 +104,50 @@ def test_an_upload_that_is_no_workbook_is_named_and_not_kept(
 @pytest.mark.parametrize(
     "path",
     [
-        "/plans/..%2F..%2Fetc/check",
-        "/plans/%2Fetc/check",
-        "/plans/6662-kh-ubnd-2022/files/..%2F..%2F..%2Fetc%2Fpasswd",
-        "/plans/6662-kh-ubnd-2022/files/%2Fetc%2Fpasswd",
-        "/plans/6662-kh-ubnd-2022/files/..%2Fke-hoach.xlsx",
+        "/plans/%2E%2E/check",
+        "/plans/ETC/check",
+        "/plans/x%00/check",
+        "/plans/6662-kh-ubnd-2022/files/%2E%2E/ke-hoach.xlsx",
+        "/plans/6662-kh-ubnd-2022/files/ke-hoach.xlsx%00",
+        "/plans/6662-kh-ubnd-2022/files/manifest.json/x",
+        "/plans/6662-kh-ubnd-2022/files/a%5Cb",
+        "/plans/6662-kh-ubnd-2022/changes/%2E%2E/ke-hoach.xlsx",
     ],
 )
-def test_a_path_outside_the_workspace_is_refused(
+def test_a_path_outside_the_workspace_is_refused_in_words(
     client: TestClient, plan_id: str, path: str
 ) -> None:
     answer = client.get(path)
-    assert answer.status_code in (400, 404)
-    assert "root:" not in answer.text and "PK" not in answer.text[:2]
+    assert answer.status_code == 400, answer.text
+    assert "Không thực hiện được" in answer.text and "PK" not in answer.text
+
+
+def test_a_request_a_browser_marks_as_from_another_site_is_refused(client: TestClient) -> None:
+    for site in ("cross-site", "same-site"):
+        answer = client.get("/", headers={"Sec-Fetch-Site": site})
+        assert answer.status_code == 403 and "trang web khác" in answer.text
+    assert client.get("/", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+    assert client.get("/", headers={"Sec-Fetch-Site": "none"}).status_code == 200
+
+
+def test_every_change_needs_the_token(client: TestClient, plan_id: str) -> None:
+    origin = {"Origin": OURS["Origin"]}
+    for method, path in (
+        ("PUT", f"/api/plans/{plan_id}/workbook"),
+        ("PUT", f"/api/plans/{plan_id}/returned"),
+        ("DELETE", f"/api/plans/{plan_id}/returned/phieu-01.xlsx"),
+        ("POST", f"/api/plans/{plan_id}/runs"),
+        ("POST", f"/api/plans/{plan_id}/forms"),
+        ("POST", f"/api/plans/{plan_id}/previews"),
+        ("POST", "/api/plans/adopt"),
+    ):
+        answer = client.request(method, path, content=b"{}", headers=origin)
+        assert answer.status_code == 403, (method, path)
+
+
+def test_an_unknown_page_is_said_in_vietnamese(client: TestClient) -> None:
+    answer = client.get("/khong-co")
+    assert answer.status_code == 404 and "Không có trang này" in answer.text
 
 
 def test_a_link_in_the_output_folder_is_never_followed(
@@ -131,12 +162,48 @@ def test_a_link_in_the_output_folder_is_never_followed(
     assert answer.status_code == 400 and "bí mật" not in answer.text
 
 
-def test_removing_a_returned_form_takes_only_a_name_the_desk_gave(
+def test_removing_a_returned_form_takes_only_a_form_the_desk_keeps(
+    client: TestClient, workspace: Path, plan_id: str, tmp_path: Path
+) -> None:
+    forms = workspace / plan_id / "phieu-tra-ve"
+    forms.mkdir()
+    outside = tmp_path / "khac.xlsx"
+    outside.write_bytes(b"not ours")
+    os.symlink(outside, forms / "phieu-01.xlsx")
+    for name in ("phieu-01.xlsx", "ke-hoach.xlsx", "phieu-1.xlsx"):
+        answer = client.delete(f"/api/plans/{plan_id}/returned/{name}", headers=OURS)
+        assert answer.status_code == 400 and "Không có phiếu" in answer.json()["error"], name
+    assert outside.read_bytes() == b"not ours" and (forms / "phieu-01.xlsx").is_symlink()
+
+
+def test_a_plan_folder_that_is_a_link_is_never_read_through(
+    client: TestClient, workspace: Path, plan_id: str, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.docx").write_text("bí mật", "utf-8")
+    os.symlink(elsewhere, workspace / plan_id / "van-ban")
+    answer = client.get(f"/plans/{plan_id}/files/secret.docx")
+    assert answer.status_code == 400 and "bí mật" not in answer.text
+    assert client.get(f"/plans/{plan_id}/set.zip").status_code == 400
+
+
+def test_a_replaced_workbook_and_a_removed_form_are_kept_in_the_history(
     client: TestClient, workspace: Path, plan_id: str
 ) -> None:
-    answer = client.delete(f"/api/plans/{plan_id}/returned/..%2Fke-hoach.xlsx", headers=OURS)
-    assert answer.status_code in (400, 404)
-    assert (workspace / plan_id / "ke-hoach.xlsx").exists()
+    from tests.result_forms.filling import bare_workbook
+
+    corrected = bare_workbook(workspace.parent / "da-sua.xlsx").read_bytes()
+    answer = client.put(f"/api/plans/{plan_id}/workbook", content=corrected, headers=OURS)
+    assert answer.status_code == 200
+    history = workspace / plan_id / ".history"
+    [kept] = history.glob("ke-hoach.*.xlsx")
+    assert kept.read_bytes() == EXAMPLE.read_bytes()
+    assert (workspace / plan_id / "ke-hoach.xlsx").read_bytes() == corrected
+    answer = client.put(f"/api/plans/{plan_id}/returned", content=corrected, headers=OURS)
+    assert answer.status_code == 200
+    assert client.delete(f"/api/plans/{plan_id}/returned/phieu-01.xlsx", headers=OURS).status_code == 200
+    assert [p.read_bytes() for p in history.glob("phieu-tra-ve__phieu-01.*.xlsx")] == [corrected]
 
 
 def test_a_real_server_refuses_a_rebinding_host(workspace: Path) -> None:
@@ -156,6 +223,11 @@ def test_a_real_server_refuses_a_rebinding_host(workspace: Path) -> None:
         refused = connection.getresponse()
         assert refused.status == 421
         refused.read()
+        connection.putrequest("GET", "/", skip_host=True)  # no Host at all
+        connection.endheaders()
+        hostless = connection.getresponse()
+        assert hostless.status in (400, 421)
+        hostless.read()
         connection.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
         ours = connection.getresponse()
         assert ours.status == 200 and "Các kế hoạch" in ours.read().decode("utf-8")

@@ -10,6 +10,7 @@ only through Jinja's autoescape, never as markup.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,8 @@ from vanban.errors import InputError, VanbanError
 from vanban.issuing.jobs import STATUSES
 
 __all__ = ["Desk", "create_app"]
+
+_log = logging.getLogger("vanban.desk")
 
 # Caps on what may be uploaded: a plan's workbook (a national plan with 108,000 roster rows is
 # about 6 MB) and one returned form.
@@ -82,6 +85,10 @@ def _answer(desk: Desk, handler: Callable[[Desk, Request], Awaitable[Response]])
         except VanbanError as exc:
             status = 409 if exc.exit_code == 4 else 400
             return _error(desk, request, exc.message, status)
+        except Exception:  # noqa: BLE001 - the clerk reads a sentence; the window, the details
+            _log.exception("desk: %s %s", request.method, request.url.path)
+            text = "Lỗi không lường trước; chi tiết ở cửa sổ chạy bàn làm việc. Hãy thử lại."
+            return _error(desk, request, text, 500)
 
     return route
 
@@ -167,7 +174,9 @@ async def output_file(desk: Desk, request: Request) -> Response:
 
 async def set_zip(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
-    only = request.query_params.get("only")
+    only = "forms" if request.query_params.get("only") == "forms" else None
+    if desk.runner.running(plan.id):
+        raise InputError("Kế hoạch đang được phát hành; tải về khi phát hành xong.")
     data = await run_in_threadpool(views.set_zip, plan, only)
     name = f"{plan.id}{'-' + only if only else ''}.zip"
     return Response(data, media_type="application/zip",
@@ -208,7 +217,8 @@ async def replace_workbook(desk: Desk, request: Request) -> Response:
 async def start_run(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
     asked = await _json(request)
-    units = [str(u) for u in asked.get("units") or [] if isinstance(u, str)][:50]
+    listed = asked.get("units")
+    units = [u for u in listed if isinstance(u, str)][:50] if isinstance(listed, list) else []
     state = desk.runner.start(plan, units=units, force=bool(asked.get("force")))
     return JSONResponse(state.as_json(), status_code=202)
 
@@ -295,7 +305,13 @@ def create_app(workspace: Path, *, port: int, token: str, runner: Runner | None 
         r("/api/plans/{plan}/returned/{name}", remove_returned_form, ("DELETE",)),
         Mount("/static", static, name="static"),
     ]
-    app = Starlette(routes=routes)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return _error(desk, request, "Không có trang này.", 404)
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return _error(desk, request, "Thao tác này không dùng được ở đây.", 405)
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_allowed})
     app.state.desk = desk
     return Guard(app, port=port, token=token)
 

@@ -41,7 +41,12 @@ _HEADERS = [
         b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     ),
     (b"cache-control", b"no-store"),
+    (b"cross-origin-resource-policy", b"same-origin"),
 ]
+# What a browser says of where a request comes from (Fetch Metadata): only the desk's own pages,
+# or the clerk typing the address, may even read. A client that does not say (not a browser, so
+# not a page the clerk visits) is judged by Host, Origin and token alone.
+_OWN_SITES = frozenset({"", "none", "same-origin"})
 
 
 class TooLarge(Exception):
@@ -63,8 +68,11 @@ class Guard:
         self.origins = {f"http://{host}" for host in self.hosts}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # the desk has none
+            return
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send)  # the server's own lifespan messages
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         refusal = self.refusal(scope["method"], headers)
@@ -85,6 +93,8 @@ class Guard:
         """Why the request is refused (status, text), or None."""
         if headers.get("host", "").lower() not in self.hosts:
             return 421, "Máy chủ bàn làm việc chỉ nhận yêu cầu gửi tới 127.0.0.1 (Host không hợp lệ)."
+        if headers.get("sec-fetch-site", "") not in _OWN_SITES:
+            return 403, "Yêu cầu đến từ một trang web khác, không phải trang của bàn làm việc."
         if method in _SAFE:
             return None
         if headers.get("origin", "") not in self.origins:

@@ -58,17 +58,18 @@ class RunState:
     exit_code: int = 0
 
     def as_json(self) -> dict[str, Any]:
+        """A copy, taken while the run's thread may be adding to it."""
         return {
             "plan": self.plan_id,
             "units": list(self.units),
             "phase": self.phase,
             "seconds": round((self.ended or time.time()) - self.started, 1),
-            "stages": [s.__dict__ for s in self.stages],
-            "problems": self.problems,
+            "stages": [dict(s.__dict__) for s in list(self.stages)],
+            "problems": list(self.problems),
             "message": self.message,
-            "counts": self.counts,
-            "waiting": self.waiting,
-            "edited": self.edited,
+            "counts": dict(self.counts) if self.phase in ("done", "failed") else {},
+            "waiting": list(self.waiting) if self.phase in ("done", "failed") else [],
+            "edited": list(self.edited),
             "exit_code": self.exit_code,
         }
 
@@ -116,6 +117,10 @@ class Runner:
 
     def state(self, plan_id: str) -> RunState | None:
         return self.last.get(plan_id)
+
+    def running(self, plan_id: str) -> bool:
+        current = self._running
+        return current is not None and current.plan_id == plan_id
 
     def start(
         self,
@@ -172,11 +177,22 @@ class Runner:
             state.problems = [str(p) for p in prepared.problems if p.is_error]
             state.message = "Bảng tính còn lỗi, chưa phát hành văn bản nào."
             return
-        assert self._flows is not None, "connect() first"
-        report: RunReport = self._flows.result().run_locally(
+        report: RunReport = self._flow_module().run_locally(
             prepared, api_url=self._connection.api_url, progress=_Progress(state)
         )
         _summarise(state, report)
+
+
+    def _flow_module(self) -> ModuleType:
+        """The flow, connecting again when the first connection failed (the server it found was
+        stopped, say): a desk open all day does not need a restart for that."""
+        assert self._flows is not None, "connect() first"
+        try:
+            return self._flows.result()
+        except Exception:  # noqa: BLE001 - whatever failed, a new connection is the remedy
+            self.close()
+            self.connect()
+            return self._flows.result()
 
 
 def _summarise(state: RunState, report: RunReport) -> None:

@@ -40,6 +40,8 @@ class Check:
         return not self.errors
 
 
+# The history page shows the latest entries; `vanban audit show` shows them all.
+HISTORY_ROWS = 500
 _checks: dict[str, Check] = {}
 _checks_lock = threading.Lock()
 # Checks kept in memory, the most recent last: a desk open all year sees many versions.
@@ -47,7 +49,8 @@ _KEPT_CHECKS = 64
 
 
 def _inputs_key(plan: Plan) -> str:
-    digest = hashlib.sha256(sha256_file(plan.workbook).encode())
+    # The plan's folder too: the check names it, and two plans may hold one workbook.
+    digest = hashlib.sha256(str(plan.root).encode() + sha256_file(plan.workbook).encode())
     for form in plan.returned_forms():
         digest.update(form.name.encode() + sha256_file(form).encode())
     return digest.hexdigest()
@@ -61,6 +64,8 @@ def checked(plan: Plan, *, fresh: bool = False) -> Check:
         if key in _checks and not fresh:
             return _checks[key]
     check = _check(plan)
+    if _inputs_key(plan) != key:
+        return check  # the workbook changed while it was read: not kept under the old key
     with _checks_lock:
         _checks.pop(key, None)
         _checks[key] = check
@@ -217,7 +222,10 @@ def history(plan: Plan) -> dict[str, Any]:
 
     report = verify(plan.out)
     kinds = {kind.key: kind.label for kind in default_registry().kinds}
-    rows = list(reversed(history_rows(plan.out)))[:500]
+    try:
+        rows = list(reversed(history_rows(plan.out)))[:HISTORY_ROWS]
+    except VanbanError:
+        rows = []  # a line the log cannot read: the check above names it
     for row in rows:
         row["event"] = EVENT_LABELS.get(str(row.get("event")), row.get("event"))
         row["kind"] = kinds.get(str(row.get("kind")), row.get("kind"))
@@ -235,7 +243,7 @@ def set_zip(plan: Plan, only: str | None) -> bytes:
     """The whole set (documents, PDFs, signed copies, the log and the manifest) as one zip; with
     ``only="forms"``, the result forms alone."""
     root = plan.out
-    if not root.is_dir():
+    if root.is_symlink() or not root.is_dir():
         raise InputError("Chưa có văn bản nào để tải về.")
     skip = {HISTORY_DIR, REVIEW_DIR}
     out = io.BytesIO()
@@ -248,7 +256,10 @@ def set_zip(plan: Plan, only: str | None) -> bytes:
                 continue
             if only == "forms" and relative.parts[0] != FORMS_DIR:
                 continue
-            archive.write(path, f"{OUTPUT}/{relative.as_posix()}")
+            try:
+                archive.write(path, f"{OUTPUT}/{relative.as_posix()}")
+            except OSError as exc:
+                raise InputError(f"Không đọc được {relative.as_posix()}; hãy thử lại.") from exc
     return out.getvalue()
 
 

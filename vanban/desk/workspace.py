@@ -59,20 +59,39 @@ class Plan:
         return sorted(p for p in self.forms.glob("*.xlsx") if p.is_file() and not p.is_symlink())
 
     def add_form(self, data: bytes) -> Path:
-        """Keep a returned form under the next free number; never the sender's file name."""
-        taken = {p.name for p in self.returned_forms()}
-        number = 1
-        while f"phieu-{number:02d}.xlsx" in taken:
-            number += 1
-        target = self.forms / f"phieu-{number:02d}.xlsx"
-        atomic_write(target, data, root=self.root)
-        return target
+        """Keep a returned form under the next free number; never the sender's file name. The
+        number is taken by creating the file exclusively: two uploads at once never share one."""
+        _no_link(self.forms)
+        self.forms.mkdir(exist_ok=True)
+        for number in range(1, 10000):
+            target = self.forms / f"phieu-{number:02d}.xlsx"
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            atomic_write(target, data, root=self.root)
+            return target
+        raise InputError("Đã có quá nhiều phiếu trong thư mục phiếu gửi về.")
+
+    def keep(self, path: Path) -> None:
+        """Move a file the clerk replaces or removes into the plan's history, never delete it."""
+        from vanban.files import sha256_file
+        from vanban.outdir import HISTORY_DIR, history_name
+
+        history = self.root / HISTORY_DIR
+        _no_link(history)
+        history.mkdir(exist_ok=True)
+        target = history / history_name(path.relative_to(self.root).as_posix(), sha256_file(path))
+        os.replace(path, target)
 
     def remove_form(self, name: str) -> None:
         """Remove a returned form (one sent by mistake), by the name the desk gave it."""
-        if not _FORM_NAME.fullmatch(name) or not (self.forms / name).is_file():
+        _no_link(self.forms)
+        path = self.forms / name
+        if not _FORM_NAME.fullmatch(name) or path.is_symlink() or not path.is_file():
             raise InputError(f"Không có phiếu {name[:80]} trong các phiếu đã nhận.")
-        (self.forms / name).unlink()
+        self.keep(path)
 
     def output_file(self, relpath: str) -> bytes:
         """A file of the output folder, by a path relative to it; InputError for anything that
@@ -85,15 +104,22 @@ class Plan:
             or any(part in ("", ".", "..") for part in relpath.split("/"))
         ):
             raise InputError(f"Đường dẫn không hợp lệ: {relpath}")
+        _no_link(self.out)
         path = self.out / relpath
-        if links_below(self.out, path) is not None:
-            raise InputError(f"Không mở tệp qua liên kết: {relpath}")
         try:
+            if links_below(self.out, path) is not None:
+                raise InputError(f"Không mở tệp qua liên kết: {relpath}")
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 raise InputError(f"Không phải tệp: {relpath}")
-        except FileNotFoundError:
+            return read_nofollow(path)
+        except (OSError, ValueError):
             raise InputError(f"Không có tệp: {relpath}") from None
-        return read_nofollow(path)
+
+
+def _no_link(folder: Path) -> None:
+    """A folder the desk names itself is never a link: what it holds is read and written."""
+    if folder.is_symlink():
+        raise InputError(f"Thư mục {folder.name} là một liên kết (symlink); không đọc theo liên kết.")
 
 
 class Workspace:
@@ -141,14 +167,19 @@ class Workspace:
         """A new plan folder for the workbook ``data``: ``wanted_id``, or it with a number."""
         self.ensure()
         base = wanted_id if PLAN_ID.fullmatch(wanted_id) else "ke-hoach"
-        plan_id, number = base, 1
-        while (self.root / plan_id).exists():
-            number += 1
-            plan_id = f"{base}-{number}"
-        root = self.root / plan_id
-        root.mkdir()
-        atomic_write(root / WORKBOOK, data, root=root)
-        return Plan(plan_id, root)
+        for number in range(1, 1000):
+            plan_id = base if number == 1 else f"{base}-{number}"
+            root = self.root / plan_id
+            try:
+                root.mkdir()  # exclusive: two uploads at once get two folders
+            except FileExistsError:
+                continue
+            atomic_write(root / WORKBOOK, data, root=root)
+            return Plan(plan_id, root)
+        raise InputError(f"Đã có quá nhiều kế hoạch tên {base} trong thư mục làm việc.")
 
     def replace_workbook(self, plan: Plan, data: bytes) -> None:
+        """Put a corrected workbook in place; the one it replaces goes to the plan's history."""
+        if plan.workbook.is_file() and not plan.workbook.is_symlink():
+            plan.keep(plan.workbook)
         atomic_write(plan.workbook, data, root=plan.root)

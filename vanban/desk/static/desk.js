@@ -113,7 +113,15 @@ async function run(button, extra) {
           "\n\nPhát hành lại sẽ thay chúng; bản đã sửa được cất vào thư mục .history/. Tiếp tục?");
         if (ok) return run(button, Object.assign(body, { force: true }));
       }
-      if (!box) window.location.reload();
+      if (box) return;
+      // No progress box on this page: a run that did not succeed is said here, not hidden by
+      // a reload.
+      if (state && state.phase === "failed") {
+        say([state.message || "Chưa phát hành xong."].concat(state.problems, state.waiting)
+          .filter(Boolean).join("\n"));
+        return;
+      }
+      window.location.reload();
     });
   } catch (error) {
     say(error.message);

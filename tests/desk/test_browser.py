@@ -249,15 +249,35 @@ def test_the_clerks_whole_path_in_a_browser(desk: Desk, browser: object, tmp_pat
     _wait(driver, lambda d: "Thay đổi:" in _text(d))
     assert "− " in _text(driver) and "Sửa tay." in _text(driver)
     _shot(driver, desk, "7b-thay-doi")
-    # 7. History: the audit log verifies.
+    # 7. History: the audit log verifies (the signed copies too, further down).
     get(plan_url + "/history")
     _wait(driver, lambda d: "Sổ nhật ký toàn vẹn" in _text(d))
     _shot(driver, desk, "8-lich-su")
-    # 8. The whole set as one zip.
+    # 8. Signing: PDFs out, signed as the office's tool signs them, back in and recorded.
+    get(plan_url + "/signing")
+    _click(driver, "[data-action$='/pdf']")
+    _wait(driver, lambda d: f"{EXAMPLE_ISSUED} văn bản có PDF để ký" in _text(d))
+    from tests.signing import sign_as_office
+
+    signed_dir = tmp_path / "da-ky"
+    signed_dir.mkdir()
+    for k, pdf_file in enumerate(sorted((out / "pdf").rglob("*.pdf"))):
+        annex = pdf_file.name.startswith("02-phu-luc")
+        signed_file = signed_dir / f"scan-{k:02d}.pdf"
+        signed_file.write_bytes(sign_as_office(pdf_file.read_bytes(), annex=annex))
+    _upload(driver, "input[data-upload$='/signed']", *sorted(signed_dir.glob("*.pdf")))
+    _wait(driver, lambda d: f"chưa ghi nhận ({EXAMPLE_ISSUED})" in _text(d))
+    _click(driver, "#record-signed")
+    _wait(driver, lambda d: f"{EXAMPLE_ISSUED} văn bản đã ký" in _text(d))
+    assert "Ban Cơ yếu Chính phủ" in _text(driver)
+    _shot(driver, desk, "8b-ky-so")
+    # 9. The whole set as one zip.
     with urllib.request.urlopen(plan_url + "/set.zip", timeout=60) as answer:
         names = zipfile.ZipFile(io.BytesIO(answer.read())).namelist()
     assert sum(n.endswith(".docx") for n in names) == EXAMPLE_ISSUED
+    assert sum(n.startswith("van-ban/pdf/") for n in names) == EXAMPLE_ISSUED
     assert "van-ban/audit.jsonl" in names and "van-ban/manifest.json" in names
+    assert sum(n.startswith("van-ban/da-ky/") for n in names) == EXAMPLE_ISSUED
     # The plans page, now with its plan's state.
     get(desk.url + "/")
     cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#plans tbody td")]  # type: ignore[attr-defined]

@@ -140,6 +140,10 @@ def test_every_change_needs_the_token(client: TestClient, plan_id: str) -> None:
         ("POST", f"/api/plans/{plan_id}/forms"),
         ("POST", f"/api/plans/{plan_id}/previews"),
         ("POST", "/api/plans/adopt"),
+        ("POST", f"/api/plans/{plan_id}/pdf"),
+        ("PUT", f"/api/plans/{plan_id}/signed"),
+        ("DELETE", f"/api/plans/{plan_id}/signed/ky-01.pdf"),
+        ("POST", f"/api/plans/{plan_id}/signed/record"),
     ):
         answer = client.request(method, path, content=b"{}", headers=origin)
         assert answer.status_code == 403, (method, path)
@@ -247,3 +251,18 @@ def test_a_workbook_lying_in_the_workspace_is_added_by_its_name_only(
         assert answer.status_code == 400, name
     answer = client.post("/api/plans/adopt", json={"name": "ke-hoach-2022.xlsx"}, headers=OURS)
     assert answer.status_code == 200 and answer.json()["plan"] == "6662-kh-ubnd-2022"
+
+
+def test_signed_files_are_pdfs_kept_under_the_desks_names(
+    client: TestClient, workspace: Path, plan_id: str
+) -> None:
+    answer = client.put(f"/api/plans/{plan_id}/signed", content=b"PK not a pdf", headers=OURS)
+    assert answer.status_code == 400 and "không phải PDF" in answer.json()["error"]
+    answer = client.post(f"/api/plans/{plan_id}/signed/record", headers=OURS)
+    assert answer.status_code == 400 and "Chưa có bản đã ký" in answer.json()["error"]
+    headers = OURS | {"X-File-Name": "..%2F..%2Fevil.pdf"}
+    answer = client.put(f"/api/plans/{plan_id}/signed", content=b"%PDF-1.7\n", headers=headers)
+    assert answer.status_code == 200
+    assert [p.name for p in (workspace / plan_id / "ban-ky-nhan-ve").iterdir()] == ["ky-01.pdf"]
+    answer = client.delete(f"/api/plans/{plan_id}/signed/ke-hoach.xlsx", headers=OURS)
+    assert answer.status_code == 400

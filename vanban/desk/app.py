@@ -41,6 +41,7 @@ _log = logging.getLogger("vanban.desk")
 # about 6 MB) and one returned form.
 WORKBOOK_LIMIT = 30 * 1024 * 1024
 FORM_LIMIT = 5 * 1024 * 1024
+SIGNED_LIMIT = 100 * 1024 * 1024  # a signed PDF: a 100-page letter with images is a few MB
 _CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -155,6 +156,12 @@ async def forms_page(desk: Desk, request: Request) -> Response:
     return desk.page(request, "forms.html", plan=plan, forms=forms, tab="forms")
 
 
+async def signing_page(desk: Desk, request: Request) -> Response:
+    plan = desk.workspace.plan(request.path_params["plan"])
+    state = await run_in_threadpool(views.signing_state, plan)
+    return desk.page(request, "signing.html", plan=plan, signing=state, tab="signing")
+
+
 async def history_page(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
     history = await run_in_threadpool(views.history, plan)
@@ -175,8 +182,7 @@ async def output_file(desk: Desk, request: Request) -> Response:
 async def set_zip(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
     only = "forms" if request.query_params.get("only") == "forms" else None
-    if desk.runner.running(plan.id):
-        raise InputError("Kế hoạch đang được phát hành; tải về khi phát hành xong.")
+    _not_while_issuing(desk, plan.id)
     data = await run_in_threadpool(views.set_zip, plan, only)
     name = f"{plan.id}{'-' + only if only else ''}.zip"
     return Response(data, media_type="application/zip",
@@ -248,6 +254,36 @@ async def add_returned_form(desk: Desk, request: Request) -> Response:
     return JSONResponse({"url": f"/plans/{plan.id}/forms"})
 
 
+async def publish_pdfs(desk: Desk, request: Request) -> Response:
+    plan = desk.workspace.plan(request.path_params["plan"])
+    _not_while_issuing(desk, plan.id)
+    return JSONResponse(await run_in_threadpool(views.publish_pdfs, plan))
+
+
+async def add_signed(desk: Desk, request: Request) -> Response:
+    plan = desk.workspace.plan(request.path_params["plan"])
+    data = await read_body(request, SIGNED_LIMIT)
+    await run_in_threadpool(views.add_signed, plan, data)
+    return JSONResponse({"url": f"/plans/{plan.id}/signing"})
+
+
+async def remove_signed(desk: Desk, request: Request) -> Response:
+    plan = desk.workspace.plan(request.path_params["plan"])
+    await run_in_threadpool(plan.remove_signed, request.path_params["name"])
+    return JSONResponse({"url": f"/plans/{plan.id}/signing"})
+
+
+async def record_signed(desk: Desk, request: Request) -> Response:
+    plan = desk.workspace.plan(request.path_params["plan"])
+    _not_while_issuing(desk, plan.id)
+    return JSONResponse(await run_in_threadpool(views.record_signed, plan))
+
+
+def _not_while_issuing(desk: Desk, plan_id: str) -> None:
+    if desk.runner.running(plan_id):
+        raise InputError("Kế hoạch đang được phát hành; chờ phát hành xong rồi bấm lại.")
+
+
 async def remove_returned_form(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
     await run_in_threadpool(plan.remove_form, request.path_params["name"])
@@ -290,6 +326,7 @@ def create_app(workspace: Path, *, port: int, token: str, runner: Runner | None 
         r("/plans/{plan}/issue", issue_page),
         r("/plans/{plan}/documents", documents_page),
         r("/plans/{plan}/forms", forms_page),
+        r("/plans/{plan}/signing", signing_page),
         r("/plans/{plan}/history", history_page),
         r("/plans/{plan}/files/{path:path}", output_file),
         r("/plans/{plan}/changes/{path:path}", changes_page),
@@ -303,6 +340,10 @@ def create_app(workspace: Path, *, port: int, token: str, runner: Runner | None 
         r("/api/plans/{plan}/forms", write_forms, ("POST",)),
         r("/api/plans/{plan}/returned", add_returned_form, ("PUT",)),
         r("/api/plans/{plan}/returned/{name}", remove_returned_form, ("DELETE",)),
+        r("/api/plans/{plan}/pdf", publish_pdfs, ("POST",)),
+        r("/api/plans/{plan}/signed", add_signed, ("PUT",)),
+        r("/api/plans/{plan}/signed/{name}", remove_signed, ("DELETE",)),
+        r("/api/plans/{plan}/signed/record", record_signed, ("POST",)),
         Mount("/static", static, name="static"),
     ]
     async def not_found(request: Request, exc: Exception) -> Response:

@@ -310,3 +310,70 @@ def _plan_id(data: bytes) -> str:
     if plan is None:
         return "ke-hoach"
     return plan_slug(plan, default_registry().plan_type)
+
+
+def signing_state(plan: Plan) -> dict[str, Any]:
+    """The signing page: each issued document's PDF and signed copy, the files handed in."""
+    from vanban.publishing.records import pdf_records
+    from vanban.publishing.signed import TRUST_NOTE
+    from vanban.review.inputs import read_manifest
+
+    manifest = read_manifest(plan.out) if (plan.out / MANIFEST_NAME).is_file() else None
+    records = pdf_records(manifest or {})
+    rows = []
+    for doc in (manifest or {}).get("documents", []):
+        if not isinstance(doc, dict) or doc.get("status") not in ("issued", "unchanged"):
+            continue
+        record = records.get(str(doc.get("path")))
+        signed = (record or {}).get("signed") or {}
+        rows.append(
+            {
+                "label": doc.get("label"),
+                "unit": doc.get("unit"),
+                "pdf": (record or {}).get("path"),
+                "awaiting": bool((record or {}).get("awaiting_number")),
+                "signed": signed.get("path"),
+                "signers": [str(s.get("subject")) for s in signed.get("signers") or []],
+            }
+        )
+    return {
+        "rows": rows,
+        "published": sum(1 for r in rows if r["pdf"]),
+        "signed": sum(1 for r in rows if r["signed"]),
+        "inbox": [p.name for p in plan.signed_files()],
+        "trust": TRUST_NOTE,
+    }
+
+
+def publish_pdfs(plan: Plan) -> dict[str, Any]:
+    from vanban.publishing.publish import publish
+
+    if not (plan.out / MANIFEST_NAME).is_file():
+        raise InputError("Chưa có văn bản nào: hãy phát hành trước.")
+    report = publish(plan.out)
+    return {
+        "published": len(report.publications),
+        "converted": report.converted,
+        "awaiting": sum(1 for p in report.publications if p.awaiting_number),
+        "warnings": report.warnings,
+    }
+
+
+def add_signed(plan: Plan, data: bytes) -> Path:
+    if not data.startswith(b"%PDF-"):
+        raise InputError("Tệp tải lên không phải PDF.")
+    return plan.add_signed(data)
+
+
+def record_signed(plan: Plan) -> dict[str, Any]:
+    """Record the signed PDFs handed in (``vanban signed``); once recorded, the files handed in
+    go to the plan's history (their copies are in the output folder's ``da-ky/``)."""
+    from vanban.publishing.signed import collect_signed
+
+    files = plan.signed_files()
+    if not files:
+        raise InputError("Chưa có bản đã ký nào được tải lên.")
+    report = collect_signed(plan.out, plan.signed_inbox)
+    for file in files:
+        plan.keep(file)
+    return {"recorded": len(report.copies)}

@@ -31,7 +31,9 @@ PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 WORKBOOK = "ke-hoach.xlsx"
 FORMS = "phieu-tra-ve"
 OUTPUT = "van-ban"
+SIGNED_INBOX = "ban-ky-nhan-ve"
 _FORM_NAME = re.compile(r"phieu-\d{2,4}\.xlsx")
+_SIGNED_NAME = re.compile(r"ky-\d{2,4}\.pdf")
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,41 @@ class Plan:
     def out(self) -> Path:
         return self.root / OUTPUT
 
+    @property
+    def signed_inbox(self) -> Path:
+        return self.root / SIGNED_INBOX
+
+    def signed_files(self) -> list[Path]:
+        """The signed PDFs handed in and not yet recorded."""
+        if self.signed_inbox.is_symlink() or not self.signed_inbox.is_dir():
+            return []
+        return sorted(
+            p for p in self.signed_inbox.glob("*.pdf") if p.is_file() and not p.is_symlink()
+        )
+
+    def add_signed(self, data: bytes) -> Path:
+        """Keep a signed PDF under the next free number, as :meth:`add_form` keeps a form."""
+        return self._numbered(self.signed_inbox, "ky", ".pdf", data)
+
+    def remove_signed(self, name: str) -> None:
+        self._remove(self.signed_inbox, _SIGNED_NAME, name, "bản ký")
+
     def returned_forms(self) -> list[Path]:
         if not self.forms.is_dir():
             return []
         return sorted(p for p in self.forms.glob("*.xlsx") if p.is_file() and not p.is_symlink())
 
     def add_form(self, data: bytes) -> Path:
-        """Keep a returned form under the next free number; never the sender's file name. The
-        number is taken by creating the file exclusively: two uploads at once never share one."""
-        _no_link(self.forms)
-        self.forms.mkdir(exist_ok=True)
+        """Keep a returned form under the next free number; never the sender's file name."""
+        return self._numbered(self.forms, "phieu", ".xlsx", data)
+
+    def _numbered(self, folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+        """``data`` as ``<stem>-NN<suffix>`` in ``folder``. The number is taken by creating the
+        file exclusively: two uploads at once never share one."""
+        _no_link(folder)
+        folder.mkdir(exist_ok=True)
         for number in range(1, 10000):
-            target = self.forms / f"phieu-{number:02d}.xlsx"
+            target = folder / f"{stem}-{number:02d}{suffix}"
             try:
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
@@ -72,7 +97,7 @@ class Plan:
             os.close(fd)
             atomic_write(target, data, root=self.root)
             return target
-        raise InputError("Đã có quá nhiều phiếu trong thư mục phiếu gửi về.")
+        raise InputError(f"Đã có quá nhiều tệp trong thư mục {folder.name}.")
 
     def keep(self, path: Path) -> None:
         """Move a file the clerk replaces or removes into the plan's history, never delete it."""
@@ -87,10 +112,14 @@ class Plan:
 
     def remove_form(self, name: str) -> None:
         """Remove a returned form (one sent by mistake), by the name the desk gave it."""
-        _no_link(self.forms)
-        path = self.forms / name
-        if not _FORM_NAME.fullmatch(name) or path.is_symlink() or not path.is_file():
-            raise InputError(f"Không có phiếu {name[:80]} trong các phiếu đã nhận.")
+        self._remove(self.forms, _FORM_NAME, name, "phiếu")
+
+    def _remove(self, folder: Path, pattern: re.Pattern[str], name: str, what: str) -> None:
+        """Move a file handed in by mistake to the history, by the name the desk gave it."""
+        _no_link(folder)
+        path = folder / name
+        if not pattern.fullmatch(name) or path.is_symlink() or not path.is_file():
+            raise InputError(f"Không có {what} {name[:80]} trong các {what} đã nhận.")
         self.keep(path)
 
     def output_file(self, relpath: str) -> bytes:

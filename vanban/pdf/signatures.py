@@ -101,6 +101,15 @@ def _quiet_log() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _who(cert: Any) -> str:
+    """The certificate's holder as a person reads it: its common name and organisation (pyHanko's
+    own rendering labels each part in English: "Common Name: …")."""
+    native = cert.subject.native
+    names = [native.get("common_name"), native.get("organization_name")]
+    shown = " — ".join(str(n if isinstance(n, str) else ", ".join(n)) for n in names if n)
+    return shown or str(cert.subject.human_friendly)
+
+
 def _checked(signature: Any, data: bytes) -> SignatureInfo:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -109,7 +118,7 @@ def _checked(signature: Any, data: bytes) -> SignatureInfo:
 
     field = str(signature.field_name or "")
     cert = signature.signer_cert
-    subject = cert.subject.human_friendly
+    subject = _who(cert)
     byte_range = list(signature.byte_range)
     covered = int(byte_range[2]) + int(byte_range[3])
     whole = covered == len(data) or not data[covered:].strip()

@@ -121,21 +121,20 @@ def load(path: str | PathLike[str]) -> DocumentObject:
     """Open a .docx, turning every way it can be unreadable into one InputError."""
     if not os.path.isfile(path):
         raise InputError(f"Không tìm thấy tệp Word: {path}")
-    try:
-        return docx.Document(os.fspath(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(
-            f"Không đọc được tệp Word {path}: tệp hỏng hoặc không phải .docx ({exc})"
-        ) from exc
+    return _opened(os.fspath(path), f"tệp Word {path}")
 
 
 def load_bytes(data: bytes) -> DocumentObject:
     """A .docx held in memory, as :func:`load` opens a file."""
+    return _opened(io.BytesIO(data), "tệp Word")
+
+
+def _opened(source: str | io.BytesIO, what: str) -> DocumentObject:
     try:
-        return docx.Document(io.BytesIO(data))
+        return docx.Document(source)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(
-            f"Không đọc được tệp Word: tệp hỏng hoặc không phải .docx ({exc})"
+            f"Không đọc được {what}: tệp hỏng hoặc không phải .docx ({exc})"
         ) from exc
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -62,7 +63,8 @@ class Desk:
         self.token = token
         folder = str(resources.files("vanban.desk") / "pages")
         # Autoescape on every page: whatever a workbook, a form or a file name holds is text.
-        env = Environment(loader=FileSystemLoader(folder), autoescape=True)
+        # Sandboxed like every template vanban renders, though these pages are its own.
+        env = SandboxedEnvironment(loader=FileSystemLoader(folder), autoescape=True)
         self.templates = Jinja2Templates(env=env)
 
     def page(self, request: Request, name: str, **context: Any) -> Response:

@@ -215,6 +215,10 @@ def test_the_clerks_whole_path_in_a_browser(desk: Desk, browser: object, tmp_pat
     issued = [r for r in rows if "Đã phát hành" in r.text or "Không thay đổi" in r.text]
     assert len(issued) == EXAMPLE_ISSUED
     _shot(driver, desk, "6-van-ban")
+    # A long list is filtered as the clerk types, accents aside.
+    driver.find_element(By.ID, "filter").send_keys("my quy")  # type: ignore[attr-defined]
+    shown = [r for r in rows if r.is_displayed()]
+    assert shown and all("Mỹ Quý" in r.text for r in shown) and len(shown) < len(rows)
     pdf = driver.find_element(By.CSS_SELECTOR, "a.pdf").get_attribute("href")  # type: ignore[attr-defined]
     with urllib.request.urlopen(pdf, timeout=30) as answer:
         assert answer.headers["content-type"] == "application/pdf"
@@ -253,6 +257,9 @@ def test_the_clerks_whole_path_in_a_browser(desk: Desk, browser: object, tmp_pat
     get(plan_url + "/history")
     _wait(driver, lambda d: "Sổ nhật ký toàn vẹn" in _text(d))
     _shot(driver, desk, "8-lich-su")
+    get(plan_url + "/history?don-vi=X%C3%A3%20M%E1%BB%B9%20Qu%C3%BD")
+    units = {c.text for c in driver.find_elements(By.CSS_SELECTOR, "#history td:nth-child(4)")}  # type: ignore[attr-defined]
+    assert units == {"Xã Mỹ Quý"}, units
     # 8. Signing: PDFs out, signed as the office's tool signs them, back in and recorded.
     get(plan_url + "/signing")
     _click(driver, "[data-action$='/pdf']")

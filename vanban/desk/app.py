@@ -166,7 +166,8 @@ async def signing_page(desk: Desk, request: Request) -> Response:
 
 async def history_page(desk: Desk, request: Request) -> Response:
     plan = desk.workspace.plan(request.path_params["plan"])
-    history = await run_in_threadpool(views.history, plan)
+    unit = request.query_params.get("don-vi") or None
+    history = await run_in_threadpool(views.history, plan, unit)
     return desk.page(request, "history.html", plan=plan, history=history, tab="history")
 
 

@@ -212,20 +212,22 @@ def add_returned_form(plan: Plan, data: bytes, name: str) -> Path:
     return plan.add_form(data)
 
 
-def history(plan: Plan) -> dict[str, Any]:
+def history(plan: Plan, unit: str | None = None) -> dict[str, Any]:
     from vanban.issuing.verifying import history_rows, verify
 
     if not (plan.out / LOG_NAME).is_file():
-        return {"ok": None, "problems": [], "rows": []}
+        return {"ok": None, "problems": [], "rows": [], "units": [], "unit": unit}
     from vanban.documents.kinds import default_registry
     from vanban.issuing.audit import EVENT_LABELS, STATUS_LABELS
 
     report = verify(plan.out)
     kinds = {kind.key: kind.label for kind in default_registry().kinds}
     try:
-        rows = list(reversed(history_rows(plan.out)))[:HISTORY_ROWS]
+        every = history_rows(plan.out)
+        rows = list(reversed(history_rows(plan.out, unit) if unit else every))[:HISTORY_ROWS]
     except VanbanError:
-        rows = []  # a line the log cannot read: the check above names it
+        every, rows = [], []  # a line the log cannot read: the check above names it
+    units = sorted({str(r["unit"]) for r in every if r.get("unit")})
     for row in rows:
         row["event"] = EVENT_LABELS.get(str(row.get("event")), row.get("event"))
         row["kind"] = kinds.get(str(row.get("kind")), row.get("kind"))
@@ -236,6 +238,8 @@ def history(plan: Plan) -> dict[str, Any]:
         "entries": report.checked_entries,
         "files": report.checked_files,
         "rows": rows,
+        "units": units,
+        "unit": unit,
     }
 
 

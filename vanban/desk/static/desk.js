@@ -165,6 +165,16 @@ document.addEventListener("DOMContentLoaded", () => {
       .then((answer) => { window.location.href = answer.url; })
       .catch((e) => say(e.message)));
   }
+  for (const input of document.querySelectorAll("input[data-filter]")) {
+    // Rows whose text holds what is typed, accents and case aside.
+    const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+    const rows = Array.from(document.querySelectorAll(input.dataset.filter));
+    input.addEventListener("input", () => {
+      const wanted = fold(input.value.trim());
+      for (const row of rows) row.hidden = wanted !== "" && !fold(row.textContent).includes(wanted);
+    });
+  }
   const box = document.getElementById("progress");
   if (box && box.dataset.initial && box.dataset.initial !== "null") {
     const state = JSON.parse(box.dataset.initial);

@@ -117,6 +117,12 @@ def test_an_installed_vanban_issues_the_full_set_from_another_folder(
     finally:
         desk.terminate()
         desk.wait(timeout=60)
+    # Stopped as a service manager stops it (SIGTERM), the desk stops the Prefect server it
+    # started for itself: nothing of this venv's is left running.
+    deadline = time.monotonic() + 60
+    while _running_from(installed) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _running_from(installed) == []
     # --templates still overrides the shipped templates.
     lint = subprocess.run(
         [vanban, "templates", "check", str(ROOT / "templates" / "docx")],
@@ -136,3 +142,18 @@ def _get_when_up(url: str, seconds: float = 120) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def _running_from(venv: Path) -> list[str]:
+    """The command lines of the processes running this venv's Python (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if str(venv) in command and "prefect" in command:
+            found.append(command)
+    return found

@@ -8,6 +8,7 @@ server it started, never a local one it found.
 from __future__ import annotations
 
 import secrets
+import signal
 import socket
 import threading
 import webbrowser
@@ -38,10 +39,26 @@ def serve(workspace: Path, *, port: int = DEFAULT_PORT, browser: bool = True) ->
     if browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     print(f"Bàn làm việc vanban: {url} (thư mục làm việc {workspace}). Dừng bằng Ctrl+C.")
+    _stop_cleanly_on_signals()
     try:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     finally:
         runner.close()
+
+
+def _stop_cleanly_on_signals() -> None:
+    """SIGTERM (a service manager, ``kill``) and SIGHUP (the terminal closed) end the desk as
+    Ctrl+C does, through its ``finally``: uvicorn, once shut down, raises the signal again with
+    the handler it found, and the default one would end the process at once, leaving the
+    temporary Prefect server running."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, leave)
 
 
 def _port_free(port: int) -> None:

@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._env import kept_env
 from tools.example_workbook import many_units, write_workbook
 from vanban.issuing.run import issue_prepared
 from vanban.pdf.cache import cache_dir
@@ -185,15 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     repeat = max(1, args.repeat)
     cores = os.cpu_count() or 1
     print(f"cores {cores}; load at start {os.getloadavg()}", flush=True)
-    saved_cache = os.environ.get("XDG_CACHE_HOME")
-    try:
-        with tempfile.TemporaryDirectory(prefix="pdf-bench-") as name:
-            run(Path(name), cores, args.units, args.households or None, repeat)
-    finally:
-        if saved_cache is None:
-            os.environ.pop("XDG_CACHE_HOME", None)
-        else:
-            os.environ["XDG_CACHE_HOME"] = saved_cache
+    with kept_env("XDG_CACHE_HOME"), tempfile.TemporaryDirectory(prefix="pdf-bench-") as name:
+        run(Path(name), cores, args.units, args.households or None, repeat)
     print(f"load at end {os.getloadavg()}")
     return 0
 

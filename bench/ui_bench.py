@@ -31,6 +31,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from bench._env import kept_env
 from tools.example_workbook import many_units, write_workbook
 from vanban.desk.app import create_app
 from vanban.desk.runs import Runner
@@ -143,18 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="warm requests per page")
     args = parser.parse_args(argv)
     print(f"cores {os.cpu_count()}; load at start {os.getloadavg()}", flush=True)
-    saved_cache = os.environ.get("XDG_CACHE_HOME")
-    try:
-        with tempfile.TemporaryDirectory(prefix="ui-bench-") as name:
-            tmp = Path(name)
-            os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
-            run(tmp / "ws", args.units, args.households or None, max(1, args.repeat))
-            shutil.rmtree(tmp / "ws", ignore_errors=True)
-    finally:
-        if saved_cache is None:
-            os.environ.pop("XDG_CACHE_HOME", None)
-        else:
-            os.environ["XDG_CACHE_HOME"] = saved_cache
+    with kept_env("XDG_CACHE_HOME"), tempfile.TemporaryDirectory(prefix="ui-bench-") as name:
+        tmp = Path(name)
+        os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
+        run(tmp / "ws", args.units, args.households or None, max(1, args.repeat))
+        shutil.rmtree(tmp / "ws", ignore_errors=True)
     print(f"load at end {os.getloadavg()}")
     return 0
 

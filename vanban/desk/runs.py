@@ -56,6 +56,9 @@ class RunState:
     waiting: list[str] = field(default_factory=list)  # what is pending, and why
     edited: list[str] = field(default_factory=list)  # documents refused: edited by hand
     exit_code: int = 0
+    # The documents' previews, made after the run as ``vanban review`` makes them: "making",
+    # "done", or None (no document was issued)
+    previews: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """A copy, taken while the run's thread may be adding to it."""
@@ -71,6 +74,7 @@ class RunState:
             "waiting": list(self.waiting) if self.phase in ("done", "failed") else [],
             "edited": list(self.edited),
             "exit_code": self.exit_code,
+            "previews": self.previews,
         }
 
 
@@ -148,6 +152,9 @@ class Runner:
     def _run(self, plan: Plan, state: RunState, force: bool) -> None:
         try:
             self._issue(plan, state, force)
+            if state.counts:
+                # Still this run's: no other run touches the folder while its previews are made.
+                _preview(plan, state)
         except VanbanError as exc:
             state.phase, state.exit_code = "failed", exc.exit_code
             state.message = exc.message
@@ -193,6 +200,23 @@ class Runner:
             self.close()
             self.connect()
             return self._flows.result()
+
+
+def _preview(plan: Plan, state: RunState) -> None:
+    """The documents page's pictures, PDFs and format findings, made once the run is over (only
+    what changed is converted again; the signing PDFs reuse the conversions)."""
+    from vanban.review.build import review_folder
+
+    state.previews = "making"
+    try:
+        result = review_folder(plan.out)
+    except VanbanError as exc:
+        state.previews = "done"
+        state.message = f"{state.message or ''}\nChưa tạo được bản xem trước: {exc.message}".strip()
+        return
+    state.previews = "done"
+    if result.message:
+        state.message = f"{state.message or ''}\n{result.message}".strip()
 
 
 def _summarise(state: RunState, report: RunReport) -> None:

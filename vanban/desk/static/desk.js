@@ -61,6 +61,9 @@ function drawRun(state, box) {
   }
   box.append(list);
   if (state.message) box.append(el("p", state.message, state.phase === "failed" ? "bad" : ""));
+  if (state.previews === "making") {
+    box.append(el("p", "Đang tạo bản xem trước của các văn bản (ảnh trang đầu, PDF, thể thức)…", "busy"));
+  }
   if (state.problems.length) {
     const problems = el("ul", undefined, "problems");
     for (const p of state.problems) problems.append(el("li", p));
@@ -88,7 +91,8 @@ async function follow(stateUrl, box, onEnd) {
   for (;;) {
     const state = await send("GET", stateUrl);
     if (box) drawRun(state, box);
-    if (!state || state.phase === "done" || state.phase === "failed") return onEnd && onEnd(state);
+    const ended = state && (state.phase === "done" || state.phase === "failed");
+    if (!state || (ended && state.previews !== "making")) return onEnd && onEnd(state);
     await new Promise((r) => setTimeout(r, 400));
   }
 }
@@ -179,7 +183,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (box && box.dataset.initial && box.dataset.initial !== "null") {
     const state = JSON.parse(box.dataset.initial);
     drawRun(state, box);
-    if (state.phase === "preparing" || state.phase === "running") {
+    if (state.phase === "preparing" || state.phase === "running" || state.previews === "making") {
       const issue = document.getElementById("issue");
       follow(issue.dataset.state, box).catch((e) => say(e.message));
     }

@@ -61,11 +61,7 @@ class Plan:
 
     def signed_files(self) -> list[Path]:
         """The signed PDFs handed in and not yet recorded."""
-        if self.signed_inbox.is_symlink() or not self.signed_inbox.is_dir():
-            return []
-        return sorted(
-            p for p in self.signed_inbox.glob("*.pdf") if p.is_file() and not p.is_symlink()
-        )
+        return _handed_in(self.signed_inbox, "*.pdf")
 
     def add_signed(self, data: bytes) -> Path:
         """Keep a signed PDF under the next free number, as :meth:`add_form` keeps a form."""
@@ -75,9 +71,7 @@ class Plan:
         self._remove(self.signed_inbox, _SIGNED_NAME, name, "bản ký")
 
     def returned_forms(self) -> list[Path]:
-        if not self.forms.is_dir():
-            return []
-        return sorted(p for p in self.forms.glob("*.xlsx") if p.is_file() and not p.is_symlink())
+        return _handed_in(self.forms, "*.xlsx")
 
     def add_form(self, data: bytes) -> Path:
         """Keep a returned form under the next free number; never the sender's file name."""
@@ -143,6 +137,13 @@ class Plan:
             return read_nofollow(path)
         except (OSError, ValueError):
             raise InputError(f"Không có tệp: {relpath}") from None
+
+
+def _handed_in(folder: Path, pattern: str) -> list[Path]:
+    """The regular files of one of the desk's own folders; none read through a link."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.is_symlink())
 
 
 def _no_link(folder: Path) -> None:

@@ -31,6 +31,8 @@ PLAN: dict[str, Any] = {
     "governing": None,
     "issuer_kind": "Ủy ban nhân dân",
     "issuer_abbr": "UBND",
+    # The seed names no identifier codes (Decision 20/2020/QĐ-TTg): its metadata leaves them blank.
+    "issuer_code": None,
     "place_kind": "huyện",
     "place_name": "Tháp Mười",
     "date_place": "Tháp Mười",
@@ -94,6 +96,7 @@ PLAN: dict[str, Any] = {
     "summary_governing": "UBND huyện Tháp Mười",
     "summary_body": "Phòng Lao động - Thương binh và Xã hội",
     "summary_abbr": "LĐTBXH",
+    "summary_code": None,
     "summary_number": None,
     "summary_date": date(2022, 11, 25),
     "summary_addressee": "Sở Lao động - Thương binh và Xã hội tỉnh Đồng Tháp",

@@ -15,6 +15,8 @@ from typing import Any, Literal
 from vanban.text.formatting import Dialect, capitalize_first, upper_vn
 from vanban.text.names import match_key
 
+Day = date  # the type, where a dataclass has a field named "date"
+
 
 @dataclass(frozen=True)
 class Place:
@@ -50,6 +52,7 @@ class Body:
     abbr: str
     place: Place | None = None
     governing: str | None = None
+    code: str = ""  # its electronic identifier code (Decision 20/2020/QĐ-TTg), "" if not given
 
     @property
     def name(self) -> str:
@@ -89,6 +92,23 @@ class Signer:
     collective: str | None = None  # "Ủy ban nhân dân" -> "TM. ỦY BAN NHÂN DÂN"
     authority: str | None = None  # "KT.", "Q.", "TL.", "TUQ."
     head: str | None = None  # whose authority: "Chủ tịch" -> "KT. CHỦ TỊCH"
+
+    @property
+    def position(self) -> str:
+        """The signer's own title, as the metadata records it: "Phó Chủ tịch" (an acting head's
+        is "Q. Chủ tịch")."""
+        if self.authority == "Q.":
+            return f"Q. {self.head or self.title or ''}".rstrip()
+        return self.title or self.head or ""
+
+    @property
+    def competence(self) -> str:
+        """On whose authority: the line above the title ("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"),
+        "" when the head signs in their own name."""
+        lines = self.lines
+        if self.title and self.authority != "Q.":
+            lines = lines[:-1]
+        return lines[-1] if lines else ""
 
     @property
     def lines(self) -> list[str]:
@@ -236,6 +256,7 @@ class Unit:
     result: Result | None = None
     invitees: tuple[Invitee, ...] = field(default=(), repr=False)  # roster, in print order
     name_cell: str | None = None  # where its name stands on the units sheet ("C7"), for messages
+    code: str = ""  # its body's identifier code, when it issues its own documents
 
     @property
     def name(self) -> str:
@@ -351,6 +372,19 @@ class DocumentMeta:
     recipients: tuple[str, ...] = ()
     archive: str = ""
     signer: Signer | None = None
+    # Registration only (annex VI): what the metadata and the outgoing register say of it.
+    priority: int = 0  # vanban.metadata.PRIORITIES
+    copies: int | None = None
+    due_date: Day | None = None  # "date" here would be the field above, not the type
+    file_notation: str = ""
+    description: str = ""
+
+    @property
+    def changes_print(self) -> bool:
+        """Whether the row gives anything the document prints (not only its registration)."""
+        printed = (self.number, self.date, self.summary, self.addressee, self.bases,
+                   self.proposer, self.recipients, self.archive, self.signer)  # fmt: skip
+        return any(value not in (None, "", ()) for value in printed)
 
 
 @dataclass(frozen=True)
@@ -397,6 +431,8 @@ class Plan:
     # Rows of the sheets declared with a context key (vanban.workbook.schema), plain values.
     tables: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     documents: tuple[DocumentMeta, ...] = ()  # sheet "Văn bản", one row per kind
+    # Sheet "Mã định danh": each recipient's identifier code, by its name's match key.
+    codes: Mapping[str, str] = field(default_factory=dict)
     workbook_sha256: str = ""
     warnings: tuple[str, ...] = field(default=())
 
@@ -429,6 +465,7 @@ class Plan:
             abbr=self.unit_body_abbr,
             place=unit.place,
             governing=self.unit_governing,
+            code=unit.code,
         )
 
     def unit_ref(self, unit: Unit, number: int | None, when: date | None) -> DocumentRef:
@@ -453,6 +490,10 @@ class Plan:
         """The "Văn bản" row of the kind with this key or label, if the workbook has one."""
         wanted = {match_key(key), match_key(label)}
         return next((d for d in self.documents if match_key(d.kind) in wanted), None)
+
+    def code_of(self, recipient: str) -> str:
+        """A recipient's identifier code from sheet "Mã định danh", "" when it has none."""
+        return self.codes.get(match_key(recipient), "")
 
     def funding_for(self, unit: Unit) -> int | None:
         for line in self.funding:

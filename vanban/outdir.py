@@ -27,6 +27,12 @@ HOLDER_NAME = ".vanban.lock.json"
 PDF_DIR = "pdf"
 SIGNED_DIR = "da-ky"
 PDFS_KEY = "pdfs"
+# What the records office registers and sends (``vanban pdf``, ``vanban signed``): beside each
+# signing PDF its metadata (annex VI) as JSON and XML, beside each signed copy its edXML package,
+# and one outgoing register per issuing body, which the office may fill in (never refused).
+METADATA_SUFFIXES = (".metadata.json", ".metadata.xml")
+PACKAGE_SUFFIX = ".edxml"
+REGISTERS_DIR = "so-dang-ky"
 # The result forms sent to the units (``vanban forms``), one per unit.
 FORMS_DIR = "06-phieu-ket-qua"
 
@@ -50,3 +56,9 @@ def history_name(relpath: str, sha256: str, digits: int = 16) -> str:
 def pdf_relpath(docx_relpath: str, folder: str = PDF_DIR) -> str:
     """``03-giay-moi/xa-my-quy.docx`` -> ``pdf/03-giay-moi/xa-my-quy.pdf`` (or under ``folder``)."""
     return (PurePosixPath(folder) / PurePosixPath(docx_relpath).with_suffix(".pdf")).as_posix()
+
+
+def beside(pdf_path: str, suffix: str) -> str:
+    """``pdf/03-giay-moi/x.pdf`` with ``.metadata.json`` -> ``pdf/03-giay-moi/x.metadata.json``."""
+    pure = PurePosixPath(pdf_path)
+    return pure.with_name(pure.stem + suffix).as_posix()

@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str] | None] = {
     "errors": set(),
     "files": {"errors"},
     "model": {"text"},
-    "workbook": BASE | {"model", "files"},
+    # Annex VI's metadata fields and lengths, which every layer that reads or writes them shares.
+    "metadata": set(),
+    "workbook": BASE | {"model", "files", "metadata"},
     # What an output folder holds, named once for every layer that reads or writes one.
     "outdir": BASE | {"files"},
     # The schema's order of WordprocessingML elements, for the builder and the engine alike.
@@ -29,14 +31,19 @@ ALLOWED: dict[str, set[str] | None] = {
     "decree30": BASE | {"files", "outdir", "wordml"},
     # The engine renders any context: it knows no plan, unit or kind of document.
     "rendering": BASE | {"files", "wordml"},
-    "documents": BASE | {"model", "files", "workbook", "decree30", "rendering"},
+    "documents": BASE | {"model", "files", "workbook", "decree30", "rendering", "metadata"},
     "forms": BASE | {"model", "files", "outdir", "workbook", "documents", "issuing"},
-    "issuing": BASE | {"model", "files", "outdir", "workbook", "documents", "rendering"},
+    "issuing": BASE
+    | {"model", "files", "outdir", "workbook", "documents", "rendering", "metadata"},
     "pdf": BASE | {"files"},
+    # What the records office registers and sends, from the metadata: bytes in, bytes out.
+    "registering": BASE | {"files", "metadata"},
     "review": BASE
-    | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing", "pdf"},
+    | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing", "pdf",
+       "metadata", "registering"},
     "publishing": BASE
-    | {"model", "files", "outdir", "workbook", "documents", "issuing", "pdf", "review"},
+    | {"model", "files", "outdir", "workbook", "documents", "issuing", "pdf", "review",
+       "metadata", "registering"},
     # The Prefect servers run as child processes: the package never imports Prefect itself.
     "server": BASE | {"files", "outdir"},
     # Preparing a run reads the workbook and the returned forms and resolves the rest.

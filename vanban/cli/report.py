@@ -19,7 +19,7 @@ from rich.text import Text
 from vanban.errors import Problem, VanbanError, WorkbookError
 from vanban.issuing.jobs import STATUSES, DocState, RunReport
 from vanban.model import Plan
-from vanban.outdir import HISTORY_DIR
+from vanban.outdir import HISTORY_DIR, PACKAGE_SUFFIX, REGISTERS_DIR, SIGNED_DIR
 from vanban.text.formatting import group_digits, short_date, vnd
 
 STATUS_LABELS = {status: short for status, (short, _) in STATUSES.items()}
@@ -217,6 +217,7 @@ def published(console: Console, report: Any) -> None:
         )
     )
     console.print(Text.assemble("Thư mục: ", (str(report.out_dir / "pdf"), "bold")))
+    _office(console, report.office)
     awaiting = [p.source for p in pubs if p.awaiting_number]
     if awaiting:
         console.print(
@@ -247,7 +248,32 @@ def signed(console: Console, report: Any, note: str) -> None:
                 (f"  ({'; '.join(copy.signers)})", "dim"),
             )  # fmt: skip
         )
+    if report.packages:
+        console.print(
+            f"Gói edXML để gửi qua trục liên thông: {len(report.packages)} "
+            f"(bên cạnh bản đã ký, {SIGNED_DIR}/…{PACKAGE_SUFFIX})."
+        )
+    for warning in report.warnings:
+        console.print(Text(f"! {warning}", style="yellow"))
     console.print(Text(note, style="yellow"))
+
+
+def _office(console: Console, outcomes: Any) -> None:
+    """The metadata files and registers ``vanban pdf`` wrote, counted; where the registers are."""
+    described = [o for o in outcomes if not o.relpath.startswith(REGISTERS_DIR + "/")]
+    registers = [o for o in outcomes if o.relpath.startswith(REGISTERS_DIR + "/")]
+    if described:
+        console.print(
+            f"Dữ liệu đặc tả (Phụ lục VI): {len(described) // 2} văn bản, mỗi văn bản một tệp "
+            f".json và một tệp .xml bên cạnh PDF."
+        )
+    if registers:
+        console.print(
+            Text.assemble(
+                f"Sổ đăng ký văn bản đi: {len(registers)} sổ (mỗi cơ quan ban hành một sổ) trong ",
+                (str(REGISTERS_DIR) + "/", "bold"),
+            )
+        )
 
 
 def verify_report(console: Console, result: Any) -> bool:

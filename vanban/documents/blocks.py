@@ -51,6 +51,19 @@ def recipients(items: tuple[str, ...], archive: str) -> list[str]:
     return lines + [f"- Lưu: {archive.rstrip('. ')}."]
 
 
+def recipient_items(lines: list[str]) -> tuple[list[str], str]:
+    """The recipients and the archive line that :func:`recipients` wrote, read back."""
+    items: list[str] = []
+    archive = ""
+    for line in lines:
+        text = line.removeprefix("- ").rstrip(";.").strip()
+        if text.startswith("Lưu:"):
+            archive = text.removeprefix("Lưu:").strip()
+        elif text:
+            items.append(text)
+    return items, archive
+
+
 def doc_block(
     body: Body,
     ref: DocumentRef,
@@ -73,6 +86,12 @@ def doc_block(
         "recipients": recipient_lines,
         "signature": signer.lines if signer else [],
         "signer": signer.name if signer else "",
+        # What the document's metadata records (annex VI) besides what it prints.
+        "number": ref.number,
+        "issuer_code": body.code,
+        "issuer_in_charge": body.governing or "",
+        "signer_position": signer.position if signer else "",
+        "signer_competence": signer.competence if signer else "",
     }
 
 

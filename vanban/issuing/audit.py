@@ -65,6 +65,9 @@ EVENT_LABELS = {
     "form_written": "lập phiếu kết quả",
     "published": "xuất PDF để ký",
     "signed": "nhận bản đã ký",
+    "described": "ghi dữ liệu đặc tả",
+    "registered": "ghi sổ đăng ký văn bản đi",
+    "packed": "đóng gói edXML",
 }
 STATUS_LABELS = {
     "written": "tệp mới",

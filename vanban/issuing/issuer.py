@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.documents.kinds import Registry, load_registry
+from vanban.documents.metadata import document_metadata
 from vanban.documents.properties import document_properties
 from vanban.errors import EditedOutputError, VanbanError
 from vanban.files import atomic_write, read_nofollow, sha256_bytes
@@ -21,6 +22,7 @@ from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.jobs import DocStatus, Job, ResultSources, RunReport, plan_jobs
 from vanban.issuing.paths import plan_slug
 from vanban.issuing.storage import OutputFolder, WriteOutcome
+from vanban.metadata import to_json
 from vanban.model import Plan
 from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, RUN_FILES
 from vanban.rendering.render import file_sha256, render_docx
@@ -63,9 +65,14 @@ class Issuer:
         return self.templates_dir / job.kind.template
 
     def render(self, job: Job) -> bytes:
+        return self._rendered(job)[0]
+
+    def _rendered(self, job: Job) -> tuple[bytes, dict[str, Any]]:
+        """The document's bytes and its metadata, both from the one context built for it."""
         context = job.kind.build_context(self.plan, job.unit)
         properties = document_properties(job.kind.label, context, self.plan)
-        return render_docx(self.template_path(job), context, properties)
+        metadata = to_json(document_metadata(job.kind, context, self.plan, job.relpath))
+        return render_docx(self.template_path(job), context, properties), metadata
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
         """Render and write one document; log it when written. Raises on failure.
@@ -74,7 +81,7 @@ class Issuer:
         run killed between the two leaves a file that the next run recognises (``recover``)
         instead of taking it for a hand edit.
         """
-        data = self.render(job)
+        data, metadata = self._rendered(job)
         issued = self._latest_issued().get(job.relpath)
         new_sha = sha256_bytes(data)
         if self.folder.current_sha256(job.relpath) != new_sha:
@@ -87,13 +94,20 @@ class Issuer:
                 force=self.force,
             )
         except EditedOutputError as exc:
-            return DocStatus(job, "refused", str(exc), attempts=attempts, exit_code=exc.exit_code)
+            return DocStatus(
+                job, "refused", str(exc), attempts=attempts, exit_code=exc.exit_code,
+                metadata=metadata,
+            )
         if outcome.status == "unchanged":
-            return DocStatus(job, "unchanged", None, outcome.sha256, attempts=attempts)
+            return DocStatus(
+                job, "unchanged", None, outcome.sha256, attempts=attempts, metadata=metadata
+            )
         self._log(job, outcome, attempts)
         history = self.folder.relpath(outcome.history_path) if outcome.history_path else None
         reason = outcome.message if outcome.status == "forced" else None
-        return DocStatus(job, "issued", reason, outcome.sha256, history, attempts)
+        return DocStatus(
+            job, "issued", reason, outcome.sha256, history, attempts, metadata=metadata
+        )
 
     def _latest_issued(self) -> dict[str, dict[str, Any]]:
         if self._issued is None:

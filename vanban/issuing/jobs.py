@@ -107,6 +107,9 @@ class DocStatus:
     history: str | None = None
     attempts: int = 0
     exit_code: int = 0  # of a failure: the error's class decides (vanban.errors.exit_code_of)
+    # What annex VI records of the document (``vanban.metadata.to_json``), made with it: the
+    # records office's facts, kept in manifest.json for ``vanban pdf`` to describe its PDF.
+    metadata: dict[str, Any] | None = None
 
     def as_manifest(self) -> dict[str, Any]:
         k = self.job.kind
@@ -120,6 +123,7 @@ class DocStatus:
             "status": self.status,
             "reason": self.reason,
             "sha256": self.sha256,
+            "metadata": self.metadata if self.status in WITH_FILE else None,
         }
 
 

@@ -25,9 +25,12 @@ from typing import Any
 from vanban.issuing.issuer import Issuer
 from vanban.issuing.jobs import DocState, DocStatus, Job, plan_jobs
 
-StatusRecord = tuple[str, DocState, str | None, str | None, str | None, int, int]
+StatusRecord = tuple[
+    str, DocState, str | None, str | None, str | None, int, int, dict[str, Any] | None
+]
 """A status as it comes back from a worker: job id, status, reason, sha256, history, attempts,
-exit code. Plain values only, so nothing of the plan is walked or pickled on the way back."""
+exit code, metadata. Plain values only, so nothing of the plan is walked or pickled on the way
+back."""
 
 _KEEP = 4  # issuers a worker keeps: a few runs may share one long-lived cluster
 _received: OrderedDict[str, tuple[Issuer, dict[str, Job]]] = OrderedDict()
@@ -116,13 +119,13 @@ def parcel_of(issuer: Issuer) -> IssuerParcel:
 
 def record_of(status: DocStatus) -> StatusRecord:
     s = status
-    return (s.job.id, s.status, s.reason, s.sha256, s.history, s.attempts, s.exit_code)
+    return (s.job.id, s.status, s.reason, s.sha256, s.history, s.attempts, s.exit_code, s.metadata)
 
 
 def status_of(record: StatusRecord, jobs: dict[str, Job]) -> DocStatus:
     """The status a record stands for, with the sender's own job."""
-    job_id, status, reason, sha256, history, attempts, exit_code = record
-    return DocStatus(jobs[job_id], status, reason, sha256, history, attempts, exit_code)
+    job_id, status, reason, sha256, history, attempts, exit_code, metadata = record
+    return DocStatus(jobs[job_id], status, reason, sha256, history, attempts, exit_code, metadata)
 
 
 __all__ = ["IssuerParcel", "StatusRecord", "parcel_of", "record_of", "status_of"]

@@ -245,8 +245,9 @@ def choose_stages(registry: Registry, only: Sequence[str]) -> tuple[str, ...]:
 def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = None) -> None:
     """Every row of sheet "Văn bản" names a kind of the registry that reads it.
 
-    A kind is named by its key or its label. Only kinds with the generic context read the row
-    (the built-in ones keep their metadata where it was); a kind issued per unit takes each
+    A kind is named by its key or its label. Only kinds with the generic context read the whole
+    row; the built-in ones keep their metadata where it was and may give only the registration
+    columns (``schema.REGISTRATION_FIELDS``: urgency, copies, ...); a kind issued per unit takes each
     unit's own number, so its row may not give one. The workbook reader does not know the
     registry (a ``--templates`` folder may bring its own), so this is checked here, before
     anything is written.
@@ -272,11 +273,12 @@ def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = N
                 f'loại văn bản "{row.kind}" không có trong danh mục văn bản; ghi một trong: '
                 f"{labels}",
             ))
-        elif kind.context != "generic":
+        elif kind.context != "generic" and row.changes_print:
             problems.append(Problem(
                 sheet, row.cell,
                 f'"{kind.label}" chưa lấy thông tin từ sheet "{sheet}": số, ngày và '
-                f"người ký của nó ghi ở {METADATA_SOURCES[kind.metadata]}; hãy xóa dòng này",
+                f"người ký của nó ghi ở {METADATA_SOURCES[kind.metadata]}; dòng này chỉ được "
+                "ghi các cột đăng ký (độ khẩn, số bản, hạn trả lời, hồ sơ, ghi chú đặc tả)",
             ))
         elif kind.scope == "unit" and row.number is not None:
             problems.append(Problem(

@@ -17,15 +17,26 @@ from typing import Any
 from vanban.errors import VanbanError
 from vanban.files import TEMP_PREFIX, is_link, links_below, reason_of, sha256_bytes, sha256_file
 from vanban.issuing.audit import GENESIS, AuditLog, parse_line
-from vanban.outdir import HISTORY_DIR, LOG_NAME, PDF_DIR, REVIEW_DIR, SIGNED_DIR
+from vanban.outdir import (
+    HISTORY_DIR,
+    LOG_NAME,
+    METADATA_SUFFIXES,
+    PACKAGE_SUFFIX,
+    PDF_DIR,
+    REVIEW_DIR,
+    SIGNED_DIR,
+)
 from vanban.text.names import match_key
 
 # What verify never walks into: the history keeps replaced versions, the review its previews.
 _IGNORED_DIRS = {HISTORY_DIR, REVIEW_DIR}
 # Where the PDFs vanban writes live (``vanban pdf``, ``vanban signed``): checked like documents.
 _PDF_DIRS = {PDF_DIR, SIGNED_DIR}
-# The entries that record a file's bytes: a document issued, a PDF published, a copy signed.
-_WRITTEN = ("issued", "published", "signed")
+# What else vanban writes there: each PDF's metadata, each signed copy's edXML package.
+_PDF_FOLDER_FILES = (".pdf", *METADATA_SUFFIXES, PACKAGE_SUFFIX)
+# The entries that record a file's bytes: a document issued, a PDF published, a copy signed,
+# metadata described, a package packed. (A register is the office's to fill in: never checked.)
+_WRITTEN = ("issued", "published", "signed", "described", "packed")
 
 @dataclass
 class VerifyReport:
@@ -71,9 +82,7 @@ def _documents(root: Path, log_name: str) -> tuple[list[str], list[str]]:
                 dirnames.remove(name)
         in_pdf_folders = here != root and here.relative_to(root).parts[0] in _PDF_DIRS
         for name in filenames:
-            wanted = (
-                name.lower().endswith(".pdf") if in_pdf_folders else name.lower().endswith(".docx")
-            )
+            wanted = name.lower().endswith(_PDF_FOLDER_FILES if in_pdf_folders else ".docx")
             if name == log_name or not wanted:
                 continue
             if name.startswith((TEMP_PREFIX, "~$", ".~lock")):

@@ -28,10 +28,11 @@ from vanban.files import sha256_bytes
 from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.jobs import WITH_FILE
 from vanban.issuing.locking import folder_lock
-from vanban.issuing.storage import OutputFolder, Status
+from vanban.issuing.storage import OutputFolder, Status, WriteOutcome
 from vanban.outdir import LOG_NAME, PDF_DIR, pdf_relpath
 from vanban.pdf.cache import cached_pdfs
 from vanban.pdf.fields import Field, add_fields, annex_field, page_count, signature_fields
+from vanban.publishing.office import check_office_files, office_files, write_office_files
 from vanban.publishing.records import latest_entries, pdf_records, read_manifest, write_pdf_records
 from vanban.publishing.sources import document_facts_of
 from vanban.review.inputs import clean_relative
@@ -61,6 +62,7 @@ class PublishReport:
     warnings: list[str] = field(default_factory=list)
     converted: int = 0  # documents LibreOffice converted (the others came from the cache)
     timings: dict[str, float] = field(default_factory=dict)
+    office: list[WriteOutcome] = field(default_factory=list)  # metadata files and registers
 
 
 @dataclass
@@ -119,7 +121,14 @@ def publish(
                 report.warnings.append(
                     f"{item.source} đã bị sửa tay sau khi phát hành; PDF được lập từ bản đã sửa."
                 )
+        # The records office's files are checked before the first PDF is written (an unreadable
+        # register, an edited metadata file), then made again from the new records and written.
+        before, _ = office_files(folder, manifest, records)
+        check_office_files(folder, before, force=force)
         _write(folder, todo, records, published, report, force=force)
+        after, warnings = office_files(folder, manifest, records)
+        report.warnings.extend(warnings)
+        report.office = write_office_files(folder, after, force=force)
         write_pdf_records(out_dir, records)
     report.publications.sort(key=lambda p: p.path)
     report.timings["total"] = time.perf_counter() - started

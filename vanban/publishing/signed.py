@@ -36,6 +36,15 @@ from vanban.outdir import LOG_NAME, PDF_DIR, SIGNED_DIR, pdf_relpath
 from vanban.pdf.fields import ORGANISATION_FIELD, SIGNER_FIELD
 from vanban.pdf.signatures import SignatureInfo, changes_since, read_signatures
 from vanban.publishing.numbers import GivenNumber, given_numbers
+from vanban.publishing.office import (
+    OfficeFile,
+    as_issued,
+    check_office_files,
+    documents_metadata,
+    office_files,
+    package_file,
+    write_office_files,
+)
 from vanban.publishing.records import latest_entries, pdf_records, read_manifest, write_pdf_records
 
 __all__ = ["TRUST_NOTE", "SignedCopy", "SignedReport", "collect_signed"]
@@ -66,6 +75,8 @@ class SignedCopy:
 class SignedReport:
     out_dir: Path
     copies: list[SignedCopy] = field(default_factory=list)
+    packages: list[str] = field(default_factory=list)  # the edXML packages written
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,9 +140,55 @@ def collect_signed(
             given_numbers(workbook, awaiting, templates=templates) if workbook is not None else {}
         )
         report = SignedReport(out_dir)
-        _record(OutputFolder(out_dir), matches, records, numbers, report, force=force)
+        out = OutputFolder(out_dir)
+        # Everything the records office gets is made and checked before the first copy is
+        # written; the metadata and registers are made again once the numbers are recorded.
+        packages = _packages(manifest, records, matches, numbers, report)
+        before, _ = office_files(out, manifest, records)
+        check_office_files(out, before + packages, force=force)
+        _record(out, matches, records, numbers, report, force=force)
+        after, warnings = office_files(out, manifest, records)
+        report.warnings.extend(warnings)
+        write_office_files(out, after + packages, force=force)
+        report.packages = [p.path for p in packages]
         write_pdf_records(out_dir, records)
     return report
+
+
+def _packages(
+    manifest: dict[str, Any],
+    records: dict[str, dict[str, Any]],
+    matches: list[_Match],
+    numbers: dict[str, GivenNumber],
+    report: SignedReport,
+) -> list[OfficeFile]:
+    """The edXML package of each signed copy, from its metadata as it will be recorded; a copy
+    whose document has no number yet gets none, and the report says why."""
+    metas, _ = documents_metadata(manifest)
+    sent_at = datetime.now(UTC)
+    packages: list[OfficeFile] = []
+    for match in matches:
+        source = match.published.source
+        meta = metas.get(source)
+        if meta is None:
+            continue
+        record = dict(records[source])
+        given = numbers.get(source)
+        if given is not None and given.number:
+            when = given.date.isoformat() if given.date else None
+            record.update(number=given.number, signed={"date": when})
+        try:
+            packages.append(
+                package_file(
+                    as_issued(meta, record),
+                    _signed_path(match.published.path),
+                    match.data,
+                    sent_at=sent_at,
+                )
+            )
+        except InputError as exc:
+            report.warnings.append(f"Không lập gói edXML cho {source}: {exc.message}")
+    return packages
 
 
 def _published(

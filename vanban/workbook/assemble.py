@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vanban.metadata import PRIORITIES
 from vanban.model import (
     Body,
     DocumentMeta,
@@ -31,8 +32,10 @@ from vanban.model import (
     unit_signer,
 )
 from vanban.text.formatting import Dialect
+from vanban.text.names import match_key
 from vanban.workbook import schema
 from vanban.workbook.draft import Draft, Record
+from vanban.workbook.registration import summary_is_issuer
 from vanban.workbook.roster import invitees_of, roster_by_unit
 from vanban.workbook.schema import UNIT_ISSUER_OF
 
@@ -155,6 +158,11 @@ def _document(rec: Record, meta: Record) -> DocumentMeta:
         recipients=_lines(rec.get("recipients")),
         archive=rec.get("archive") or "",
         signer=signer,
+        priority=PRIORITIES.get(rec.get("priority") or "", 0),
+        copies=rec.get("copies"),
+        due_date=rec.get("due_date"),
+        file_notation=rec.get("file_notation") or "",
+        description=rec.get("description") or "",
     )
 
 
@@ -196,6 +204,7 @@ def _units(d: Draft) -> list[Unit]:
             result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
             invitees=invitees_of(roster.get(rec.row, []), unit),
             name_cell=rec.coord("name"),
+            code=rec.get("code") or "",
         ))
     return units
 
@@ -219,6 +228,7 @@ def assemble(d: Draft) -> Plan:
         abbr=_need(meta, "issuer_abbr"),
         place=Place(_need(meta, "place_kind"), _need(meta, "place_name")),
         governing=meta.get("governing"),
+        code=meta.get("issuer_code") or "",
     )
     summary = SummaryReport(
         body=Body(
@@ -226,6 +236,10 @@ def assemble(d: Draft) -> Plan:
             abbr=_need(meta, "summary_abbr"),
             place=issuer.place,
             governing=meta.get("summary_governing"),
+            # The plan's issuer lends the summary its code when it reports itself.
+            code=meta.get("summary_code")
+            or (meta.get("issuer_code") if summary_is_issuer(meta) else None)
+            or "",
         ),
         ref=DocumentRef(meta.get("summary_number"), meta.get("summary_date"),
                         _need(meta, "date_place")),
@@ -298,4 +312,6 @@ def assemble(d: Draft) -> Plan:
         funding_tiers=tuple(tiers),
         tables=_tables(d),
         documents=tuple(_document(rec, meta) for rec in d.documents),
+        codes={match_key(_need(r, "name")): _need(r, "code") for r in d.codes},
     )
+

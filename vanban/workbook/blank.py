@@ -26,6 +26,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 DATA_ROWS = 200  # rows that carry dropdowns and formats on each table sheet
 NUMBER_FORMATS = {
     "int": "#,##0", "money": "#,##0", "date": "DD/MM/YYYY", "time": "HH:MM", "phone": "@",
+    "code": "@",
 }
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from vanban.metadata import code_problem
 from vanban.text.formatting import MAX_AMOUNT, group_digits, lower_first
 from vanban.text.names import clean_text, match_key
 from vanban.workbook.reader import Cell, Problems
@@ -119,6 +120,9 @@ def read_int(problems: Problems, cell: Cell, f: Field) -> int | None:
         problems.error(cell.sheet, cell.coord, f"{expected}, nhận được {shown(v)}")
         return None
     limit = MAX_AMOUNT if money else MAX_COUNT
+    if f.max_length is not None:
+        # A number the metadata holds in so many digits (copies: 3, so at most 999).
+        limit = min(limit, 10**f.max_length - 1)
     if n > limit:
         problems.error(
             cell.sheet, cell.coord,
@@ -234,6 +238,10 @@ def read_text(problems: Problems, cell: Cell, f: Field) -> str | None:
         text = shown(v)
     if f.type != "lines":
         text = text.replace("\n", " ")
+    if f.type == "code":
+        return _code(problems, cell, f, text.strip().upper())
+    if f.max_length is not None and not _fits(problems, cell, f, text):
+        return None
     if f.choices:
         for choice in f.choices:
             # "TM" for "TM.": the abbreviation's dot is easy to miss and changes nothing.
@@ -245,6 +253,32 @@ def read_text(problems: Problems, cell: Cell, f: Field) -> str | None:
         )
         return None
     return text
+
+
+def _fits(problems: Problems, cell: Cell, f: Field, text: str) -> bool:
+    """Whether ``text`` (each line of a field of lines) fits the metadata field it lands in."""
+    assert f.max_length is not None
+    lines = text.split("\n") if f.type == "lines" else [text]
+    longest = max(len(line.strip()) for line in lines)
+    if longest <= f.max_length:
+        return True
+    where = f" (dữ liệu đặc tả văn bản, Nghị định 30, Phụ lục VI: {f.metadata})" if f.metadata else ""
+    what_ = f"mỗi dòng của {what(f)}" if f.type == "lines" else what(f)
+    problems.error(
+        cell.sheet, cell.coord,
+        f"{what_} dài {longest} ký tự, tối đa {f.max_length}{where}",
+    )
+    return False
+
+
+def _code(problems: Problems, cell: Cell, f: Field, code: str) -> str | None:
+    """An identifier code (Decision 20/2020/QĐ-TTg), in capitals; None with an error when it is
+    not one."""
+    why = code_problem(code)
+    if why is None:
+        return code
+    problems.error(cell.sheet, cell.coord, f"{what(f)}: {why}, nhận được {shown(cell.value)}")
+    return None
 
 
 def _whole(v: Any) -> int | None:

@@ -65,6 +65,7 @@ class Draft:
     documents: list[Record] = field(default_factory=list)  # "Văn bản", one row per kind
     # The rows of each sheet with a context key (schema.TABLE_SHEETS), by that key.
     tables: dict[str, list[Record]] = field(default_factory=dict)
+    codes: list[Record] = field(default_factory=list)  # "Mã định danh", one row per recipient
 
     def unit_record(self, unit: Unit) -> Record | None:
         return next((r for r in self.units if r.unit is not None and r.unit.row == unit.row), None)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from vanban.errors import Problem, WorkbookError
+from vanban.metadata import FIELD as METADATA_FIELD
 from vanban.model import Place, Plan, Unit
 from vanban.text.names import match_key
 from vanban.workbook import archive, schema
@@ -80,6 +81,7 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
     opinions, _ = _unit_rows(problems, tables[schema.OPINIONS.name], index)
     tiers = [_record(problems, schema.TIERS, row) for row in _rows(tables, schema.TIERS)]
     documents = _read_documents(problems, tables)
+    codes = _read_codes(problems, tables)
     kind_tables = {
         str(spec.context_key): [_record(problems, spec, row) for row in _rows(tables, spec)]
         for spec in schema.TABLE_SHEETS
@@ -119,6 +121,7 @@ def read_draft(wb: WorkbookFile, problems: Problems) -> Draft:
         roster=roster,
         documents=documents,
         tables=kind_tables,
+        codes=codes,
     )
 
 
@@ -173,6 +176,24 @@ def _read_documents(problems: Problems, tables: dict[str, Table | None]) -> list
                 rec.sheet, rec.coord("signer_name") or coord,
                 'có thẩm quyền hoặc chức vụ người ký nhưng thiếu "Người ký"',
             )
+    return records
+
+
+def _read_codes(problems: Problems, tables: dict[str, Table | None]) -> list[Record]:
+    """Sheet "Mã định danh": one row per recipient; a name given twice is an error at its cell."""
+    records = [_record(problems, schema.CODES, row) for row in _rows(tables, schema.CODES)]
+    seen: dict[str, str] = {}
+    for rec in records:
+        name = rec.get("name")
+        if name is None:
+            continue
+        coord = rec.coords["name"]
+        if match_key(name) in seen:
+            problems.error(
+                rec.sheet, coord, f'cơ quan "{name}" ghi hai lần (đã có ở ô {seen[match_key(name)]})'
+            )
+        else:
+            seen[match_key(name)] = coord
     return records
 
 
@@ -329,6 +350,9 @@ def _every_unit_has(
             )
 
 
+_RECIPIENT_LENGTH = METADATA_FIELD["ToOrganName"].max_length
+
+
 def _read_texts(problems: Problems, table: Table | None) -> Texts:
     spec = schema.TEXTS
     texts = Texts()
@@ -339,7 +363,14 @@ def _read_texts(problems: Problems, table: Table | None) -> Texts:
         section, heading, text = rec.get("section"), rec.get("heading"), rec.get("text")
         if section is None or text is None:
             continue
-        if section != "Tổ chức thực hiện":
+        if section.startswith("Nơi nhận") and len(text) > _RECIPIENT_LENGTH:
+            # Each recipient is one "To" of the document's metadata (annex VI: 200 characters).
+            problems.error(
+                spec.name, rec.coord("text"),
+                f"nơi nhận dài {len(text)} ký tự, tối đa {_RECIPIENT_LENGTH} (dữ liệu đặc tả văn "
+                "bản, Nghị định 30, Phụ lục VI: ToOrganName)",
+            )
+        elif section != "Tổ chức thực hiện":
             texts.sections[section].append(text)
         elif heading:
             texts.organisation.append((heading, [text]))

@@ -17,6 +17,7 @@ from vanban.workbook import schema
 from vanban.workbook.cells import what
 from vanban.workbook.draft import Draft, Record
 from vanban.workbook.reader import Problems
+from vanban.workbook.registration import check_registration
 from vanban.workbook.roster import check_roster
 from vanban.workbook.unitref import unit_label
 
@@ -32,6 +33,7 @@ def check_rules(draft: Draft, problems: Problems) -> None:
     _check_signers(draft, problems)
     _check_unit_issuer(draft, problems)
     check_roster(draft, problems)
+    check_registration(draft, problems)
 
 
 def _households(rec: Record | None) -> int | None:

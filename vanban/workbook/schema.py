@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from vanban.metadata import FIELD as METADATA_FIELD
+from vanban.metadata import PRIORITIES
 from vanban.model import INVITEE_CATEGORIES
 
-FieldType = Literal["text", "long", "int", "money", "date", "time", "choice", "phone", "lines"]
+FieldType = Literal[
+    "text", "long", "int", "money", "date", "time", "choice", "phone", "lines", "code"
+]
 
 AUTHORITIES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 # "Đơn vị: văn bản do ai ban hành", and what each value means in the model.
@@ -40,6 +44,10 @@ class Field:
     help: str
     example: object = None
     choices: tuple[str, ...] = ()
+    # The annex VI metadata field (``vanban.metadata``) the value lands in, whose length bounds
+    # it: a longer value is bad input at its cell. For a field of lines, each line.
+    metadata: str | None = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,22 @@ def _f(
     help_: str,
     example: object = None,
     choices: tuple[str, ...] = (),
+    *,
+    metadata: str | None = None,
+    max_length: int | None = None,
 ) -> Field:
-    return Field(key, label, type_, required, help_, example, choices)
+    """A field; ``metadata`` names the annex VI field whose length bounds it, ``max_length`` a
+    tighter bound for a value that is one part of such a field (a unit's name in a summary)."""
+    bound = max_length or (METADATA_FIELD[metadata].max_length if metadata else None)
+    return Field(key, label, type_, required, help_, example, choices, metadata, bound)
+
+
+# The electronic identifier code of an agency (Decision 20/2020/QĐ-TTg), as the guide says it.
+CODE_HELP = (
+    "Mã định danh điện tử của cơ quan (Quyết định 20/2020/QĐ-TTg), dạng 000.00.00.G22, tối đa "
+    "13 ký tự; dùng trong dữ liệu đặc tả và gói tin edXML. Bỏ trống: trường mã để trống "
+    "(có cảnh báo)."
+)
 
 
 KV_HEADERS = ("Mục", "Giá trị", "Hướng dẫn")
@@ -82,28 +104,35 @@ PLAN = Sheet(
         _f("governing", "Cơ quan chủ quản", "text", False,
            "Dòng trên tên cơ quan ban hành (bỏ trống nếu không có).", ""),
         _f("issuer_kind", "Cơ quan ban hành", "text", True,
-           "Loại cơ quan ban hành, viết thường như trong câu.", "Ủy ban nhân dân"),
+           "Loại cơ quan ban hành, viết thường như trong câu.", "Ủy ban nhân dân",
+           metadata="OrganName", max_length=120),
         _f("issuer_abbr", "Viết tắt cơ quan ban hành", "text", True,
-           "Dùng trong ký hiệu văn bản: 15/KH-UBND.", "UBND"),
+           "Dùng trong ký hiệu văn bản: 15/KH-UBND.", "UBND", metadata="CodeNotation",
+           max_length=20),
+        _f("issuer_code", "Mã định danh cơ quan ban hành", "code", False, CODE_HELP,
+           "000.00.00.H00"),
         _f("place_kind", "Cấp địa bàn", "choice", True,
            "Cấp hành chính của địa bàn cơ quan ban hành: từ 01/7/2025 là tỉnh, thành phố, xã, "
            "phường hoặc đặc khu (huyện, quận, thị xã, thị trấn chỉ cho kế hoạch trước đó).", "xã",
            PLACE_KINDS),
-        _f("place_name", "Tên địa bàn", "text", True, "Tên riêng của địa bàn.", "Tháp Mười"),
+        _f("place_name", "Tên địa bàn", "text", True, "Tên riêng của địa bàn.", "Tháp Mười",
+           metadata="OrganName", max_length=60),
         _f("date_place", "Địa danh ghi ngày tháng", "text", True,
            "Địa danh đứng trước \"ngày … tháng … năm …\".", "Tháp Mười"),
         _f("number", "Số kế hoạch", "int", False,
            "Số do văn thư cấp; bỏ trống để in bản dự thảo.", 15),
         _f("date", "Ngày ban hành", "date", True, "Ngày ký kế hoạch.", "05/03/2026"),
-        _f("summary_line", "Trích yếu", "long", True, "Dòng trích yếu dưới chữ KẾ HOẠCH.",
-           "Tổ chức đối thoại chính sách giảm nghèo … năm 2026"),
+        _f("summary_line", "Trích yếu", "long", True,
+           "Dòng trích yếu dưới chữ KẾ HOẠCH; tối đa 500 ký tự.",
+           "Tổ chức đối thoại chính sách giảm nghèo … năm 2026", metadata="Subject"),
         _f("legal_basis", "Căn cứ", "long", True, "Đoạn căn cứ mở đầu kế hoạch.",
            "Thực hiện Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh Đồng Tháp …"),
         _f("intro", "Lời dẫn", "long", True, "Câu dẫn trước phần I.",
            "Ủy ban nhân dân xã xây dựng Kế hoạch … cụ thể như sau:"),
         _f("dialogue_name", "Tên cuộc đối thoại", "long", True,
-           "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\".",
-           "đối thoại chính sách giảm nghèo năm 2026"),
+           "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\"; là trích yếu "
+           "của chúng nên tối đa 400 ký tự.",
+           "đối thoại chính sách giảm nghèo năm 2026", metadata="Subject", max_length=400),
         _f("content_intro", "Nội dung đối thoại", "long", True,
            "Đoạn mở đầu mục II.1; các chủ đề ghi ở sheet \"Nội dung\".",
            "Đối thoại chính sách giảm nghèo, nhằm … cần tập trung:"),
@@ -143,9 +172,12 @@ PLAN = Sheet(
            "KT. (ký thay), Q. (quyền), TL. (thừa lệnh), TUQ. (thừa ủy quyền).", "KT.",
            ("KT.", "Q.", "TL.", "TUQ.")),
         _f("signer_head", "Người ký: chức danh thủ trưởng", "text", False,
-           "Người mà người ký ký thay: \"KT. CHỦ TỊCH\".", "Chủ tịch"),
-        _f("signer_title", "Người ký: chức vụ", "text", False, "Chức vụ người ký.", "Phó Chủ tịch"),
-        _f("signer_name", "Người ký: họ tên", "text", True, "Họ tên người ký.", "Nguyễn Văn Hiệp"),
+           "Người mà người ký ký thay: \"KT. CHỦ TỊCH\".", "Chủ tịch",
+           metadata="Position"),
+        _f("signer_title", "Người ký: chức vụ", "text", False, "Chức vụ người ký.", "Phó Chủ tịch",
+           metadata="Position"),
+        _f("signer_name", "Người ký: họ tên", "text", True, "Họ tên người ký.", "Nguyễn Văn Hiệp",
+           metadata="FullName"),
         _f("annex_title", "Phụ lục: tiêu đề", "lines", True,
            "Tiêu đề danh sách phân bổ kinh phí; xuống dòng bằng Alt+Enter.",
            "Phân bổ kinh phí đối thoại chính sách giảm nghèo\ncác ấp năm 2026"),
@@ -162,15 +194,16 @@ PLAN = Sheet(
            'các ấp). Bỏ trống là "đơn vị".', "đơn vị", UNIT_ISSUERS),
         _f("unit_body_kind", "Đơn vị: cơ quan ban hành", "text", False,
            'Cơ quan của mỗi đơn vị ký giấy mời và báo cáo; bắt buộc khi văn bản do đơn vị ban '
-           "hành.", "Ủy ban nhân dân"),
+           "hành.", "Ủy ban nhân dân", metadata="OrganName", max_length=120),
         _f("unit_body_abbr", "Đơn vị: viết tắt", "text", False,
-           "Ký hiệu: …/GM-UBND; bắt buộc khi văn bản do đơn vị ban hành.", "UBND"),
+           "Ký hiệu: …/GM-UBND; bắt buộc khi văn bản do đơn vị ban hành.", "UBND",
+           metadata="CodeNotation", max_length=20),
         _f("unit_governing", "Đơn vị: cơ quan chủ quản", "text", False,
            "Dòng trên tên cơ quan của đơn vị (thường bỏ trống).", ""),
         _f("unit_head", "Đơn vị: chức danh thủ trưởng", "text", False,
            "Dùng khi người ký giấy mời, báo cáo ký thay (KT.); bắt buộc khi văn bản do đơn vị "
            "ban hành; khi do cơ quan ban hành kế hoạch, bỏ trống thì lấy chức danh thủ trưởng "
-           "của người ký kế hoạch.", "Chủ tịch"),
+           "của người ký kế hoạch.", "Chủ tịch", metadata="Position"),
         _f("unit_date_place", "Đơn vị: địa danh ghi ngày tháng", "text", False,
            "Bỏ trống: tên đơn vị khi đơn vị là xã, phường, thị trấn, đặc khu tự ban hành; nếu "
            'không, "Địa danh ghi ngày tháng" của kế hoạch (một ấp không phải địa danh hành chính).',
@@ -191,19 +224,23 @@ PLAN = Sheet(
            'hộ nghèo". Bỏ trống là "hai chữ số".', "hai chữ số", PEOPLE_DIGITS),
         _f("unit_report_addressee", "Báo cáo đơn vị: kính gửi", "text", True,
            "Nơi nhận báo cáo kết quả của từng đơn vị (tỉnh: Sở Nông nghiệp và Môi trường).",
-           "Phòng Văn hóa - Xã hội xã Tháp Mười"),
+           "Phòng Văn hóa - Xã hội xã Tháp Mười", metadata="ToOrganName"),
         _f("summary_governing", "Báo cáo tổng hợp: cơ quan chủ quản", "text", False,
            "Dòng trên tên cơ quan báo cáo tổng hợp (bỏ trống khi Ủy ban nhân dân báo cáo).", ""),
         _f("summary_body", "Báo cáo tổng hợp: cơ quan ban hành", "text", True,
-           "Cơ quan lập báo cáo tổng hợp.", "Ủy ban nhân dân"),
+           "Cơ quan lập báo cáo tổng hợp.", "Ủy ban nhân dân", metadata="OrganName",
+           max_length=120),
         _f("summary_abbr", "Báo cáo tổng hợp: viết tắt", "text", True, "Ký hiệu: …/BC-UBND.",
-           "UBND"),
+           "UBND", metadata="CodeNotation", max_length=20),
+        _f("summary_code", "Báo cáo tổng hợp: mã định danh", "code", False,
+           "Mã định danh của cơ quan lập báo cáo tổng hợp; bỏ trống khi đó là cơ quan ban hành "
+           "kế hoạch (dùng mã của cơ quan ban hành).", "000.00.00.H00"),
         _f("summary_number", "Báo cáo tổng hợp: số", "int", False, "Bỏ trống để in dự thảo.", None),
         _f("summary_date", "Báo cáo tổng hợp: ngày", "date", False,
            "Bỏ trống thì báo cáo tổng hợp chờ.", "31/03/2026"),
         _f("summary_addressee", "Báo cáo tổng hợp: kính gửi", "text", True,
            "Cơ quan cấp trên nhận báo cáo tổng hợp (tỉnh: Bộ Nông nghiệp và Môi trường).",
-           "Sở Nông nghiệp và Môi trường tỉnh Đồng Tháp"),
+           "Sở Nông nghiệp và Môi trường tỉnh Đồng Tháp", metadata="ToOrganName"),
         _f("summary_archive", "Báo cáo tổng hợp: lưu", "text", False,
            'Dòng "- Lưu: …" cuối nơi nhận; bỏ trống là VT.', "VT, VHXH"),
         _f("summary_signer_collective", "Báo cáo tổng hợp: thay mặt (TM.)", "text", False,
@@ -211,12 +248,12 @@ PLAN = Sheet(
         _f("summary_signer_authority", "Báo cáo tổng hợp: thẩm quyền ký", "choice", False,
            "KT., Q., TL., TUQ. hoặc bỏ trống.", "KT.", ("KT.", "Q.", "TL.", "TUQ.")),
         _f("summary_signer_head", "Báo cáo tổng hợp: chức danh thủ trưởng", "text", False,
-           "Dùng khi ký thay.", "Chủ tịch"),
+           "Dùng khi ký thay.", "Chủ tịch", metadata="Position"),
         _f("summary_signer_title", "Báo cáo tổng hợp: chức vụ người ký", "text", False,
            "Chức vụ in dưới thẩm quyền ký.",
-           "Phó Chủ tịch"),
+           "Phó Chủ tịch", metadata="Position"),
         _f("summary_signer_name", "Báo cáo tổng hợp: người ký", "text", False,
-           "Họ tên người ký báo cáo tổng hợp.", "Lê Văn A"),
+           "Họ tên người ký báo cáo tổng hợp.", "Lê Văn A", metadata="FullName"),
     ),
     key_value=True,
 )
@@ -229,10 +266,14 @@ UNITS = Sheet(
         _f("no", "STT", "int", False, "Số thứ tự.", 1),
         _f("kind", "Loại đơn vị", "choice", True, "xã, phường, thị trấn, đặc khu, ấp, khóm…", "xã",
            UNIT_KINDS),
-        _f("name", "Tên đơn vị", "text", True, "Tên riêng, không kèm loại.", "Mỹ Quý"),
+        _f("name", "Tên đơn vị", "text", True, "Tên riêng, không kèm loại.", "Mỹ Quý",
+           metadata="OrganName", max_length=60),
         _f("poor", "Số hộ nghèo", "int", True, "Số hộ nghèo được mời.", 41),
         _f("near_poor", "Số hộ cận nghèo", "int", True, "Số hộ cận nghèo được mời.", 46),
         _f("total", "Tổng số hộ", "int", False, "Nếu ghi, phải bằng hộ nghèo + cận nghèo.", 87),
+        _f("code", "Mã định danh", "code", False,
+           "Mã định danh của cơ quan đơn vị (Ủy ban nhân dân xã…), khi đơn vị tự ban hành giấy "
+           "mời, báo cáo; dạng 000.00.00.G22.", "000.00.00.H00"),
     ),
 )
 
@@ -279,8 +320,9 @@ SCHEDULE = Sheet(
         _f("authority", "Thẩm quyền ký", "choice", False, "TM., KT., Q., TL., TUQ.", "TM.",
            AUTHORITIES),
         _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
-           "Chủ tịch"),
-        _f("signer_name", "Người ký", "text", True, "Họ tên người ký giấy mời.", "Trần Văn B"),
+           "Chủ tịch", metadata="Position"),
+        _f("signer_name", "Người ký", "text", True, "Họ tên người ký giấy mời.", "Trần Văn B",
+           metadata="FullName"),
     ),
 )
 
@@ -333,8 +375,9 @@ RESULTS = Sheet(
         _f("authority", "Thẩm quyền ký", "choice", False, "TM., KT., Q., TL., TUQ.", "TM.",
            AUTHORITIES),
         _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
-           "Chủ tịch"),
-        _f("signer_name", "Người ký", "text", True, "Họ tên người ký báo cáo.", "Trần Văn B"),
+           "Chủ tịch", metadata="Position"),
+        _f("signer_name", "Người ký", "text", True, "Họ tên người ký báo cáo.", "Trần Văn B",
+           metadata="FullName"),
     ),
     required=False,
 )
@@ -387,7 +430,8 @@ DOCUMENTS = Sheet(
     "liệu chung (như quyết định thành lập Tổ công tác), mỗi loại một dòng. Ô bỏ trống thì lấy "
     "như nguồn của loại văn bản (thường là sheet \"Kế hoạch\"); riêng \"Số\" bỏ trống là bản "
     "dự thảo. Kế hoạch, giấy mời và các báo cáo vẫn ghi ở sheet \"Kế hoạch\", \"Lịch đối "
-    "thoại\" và \"Kết quả\".",
+    "thoại\" và \"Kết quả\"; dòng của chúng ở đây chỉ ghi các cột đăng ký (độ khẩn, số bản, "
+    "hạn trả lời, hồ sơ, ghi chú đặc tả).",
     (
         _f("kind", "Loại văn bản", "text", True,
            "Tên loại văn bản (như \"Quyết định thành lập Tổ công tác\") hoặc mã của nó trong "
@@ -410,7 +454,7 @@ DOCUMENTS = Sheet(
            "Trưởng phòng Văn hóa - Xã hội xã"),
         _f("recipients", "Nơi nhận", "lines", False,
            "Mỗi nơi nhận một dòng (Alt+Enter), không kèm \"- \" và \";\"; dòng \"Lưu\" ghi ở "
-           "cột sau.", "Như Điều 3"),
+           "cột sau.", "Như Điều 3", metadata="ToOrganName"),
         _f("archive", "Lưu", "text", False, "Dòng \"- Lưu: …\" cuối nơi nhận; bỏ trống là VT.",
            "VT, NCVX"),
         _f("collective", "Thay mặt (TM.)", "text", False,
@@ -418,10 +462,45 @@ DOCUMENTS = Sheet(
         _f("authority", "Thẩm quyền ký", "choice", False,
            "TM., KT., Q., TL., TUQ.; bỏ trống khi người đứng đầu ký.", "", AUTHORITIES),
         _f("head", "Chức danh thủ trưởng", "text", False,
-           "Người mà người ký ký thay (\"KT. CHỦ TỊCH\"); bỏ trống khi người đứng đầu ký.", ""),
+           "Người mà người ký ký thay (\"KT. CHỦ TỊCH\"); bỏ trống khi người đứng đầu ký.", "",
+           metadata="Position"),
         _f("signer_title", "Chức vụ người ký", "text", False, "Chức vụ in dưới thẩm quyền ký.",
-           "Chủ tịch"),
-        _f("signer_name", "Người ký", "text", False, "Họ tên người ký.", "Lê Văn K"),
+           "Chủ tịch", metadata="Position"),
+        _f("signer_name", "Người ký", "text", False, "Họ tên người ký.", "Lê Văn K",
+           metadata="FullName"),
+        # Registration (annex VI): any kind's row may give these, the built-in kinds' too.
+        _f("priority", "Độ khẩn", "choice", False,
+           "Độ khẩn ghi trong dữ liệu đặc tả và gói tin: thường, khẩn, thượng khẩn, hỏa tốc; "
+           "bỏ trống là thường.", "thường", tuple(PRIORITIES)),
+        _f("copies", "Số bản", "int", False,
+           "Số lượng bản phát hành (sổ đăng ký văn bản đi, dữ liệu đặc tả); bỏ trống thì để "
+           "trống.", 10, metadata="IssuedAmount"),
+        _f("due_date", "Hạn trả lời", "date", False,
+           "Hạn trả lời văn bản, nếu có (dữ liệu đặc tả DueDate).", None),
+        _f("file_notation", "Hồ sơ", "text", False,
+           "Số và ký hiệu hồ sơ lưu văn bản (dữ liệu đặc tả FileNotation), tối đa 20 ký tự.",
+           "", metadata="FileNotation"),
+        _f("description", "Ghi chú đặc tả", "long", False,
+           "Ghi chú trong dữ liệu đặc tả (Description), tối đa 500 ký tự.", "",
+           metadata="Description"),
+    ),
+    required=False,
+)
+
+# The fields of a "Văn bản" row that register a document rather than change what it prints:
+# a built-in kind's row may give these and nothing else.
+REGISTRATION_FIELDS = ("priority", "copies", "due_date", "file_notation", "description")
+
+CODES = Sheet(
+    "Mã định danh",
+    "Không bắt buộc. Mã định danh điện tử (Quyết định 20/2020/QĐ-TTg) của các nơi nhận văn "
+    "bản, mỗi cơ quan một dòng, tên ghi như ở nơi nhận (\"Nơi nhận …\" ở sheet \"Nội dung\", "
+    "\"Kính gửi\"). Dùng cho trường \"To\" của dữ liệu đặc tả và gói tin edXML; nơi nhận "
+    "không có mã thì mã để trống (có cảnh báo).",
+    (
+        _f("name", "Cơ quan, tổ chức", "text", True, "Tên nơi nhận, như ghi ở nơi nhận.",
+           "Sở Nông nghiệp và Môi trường tỉnh Đồng Tháp", metadata="ToOrganName"),
+        _f("code", "Mã định danh", "code", True, CODE_HELP, "000.00.00.H00"),
     ),
     required=False,
 )
@@ -444,7 +523,8 @@ MEMBERS = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (
-    PLAN, DOCUMENTS, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS, MEMBERS
+    PLAN, DOCUMENTS, UNITS, FUNDING, TIERS, SCHEDULE, ROSTER, RESULTS, OPINIONS, TEXTS, MEMBERS,
+    CODES,
 )
 # The sheets whose rows templates print as ``tables.<context key>``.
 TABLE_SHEETS: tuple[Sheet, ...] = tuple(s for s in SHEETS if s.context_key)

@@ -154,6 +154,39 @@ class OutgoingMetadata:
         }
 
 
+PRIORITY_NAMES: Mapping[int, str] = {n: name for name, n in PRIORITIES.items()}
+
+
+def shown_rows(meta: OutgoingMetadata) -> list[tuple[str, str]]:
+    """The record as a person reads it, one (label, value) per line: the review page and the
+    desk show these."""
+
+    def coded(code: str, name: str) -> str:
+        return f"{name} (mã {code})" if code else f"{name} (chưa có mã)"
+
+    number = meta.number_and_notation if meta.code_number else f"chưa có số (…/{meta.code_notation})"
+    signer = ", ".join(x for x in (meta.signer.competence, meta.signer.position) if x)
+    rows = [
+        ("Số, ký hiệu", number),
+        ("Ngày ban hành", meta.issued_date.strftime("%d/%m/%Y") if meta.issued_date else ""),
+        ("Tên loại", meta.type_name),
+        ("Trích yếu", meta.subject),
+        ("Cơ quan ban hành", coded(meta.organ_id, meta.organ_name)),
+        ("Người ký", f"{meta.signer.full_name} ({signer})" if signer else meta.signer.full_name),
+        ("Nơi nhận", "; ".join(coded(r.organ_id, r.organ_name) for r in meta.to) or "không có"),
+        ("Độ khẩn", PRIORITY_NAMES.get(meta.priority, str(meta.priority))),
+        ("Số bản", str(meta.issued_amount) if meta.issued_amount is not None else ""),
+        ("Số trang", str(meta.page_amount) if meta.page_amount is not None else "chưa xuất PDF"),
+    ]
+    if meta.due_date:
+        rows.append(("Hạn trả lời", meta.due_date.strftime("%d/%m/%Y")))
+    if meta.file_notation:
+        rows.append(("Hồ sơ", meta.file_notation))
+    if meta.description:
+        rows.append(("Ghi chú", meta.description))
+    return rows
+
+
 def problems_of(meta: OutgoingMetadata) -> list[str]:
     """Every field whose value overflows annex VI's type or length, in Vietnamese."""
     found = [
@@ -305,6 +338,7 @@ __all__ = [
     "from_json",
     "problems_of",
     "refers_back",
+    "shown_rows",
     "to_json",
     "value_problem",
 ]

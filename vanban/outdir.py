@@ -33,6 +33,7 @@ PDFS_KEY = "pdfs"
 METADATA_SUFFIXES = (".metadata.json", ".metadata.xml")
 PACKAGE_SUFFIX = ".edxml"
 REGISTERS_DIR = "so-dang-ky"
+REGISTER_NAME = "so-dang-ky-van-ban-di.xlsx"
 # The result forms sent to the units (``vanban forms``), one per unit.
 FORMS_DIR = "06-phieu-ket-qua"
 

@@ -283,17 +283,42 @@ def test_the_clerks_whole_path_in_a_browser(desk: Desk, browser: object, tmp_pat
     _wait(driver, lambda d: f"{EXAMPLE_ISSUED} văn bản đã ký" in _text(d))
     assert "Ban Cơ yếu Chính phủ" in _text(driver)
     _shot(driver, desk, "8b-ky-so")
+    # The records office's part: one register per issuing body, each document's metadata, an
+    # edXML package per signed copy.
+    get(plan_url + "/signing")
+    registers = driver.find_elements(By.CSS_SELECTOR, "#registers a.register")  # type: ignore[attr-defined]
+    assert [r.text for r in registers][:1] == ["Phòng Lao động - Thương binh và Xã hội huyện Tháp Mười"]
+    assert len(registers) == 15
+    # A package needs a number: the example numbers its plan only (the annex carries it).
+    assert len(driver.find_elements(By.CSS_SELECTOR, "a.package")) == 2  # type: ignore[attr-defined]
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".no-package")) == EXAMPLE_ISSUED - 2  # type: ignore[attr-defined]
+    details = driver.find_element(By.CSS_SELECTOR, "#signing details.metadata")  # type: ignore[attr-defined]
+    details.find_element(By.TAG_NAME, "summary").click()
+    _wait(driver, lambda d: "Ủy ban nhân dân huyện Tháp Mười (chưa có mã)" in _text(d))
+    assert "Trích yếu" in details.text and "Số trang" in details.text
+    _shot(driver, desk, "8c-dang-ky")
+    with urllib.request.urlopen(registers[1].get_attribute("href"), timeout=30) as answer:
+        register = answer.read()
+        assert answer.headers["content-disposition"].endswith('so-dang-ky-van-ban-di.xlsx"')
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(register)).active
+    assert ws is not None and ws.cell(1, 1).value == "ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI"
     # 9. The whole set as one zip.
     with urllib.request.urlopen(plan_url + "/set.zip", timeout=60) as answer:
         names = zipfile.ZipFile(io.BytesIO(answer.read())).namelist()
     assert sum(n.endswith(".docx") for n in names) == EXAMPLE_ISSUED
-    assert sum(n.startswith("van-ban/pdf/") for n in names) == EXAMPLE_ISSUED
+    assert sum(n.startswith("van-ban/pdf/") and n.endswith(".pdf") for n in names) == EXAMPLE_ISSUED
     assert "van-ban/audit.jsonl" in names and "van-ban/manifest.json" in names
-    assert sum(n.startswith("van-ban/da-ky/") for n in names) == EXAMPLE_ISSUED
+    assert sum(n.startswith("van-ban/da-ky/") and n.endswith(".pdf") for n in names) == EXAMPLE_ISSUED
+    assert sum(n.endswith(".edxml") for n in names) == 2
+    assert sum(n.endswith(".metadata.json") for n in names) == EXAMPLE_ISSUED
+    assert sum(n.startswith("van-ban/so-dang-ky/") for n in names) == 15
     # The plans page, now with its plan's state.
     get(desk.url + "/")
     cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#plans tbody td")]  # type: ignore[attr-defined]
-    assert cells[1:5] == ["Không có lỗi", str(EXAMPLE_ISSUED), "0", "13"], cells
+    # The one warning: the example names no identifier code (see the records office's part).
+    assert cells[1:5] == ["Không có lỗi\n1 cảnh báo", str(EXAMPLE_ISSUED), "0", "13"], cells
     _shot(driver, desk, "9-cac-ke-hoach")
     for shot in desk.shots.glob("*.png"):
         shutil.copy(shot, tmp_path / shot.name)

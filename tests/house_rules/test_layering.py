@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str] | None] = {
     | {"model", "files", "outdir", "workbook", "documents", "rendering", "metadata"},
     "pdf": BASE | {"files"},
     # What the records office registers and sends, from the metadata: bytes in, bytes out.
-    "registering": BASE | {"files", "metadata"},
+    "registering": BASE | {"files", "outdir", "metadata"},
     "review": BASE
     | {"model", "files", "outdir", "decree30", "documents", "rendering", "issuing", "pdf",
        "metadata", "registering"},

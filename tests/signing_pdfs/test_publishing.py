@@ -305,7 +305,8 @@ def test_the_audit_check_covers_the_pdfs(published: Published, tmp_path: Path) -
     out = copy_of(published, tmp_path)
     report = verify(out)
     assert report.ok, report.problems
-    assert report.checked_files == 2 * EXAMPLE_ISSUED
+    # Each document, its PDF, and the PDF's metadata as JSON and as XML.
+    assert report.checked_files == 4 * EXAMPLE_ISSUED
     (out / "pdf/05-bao-cao-tong-hop.pdf").write_bytes(b"%PDF-1.7 thay bang tay")
     problems = verify(out).problems
     assert any("pdf/05-bao-cao-tong-hop.pdf" in p and "đã bị sửa" in p for p in problems)

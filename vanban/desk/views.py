@@ -18,7 +18,16 @@ from vanban.desk.runs import Runner
 from vanban.desk.workspace import OUTPUT, Plan, Workspace
 from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
-from vanban.outdir import FORMS_DIR, HISTORY_DIR, LOG_NAME, MANIFEST_NAME, REVIEW_DIR
+from vanban.outdir import (
+    FORMS_DIR,
+    HISTORY_DIR,
+    LOG_NAME,
+    MANIFEST_NAME,
+    PACKAGE_SUFFIX,
+    REVIEW_DIR,
+    beside,
+)
+from vanban.text.names import slugify
 
 __all__ = ["Check", "checked", "documents", "plan_rows"]
 
@@ -318,18 +327,30 @@ def _plan_id(data: bytes) -> str:
 
 def signing_state(plan: Plan) -> dict[str, Any]:
     """The signing page: each issued document's PDF and signed copy, the files handed in."""
+    from vanban.metadata import shown_rows
+    from vanban.publishing.office import documents_metadata
     from vanban.publishing.records import pdf_records
     from vanban.publishing.signed import TRUST_NOTE
+    from vanban.registering.describe import as_issued
+    from vanban.registering.register import register_path
     from vanban.review.inputs import read_manifest
 
     manifest = read_manifest(plan.out) if (plan.out / MANIFEST_NAME).is_file() else None
     records = pdf_records(manifest or {})
+    metas, _ = documents_metadata(manifest or {})
     rows = []
+    registers: dict[str, str] = {}
     for doc in (manifest or {}).get("documents", []):
         if not isinstance(doc, dict) or doc.get("status") not in ("issued", "unchanged"):
             continue
         record = records.get(str(doc.get("path")))
         signed = (record or {}).get("signed") or {}
+        meta = metas.get(str(doc.get("path")))
+        package = beside(str(signed["path"]), PACKAGE_SUFFIX) if signed.get("path") else None
+        if meta is not None and meta.organ_name not in registers:
+            path = register_path(meta.organ_name)
+            if plan.has_output(path):
+                registers[meta.organ_name] = path
         rows.append(
             {
                 "label": doc.get("label"),
@@ -338,12 +359,21 @@ def signing_state(plan: Plan) -> dict[str, Any]:
                 "awaiting": bool((record or {}).get("awaiting_number")),
                 "signed": signed.get("path"),
                 "signers": [str(s.get("subject")) for s in signed.get("signers") or []],
+                "metadata": shown_rows(as_issued(meta, record)) if meta is not None else [],
+                "described": [(p.rsplit(".", 1)[-1].upper(), p)
+                              for p in (record or {}).get("metadata") or []
+                              if isinstance(p, str) and plan.has_output(p)],
+                "package": package if package and plan.has_output(package) else None,
+                # A package needs the document's number: a copy signed before it had one has none.
+                "unnumbered": meta is not None and not as_issued(meta, record).code_number,
             }
-        )
+        )  # fmt: skip
     return {
         "rows": rows,
         "published": sum(1 for r in rows if r["pdf"]),
         "signed": sum(1 for r in rows if r["signed"]),
+        "packages": sum(1 for r in rows if r["package"]),
+        "registers": sorted(registers.items(), key=lambda item: slugify(item[0])),
         "inbox": [p.name for p in plan.signed_files()],
         "trust": TRUST_NOTE,
     }

@@ -116,9 +116,24 @@ class Plan:
             raise InputError(f"Không có {what} {name[:80]} trong các {what} đã nhận.")
         self.keep(path)
 
+    def has_output(self, relpath: str) -> bool:
+        """Whether :meth:`output_file` would serve ``relpath``."""
+        try:
+            self._output_path(relpath)
+        except InputError:
+            return False
+        return True
+
     def output_file(self, relpath: str) -> bytes:
         """A file of the output folder, by a path relative to it; InputError for anything that
         leaves the folder, crosses a link or is no regular file."""
+        path = self._output_path(relpath)
+        try:
+            return read_nofollow(path)
+        except (OSError, ValueError):
+            raise InputError(f"Không có tệp: {relpath}") from None
+
+    def _output_path(self, relpath: str) -> Path:
         pure = PurePosixPath(relpath)
         if (
             not relpath
@@ -134,9 +149,9 @@ class Plan:
                 raise InputError(f"Không mở tệp qua liên kết: {relpath}")
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 raise InputError(f"Không phải tệp: {relpath}")
-            return read_nofollow(path)
         except (OSError, ValueError):
             raise InputError(f"Không có tệp: {relpath}") from None
+        return path
 
 
 def _handed_in(folder: Path, pattern: str) -> list[Path]:

@@ -15,6 +15,7 @@ for the run's later batches. Jobs travel as their ids, and statuses come back as
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import threading
@@ -25,12 +26,10 @@ from typing import Any
 from vanban.issuing.issuer import Issuer
 from vanban.issuing.jobs import DocState, DocStatus, Job, plan_jobs
 
-StatusRecord = tuple[
-    str, DocState, str | None, str | None, str | None, int, int, dict[str, Any] | None
-]
+StatusRecord = tuple[str, DocState, str | None, str | None, str | None, int, int, str | None]
 """A status as it comes back from a worker: job id, status, reason, sha256, history, attempts,
-exit code, metadata. Plain values only, so nothing of the plan is walked or pickled on the way
-back."""
+exit code, metadata (as JSON text). Plain values only, so nothing of the plan is walked or
+pickled on the way back, and the metadata is one string Prefect does not walk into."""
 
 _KEEP = 4  # issuers a worker keeps: a few runs may share one long-lived cluster
 _received: OrderedDict[str, tuple[Issuer, dict[str, Job]]] = OrderedDict()
@@ -119,13 +118,15 @@ def parcel_of(issuer: Issuer) -> IssuerParcel:
 
 def record_of(status: DocStatus) -> StatusRecord:
     s = status
-    return (s.job.id, s.status, s.reason, s.sha256, s.history, s.attempts, s.exit_code, s.metadata)
+    metadata = json.dumps(s.metadata, ensure_ascii=False) if s.metadata is not None else None
+    return (s.job.id, s.status, s.reason, s.sha256, s.history, s.attempts, s.exit_code, metadata)
 
 
 def status_of(record: StatusRecord, jobs: dict[str, Job]) -> DocStatus:
     """The status a record stands for, with the sender's own job."""
     job_id, status, reason, sha256, history, attempts, exit_code, metadata = record
-    return DocStatus(jobs[job_id], status, reason, sha256, history, attempts, exit_code, metadata)
+    meta = json.loads(metadata) if metadata is not None else None
+    return DocStatus(jobs[job_id], status, reason, sha256, history, attempts, exit_code, meta)
 
 
 __all__ = ["IssuerParcel", "StatusRecord", "parcel_of", "record_of", "status_of"]

@@ -17,8 +17,8 @@ rewrites its own columns and keeps the office's, and the log records each versio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from vanban.errors import EditedOutputError, InputError
@@ -26,24 +26,21 @@ from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.jobs import WITH_FILE
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.metadata import OutgoingMetadata, from_json
-from vanban.outdir import LOG_NAME, METADATA_SUFFIXES, PACKAGE_SUFFIX, REGISTERS_DIR, beside
+from vanban.outdir import LOG_NAME, METADATA_SUFFIXES, PACKAGE_SUFFIX, beside
 from vanban.publishing.records import latest_entries
-from vanban.registering.describe import metadata_json, metadata_xml
+from vanban.registering.describe import as_issued, metadata_json, metadata_xml
 from vanban.registering.edxml import build_package
-from vanban.registering.register import REGISTER_NAME, register_xlsx, row_of
+from vanban.registering.register import register_path, register_xlsx, row_of
 from vanban.review.inputs import clean_relative
-from vanban.text.names import slugify
 
 __all__ = [
     "OfficeFile",
-    "as_issued",
     "check_office_files",
     "office_files",
     "documents_metadata",
     "metadata_files",
     "package_file",
     "register_files",
-    "register_path",
     "write_office_files",
 ]
 
@@ -86,28 +83,6 @@ def documents_metadata(manifest: dict[str, Any]) -> tuple[dict[str, OutgoingMeta
     return found, warnings
 
 
-def as_issued(meta: OutgoingMetadata, record: dict[str, Any] | None) -> OutgoingMetadata:
-    """``meta`` with its PDF's page count and the number and date given at signing, if any."""
-    if record is None:
-        return meta
-    pages = record.get("pages")
-    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 1000:
-        meta = replace(meta, page_amount=pages)
-    # "15/GM-UBND": the number the PDF prints, or the one the records office gave at signing.
-    given = record.get("number")
-    if isinstance(given, str) and "/" in given and not meta.code_number:
-        number = given.split("/", 1)[0].strip()
-        signed = record.get("signed")
-        when = signed.get("date") if isinstance(signed, dict) else None
-        try:
-            issued = date.fromisoformat(when) if isinstance(when, str) else meta.issued_date
-        except ValueError:
-            issued = meta.issued_date
-        if number.isdigit():
-            meta = replace(meta, code_number=number, issued_date=issued)
-    return meta
-
-
 def metadata_files(
     metas: dict[str, OutgoingMetadata], records: dict[str, dict[str, Any]]
 ) -> list[OfficeFile]:
@@ -125,10 +100,6 @@ def metadata_files(
         # manifest.json lists them with the PDF they describe.
         record["metadata"] = [json_path, xml_path]
     return files
-
-
-def register_path(organ_name: str) -> str:
-    return f"{REGISTERS_DIR}/{slugify(organ_name) or 'co-quan'}/{REGISTER_NAME}"
 
 
 def register_files(

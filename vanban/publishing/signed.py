@@ -38,7 +38,6 @@ from vanban.pdf.signatures import SignatureInfo, changes_since, read_signatures
 from vanban.publishing.numbers import GivenNumber, given_numbers
 from vanban.publishing.office import (
     OfficeFile,
-    as_issued,
     check_office_files,
     documents_metadata,
     office_files,
@@ -46,6 +45,7 @@ from vanban.publishing.office import (
     write_office_files,
 )
 from vanban.publishing.records import latest_entries, pdf_records, read_manifest, write_pdf_records
+from vanban.registering.describe import as_issued
 
 __all__ = ["TRUST_NOTE", "SignedCopy", "SignedReport", "collect_signed"]
 

@@ -4,13 +4,37 @@ JSON (annex VI's names, dates ISO 8601) and XML (the same fields, one element ea
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from lxml import etree
 
 from vanban.metadata import OutgoingMetadata, to_json
 
 ROOT = "OutgoingDocument"
+
+
+def as_issued(meta: OutgoingMetadata, record: dict[str, Any] | None) -> OutgoingMetadata:
+    """``meta`` with its PDF's page count and the number and date given at signing, if any."""
+    if record is None:
+        return meta
+    pages = record.get("pages")
+    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 1000:
+        meta = replace(meta, page_amount=pages)
+    # "15/GM-UBND": the number the PDF prints, or the one the records office gave at signing.
+    given = record.get("number")
+    if isinstance(given, str) and "/" in given and not meta.code_number:
+        number = given.split("/", 1)[0].strip()
+        signed = record.get("signed")
+        when = signed.get("date") if isinstance(signed, dict) else None
+        try:
+            issued = date.fromisoformat(when) if isinstance(when, str) else meta.issued_date
+        except ValueError:
+            issued = meta.issued_date
+        if number.isdigit():
+            meta = replace(meta, code_number=number, issued_date=issued)
+    return meta
 
 
 def metadata_json(meta: OutgoingMetadata) -> bytes:
@@ -48,4 +72,4 @@ def _text(value: object) -> str:
     return str(value)
 
 
-__all__ = ["ROOT", "metadata_json", "metadata_xml"]
+__all__ = ["ROOT", "as_issued", "metadata_json", "metadata_xml"]

@@ -32,10 +32,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from vanban.errors import InputError
 from vanban.metadata import OutgoingMetadata, SignerInfo
+from vanban.outdir import REGISTER_NAME, REGISTERS_DIR
 from vanban.text.formatting import upper_vn
-from vanban.text.names import clean_text, nfc
+from vanban.text.names import clean_text, nfc, slugify
 
-REGISTER_NAME = "so-dang-ky-van-ban-di.xlsx"
 SHEET = "Sổ đăng ký văn bản đi"
 TITLE = "SỔ ĐĂNG KÝ VĂN BẢN ĐI"
 # Annex IV's columns in its order: vanban writes the first seven, the records office the last three.
@@ -101,6 +101,12 @@ class _Kept:
 class _OldRow:
     key: str  # "" for a row the office added by hand
     cells: tuple[_Kept, ...]  # annex IV's ten columns
+
+
+def register_path(organ_name: str) -> str:
+    """Where the register of the body ``organ_name`` lives in the output folder: one folder per
+    body, since a register and its number series belong to one body."""
+    return f"{REGISTERS_DIR}/{slugify(organ_name) or 'co-quan'}/{REGISTER_NAME}"
 
 
 def row_of(meta: OutgoingMetadata) -> RegisterRow:
@@ -416,6 +422,7 @@ __all__ = [
     "SHEET",
     "TITLE",
     "RegisterRow",
+    "register_path",
     "office_columns",
     "register_xlsx",
     "row_of",

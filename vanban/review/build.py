@@ -29,6 +29,7 @@ from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
 from vanban.outdir import HISTORY_DIR, REVIEW_DIR
 from vanban.pdf.cache import cached_pdfs
+from vanban.registering.register import register_path
 from vanban.review.checkstate import cached_findings, remember_findings
 from vanban.review.inputs import clean_relative, read_inputs, str_or_none
 from vanban.review.page import (
@@ -208,8 +209,30 @@ def _write_page(
         reviewed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         message="\n".join(notes) or None,
         documents=docs,
+        registers=_registers(out_dir, docs),
     )
     index.write_text(render_page(page), encoding="utf-8")
+
+
+def _registers(out_dir: Path, docs: list[DocumentReview]) -> list[tuple[str, str]]:
+    """The outgoing register of each body that issued a document (``vanban pdf`` writes them),
+    where it is on disk, never through a link."""
+    found: dict[str, str] = {}
+    for doc in docs:
+        name = doc.issuing_body
+        path = register_path(name) if name else ""
+        if path and name not in found and _plain_file(out_dir, path):
+            found[name] = path
+    return list(found.items())
+
+
+def _plain_file(out_dir: Path, relpath: str) -> bool:
+    here = out_dir
+    for part in relpath.split("/"):
+        here = here / part
+        if here.is_symlink():
+            return False
+    return here.is_file()
 
 
 # --- previews -----------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from typing import Any
 
 from vanban.errors import InputError
 from vanban.issuing.jobs import doc_state
-from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, REVIEW_DIR
+from vanban.metadata import from_json, shown_rows
+from vanban.outdir import LOG_NAME, MANIFEST_NAME, PACKAGE_SUFFIX, PDFS_KEY, REVIEW_DIR, beside
+from vanban.registering.describe import as_issued
 from vanban.review.page import DocumentReview, ordered
 from vanban.review.previews import relative_path
 
@@ -112,6 +114,7 @@ def list_documents(
             doc.preview_note = "Đường dẫn trong manifest.json không hợp lệ"
         _edited_warning(doc, out_dir, issued, entry.get("sha256"))
         _signing(doc, out_dir, manifest.get(PDFS_KEY), entry.get("sha256"))
+        _described(doc, out_dir, entry.get("metadata"), manifest.get(PDFS_KEY))
         docs.append(doc)
     return docs
 
@@ -141,6 +144,33 @@ def _signing(doc: DocumentReview, out_dir: Path, records: Any, issued_sha256: An
         number = f", số {signed['number']}" if signed.get("number") else ""
         notes.append(f"Đã ký số{number}: " + "; ".join(signers))
     doc.signing_note = "\n".join(notes) or None
+
+
+def _described(doc: DocumentReview, out_dir: Path, metadata: Any, records: Any) -> None:
+    """The document's metadata as the run recorded it (with its PDF's page count and a number
+    given at signing), and the records office's files that are on disk."""
+    if metadata is None:
+        return
+    try:
+        meta = from_json(metadata)
+    except ValueError:
+        doc.metadata = [("Dữ liệu đặc tả", "manifest.json ghi sai, không hiển thị")]
+        return
+    record = records.get(doc.path) if isinstance(records, dict) and doc.path else None
+    doc.metadata = shown_rows(as_issued(meta, record if isinstance(record, dict) else None))
+    doc.issuing_body = meta.organ_name
+    if not isinstance(record, dict):
+        return
+    found = [("Đặc tả (JSON)", p) for p in record.get("metadata") or [] if str(p).endswith(".json")]
+    found += [("Đặc tả (XML)", p) for p in record.get("metadata") or [] if str(p).endswith(".xml")]
+    signed = record.get("signed")
+    copy = signed.get("path") if isinstance(signed, dict) else None
+    if isinstance(copy, str):
+        found.append(("Gói edXML", beside(copy, PACKAGE_SUFFIX)))
+    for label, path in found:
+        clean = clean_relative(path)
+        if clean is not None and (out_dir / clean).is_file():
+            doc.office_files.append((label, clean))
 
 
 def _documents_from_folder(

@@ -63,6 +63,11 @@ class DocumentReview:
     signing_pdf: str | None = None
     signed_pdf: str | None = None
     signing_note: str | None = None
+    # Its metadata (Decree 30, annex VI) as a person reads it, and the records office's files:
+    # the metadata beside its PDF and the edXML package beside its signed copy.
+    metadata: list[tuple[str, str]] | None = None
+    issuing_body: str = ""  # the metadata's OrganName: whose outgoing register lists it
+    office_files: list[tuple[str, str]] = field(default_factory=list)  # (label, path)
 
 
 @dataclass
@@ -73,6 +78,8 @@ class ReviewPage:
     reviewed_at: str | None = None
     message: str | None = None
     documents: list[DocumentReview] = field(default_factory=list)
+    # The outgoing registers, one per issuing body: (the body's name, the register's path).
+    registers: list[tuple[str, str]] = field(default_factory=list)
 
 
 def anchors(documents: Sequence[DocumentReview]) -> list[str]:
@@ -114,6 +121,12 @@ def render_page(page: ReviewPage) -> str:
         parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
     if page.message:
         parts.append(f'<div class="notice" role="note">{_lines(page.message)}</div>')
+    if page.registers:
+        links = " · ".join(
+            f'<a class="register" href="{_url("../" + path)}">{_e(body)}</a>'
+            for body, path in page.registers
+        )
+        parts.append(f'<p class="registers">Sổ đăng ký văn bản đi: {links}</p>')
     parts.append("</header>")
     parts.append(_overview(docs, ids))
     for stage, group in _by_stage(docs, ids):
@@ -178,6 +191,8 @@ def _document(doc: DocumentReview, anchor: str) -> str:
     out.append(_thumbnail(doc, title))
     out.append('<div class="details">')
     out.append(_links(doc))
+    if doc.metadata:
+        out.append(_metadata(doc.metadata))
     if doc.exists:
         out.append(_findings(doc))
     out.append(_changes(doc))
@@ -206,10 +221,20 @@ def _links(doc: DocumentReview) -> str:
         links.append(f'<a class="signing" href="{_url("../" + doc.signing_pdf)}">PDF để ký số</a>')
     if doc.signed_pdf:
         links.append(f'<a class="signed" href="{_url("../" + doc.signed_pdf)}">Bản đã ký số</a>')
+    for label, path in doc.office_files:
+        links.append(f'<a class="office" href="{_url("../" + path)}">{_e(label)}</a>')
     shown = f'<p class="links">{" · ".join(links)}</p>' if links else ""
     if doc.signing_note:
         shown += f'<p class="signing-note">{_lines(doc.signing_note)}</p>'
     return shown
+
+
+def _metadata(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><th>{_e(label)}</th><td>{_e(value)}</td></tr>" for label, value in rows)
+    return (
+        '<section class="metadata"><h4>Dữ liệu đặc tả (Nghị định 30, Phụ lục VI)</h4>'
+        f"<table>{cells}</table></section>"
+    )
 
 
 def _findings(doc: DocumentReview) -> str:

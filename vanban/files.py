@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
+import json
 import os
+import re
 import secrets
 import stat
+import zipfile
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from vanban.errors import (
@@ -403,3 +408,34 @@ def clean_stray_temps(folder: Path) -> list[Path]:
                     raise translate_os_error(exc, stray, "xoá") from exc
                 removed.append(stray)
     return sorted(removed)
+
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
+
+
+def stable_package(data: bytes, stamp: datetime) -> bytes:
+    """An Office package (.xlsx) as openpyxl saved it, with fixed zip entry dates and its
+    "modified" property set to ``stamp``: openpyxl writes the clock, and the same inputs must
+    give the same bytes."""
+    out = io.BytesIO()
+    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"<dcterms:modified\1>" + fixed + rb"</dcterms:modified>", body)
+            entry = zipfile.ZipInfo(info.filename, _ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def json_bytes(data: object) -> bytes:
+    """``data`` as indented UTF-8 JSON; as ASCII escapes when it holds text UTF-8 cannot carry
+    (a lone surrogate read back from a file someone edited), so that writing never fails."""
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, indent=2).encode("ascii")

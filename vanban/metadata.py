@@ -124,6 +124,7 @@ class OutgoingMetadata:
     kind: str = ""
     document: str = ""
     archive: str = ""  # the "Lưu" line: who keeps the file copy (the outgoing register)
+    annex_of: str = ""  # a separate annex: the document it belongs to, whose number it carries
 
     @property
     def number_and_notation(self) -> str:
@@ -240,6 +241,7 @@ def to_json(meta: OutgoingMetadata) -> dict[str, Any]:
         "Archive": meta.archive,
         "Kind": meta.kind,
         "Document": meta.document,
+        "AnnexOf": meta.annex_of,
     }
     return out
 
@@ -282,6 +284,7 @@ def from_json(data: Any) -> OutgoingMetadata:
         kind=_text(extra, "Kind"),
         document=_text(extra, "Document"),
         archive=_text(extra, "Archive"),
+        annex_of=_text(extra, "AnnexOf"),
     )
     problems = problems_of(meta)
     if problems:
@@ -303,10 +306,23 @@ def _text(data: Mapping[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValueError(f"{key} phải là chuỗi")
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        # No text vanban records holds one, and XML cannot carry most of them.
-        raise ValueError(f"{key} có ký tự điều khiển")
+    if not xml_safe(value) or any(unicodedata.category(ch) == "Cc" for ch in value):
+        # No text vanban records holds one, and XML (the metadata file, the register, the
+        # package) cannot carry it.
+        raise ValueError(f"{key} có ký tự không hợp lệ")
     return value
+
+
+def xml_safe(text: str) -> bool:
+    """Whether every character of ``text`` is one XML 1.0 can carry (no lone surrogate, no
+    U+FFFE or U+FFFF, no control character but tab and line breaks)."""
+    return all(
+        ch in "\t\n\r"
+        or "\x20" <= ch <= "\ud7ff"
+        or "\ue000" <= ch <= "\ufffd"
+        or ch >= "\U00010000"
+        for ch in text
+    )
 
 
 def _number(value: Any) -> int | None:
@@ -341,4 +357,5 @@ __all__ = [
     "shown_rows",
     "to_json",
     "value_problem",
+    "xml_safe",
 ]

@@ -96,18 +96,18 @@ class Signer:
     @property
     def position(self) -> str:
         """The signer's own title, as the metadata records it: "Phó Chủ tịch" (an acting head's
-        is "Q. Chủ tịch")."""
+        is "Q. Chủ tịch"); "" when the block prints none (a deputy is not the head)."""
         if self.authority == "Q.":
             return f"Q. {self.head or self.title or ''}".rstrip()
-        return self.title or self.head or ""
+        return self.title or ""
 
     @property
     def competence(self) -> str:
-        """On whose authority: the line above the title ("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"),
-        "" when the head signs in their own name."""
+        """On whose authority: the line above the signer's own title ("KT. CHỦ TỊCH", "TM. ỦY
+        BAN NHÂN DÂN"), "" when the signer signs in their own name."""
         lines = self.lines
-        if self.title and self.authority != "Q.":
-            lines = lines[:-1]
+        if self.title or self.authority == "Q.":
+            lines = lines[:-1]  # the last line is the signer's own title
         return lines[-1] if lines else ""
 
     @property

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -113,8 +114,8 @@ def _choice_list(choices: tuple[str, ...]) -> str:
 def test_choice_columns_have_dropdowns(wb: Workbook, spec: schema.Sheet) -> None:
     found = _validations(wb[spec.name])
     expected = {
-        f"{col}2:{col}{DATA_ROWS + 1}": _choice_list(f.choices)
-        for col, f in zip("ABCDEFGHIJKLMN", spec.fields, strict=False)
+        f"{get_column_letter(col)}2:{get_column_letter(col)}{DATA_ROWS + 1}": _choice_list(f.choices)
+        for col, f in enumerate(spec.fields, start=1)
         if f.choices
     }
     assert found == expected

@@ -71,7 +71,7 @@ BROKEN = [
            'thiếu sheet "Lịch đối thoại"'),
     Broken("renamed-sheet", rename_sheet(UNITS, "Don vi"), UNITS, None,
            'thiếu sheet "Đơn vị"; có sheet "Don vi", hãy đổi tên thành "Đơn vị"'),
-    Broken("missing-column", delete_column(UNITS, 4), UNITS, "A1:E1",
+    Broken("missing-column", delete_column(UNITS, 4), UNITS, "A1:F1",
            'dòng tiêu đề 1 thiếu cột "Số hộ nghèo"'),
     Broken("duplicate-column", put(UNITS, "G1", "Số hộ nghèo"), UNITS, "G1",
            'cột "Số hộ nghèo" có hai lần (đã có ở ô D1)'),
@@ -210,7 +210,7 @@ def test_the_corpus_is_large_enough() -> None:
 def test_the_example_itself_is_valid() -> None:
     plan, problems = collect_problems(ROOT / "inputs" / "thap-muoi-2022.xlsx")
     assert plan is not None, [str(p) for p in problems]
-    assert problems == []
+    assert apart_from_codes(problems) == ()  # it names no identifier code: one warning says so
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=lambda c: c.id)

@@ -21,7 +21,8 @@ def _entries(out: Path) -> int:
 def _rewrite_manifest(out: Path, change: object) -> None:
     manifest = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
     change(manifest)  # type: ignore[operator]
-    (out / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    # ASCII escapes: a lone surrogate travels in JSON as "\\ud800", as a hostile file would hold it.
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), "utf-8")
 
 
 def test_tampered_metadata_in_the_manifest_is_named_and_skipped(
@@ -34,6 +35,10 @@ def test_tampered_metadata_in_the_manifest_is_named_and_skipped(
         docs["01-ke-hoach.docx"]["metadata"]["Subject"] = "a\x00b<script>"
         docs["01-quyet-dinh-to-cong-tac.docx"]["metadata"]["PageAmount"] = "ba"
         docs["02-phu-luc-phan-bo-kinh-phi.docx"]["metadata"]["Subject"] = "x" * 501
+        docs["05-bao-cao-tong-hop.docx"]["metadata"]["Subject"] = "lone \ud800 surrogate \uffff"
+        docs["04-bao-cao-ket-qua/xa-my-quy.docx"]["status"] = ["issued"]
+        manifest["pdfs"]["03-giay-moi/xa-my-quy.docx"]["metadata"] = 5
+        manifest["pdfs"]["03-giay-moi/xa-my-quy.docx"]["signed"]["path"] = "."
 
     _rewrite_manifest(out, tamper)
     before = (out / "pdf" / "01-ke-hoach.metadata.json").read_bytes()
@@ -41,10 +46,15 @@ def test_tampered_metadata_in_the_manifest_is_named_and_skipped(
     text = flat(stdout + stderr)
     assert code == 0, text
     for source in ("01-ke-hoach.docx", "01-quyet-dinh-to-cong-tac.docx",
-                   "02-phu-luc-phan-bo-kinh-phi.docx"):  # fmt: skip
+                   "02-phu-luc-phan-bo-kinh-phi.docx", "05-bao-cao-tong-hop.docx"):  # fmt: skip
         assert f"dữ liệu đặc tả của {source} không hợp lệ" in text
     assert "Traceback" not in text
     assert (out / "pdf" / "01-ke-hoach.metadata.json").read_bytes() == before  # left as it was
+    # The review page shows what it can and says what it cannot.
+    code, stdout, stderr = run_main(["review", str(out)])
+    assert code == 0, stdout + stderr
+    page = (out / "review" / "index.html").read_text("utf-8")
+    assert "manifest.json ghi sai, không hiển thị" in page and "\ud800" not in page
 
 
 def test_a_register_that_is_no_workbook_is_named_and_nothing_is_written(

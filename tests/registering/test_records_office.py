@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, REGISTERS_DIR
 from vanban.registering.edxml import NAMESPACE, package_problems, read_package
 from vanban.registering.register import HEADERS, REGISTER_NAME, office_columns
 from vanban.rendering.schema import schema_findings
+from vanban.text.formatting import upper_vn
 
 DOCUMENTS = 32  # the example's whole set
 BODIES = 15  # the district's committee, its labour office (the summary), 13 communes
@@ -89,21 +91,26 @@ def test_the_metadata_says_what_each_pdf_prints(office: Office) -> None:
         assert meta["PageAmount"] == pages, source
         issued = date.fromisoformat(meta["IssuedDate"])
         signer = meta["SignerInfo"]["FullName"]
-        if meta["TypeName"] == "Phụ lục":
-            # The annex prints neither its number nor a signature block: it carries the plan's.
-            assert (meta["CodeNumber"], meta["IssuedDate"]) == (
-                plan["CodeNumber"], plan["IssuedDate"]
-            )
-            assert meta["SignerInfo"] == plan["SignerInfo"]
-            continue
         assert meta["CodeNumber"].isdigit(), source
-        # A sign-in list is issued with its invitation, whose number it cites.
-        number = "Giấy mời số " if meta["TypeName"] == "Danh sách" else "Số: "
+        # A separate annex carries its plan's number, signer and date, and cites the plan; a
+        # sign-in list is issued with its invitation, whose number it cites.
+        number = {"Phụ lục": "Kế hoạch số ", "Danh sách": "Giấy mời số "}.get(
+            meta["TypeName"], "Số: "
+        )
         assert f"{number}{meta['CodeNumber']}/{meta['CodeNotation']}" in text, source
         day = f"ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}"
         alternative = f"ngày {issued.day} tháng {issued.month} năm {issued.year}"
         assert day in text or alternative in text, (source, day)
+        if meta["TypeName"] == "Phụ lục":
+            assert (meta["CodeNumber"], meta["IssuedDate"], meta["SignerInfo"]) == (
+                plan["CodeNumber"], plan["IssuedDate"], plan["SignerInfo"]
+            )
+            continue
         assert signer and signer in text, source
+        position = meta["SignerInfo"]["Position"]
+        assert position and upper_vn(position) in text, (source, position)
+        competence = meta["Extra"]["Competence"]
+        assert competence in text, (source, competence)
         assert meta["OrganName"].casefold() in text.casefold() or meta["Extra"]["Place"] in text
 
 
@@ -230,3 +237,45 @@ def test_the_cli_says_where_the_registers_and_packages_are(
     code, stdout, _ = run_main(["pdf", str(copy_of(office, tmp_path))])
     assert code == 0
     assert re.search(r"Sổ đăng ký văn bản đi: 15 sổ", " ".join(stdout.split()))
+
+
+def test_numbers_given_at_signing_reach_the_metadata_registers_and_packages(
+    example_docs: Path, tmp_path: Path
+) -> None:
+    """The office that numbers at signing: the example published with its numbers blank, signed,
+    then taken back with the workbook that now holds every number (``--workbook``)."""
+    from tests.registering.conftest import numbered_and_coded
+    from tests.signing_pdfs.conftest import sign_all
+    from tests.workbook_mutations import mutated
+    from vanban.publishing.publish import publish
+    from vanban.publishing.signed import collect_signed
+
+    out = tmp_path / "out"
+    shutil.copytree(example_docs, out)
+    publish(out)
+    awaiting = [s for s, r in _records(out).items() if r["awaiting_number"]]
+    assert len(awaiting) == DOCUMENTS - 2  # all but the plan and its annex
+    before = _metadata(out)
+    assert all(before[s]["CodeNumber"] == "" for s in awaiting)
+    files = sign_all(out, _records(out), tmp_path / "da-ky-tu-van-thu")
+    numbered = mutated(numbered_and_coded, tmp_path / "ke-hoach-da-co-so.xlsx")
+    report = collect_signed(out, tmp_path / "da-ky-tu-van-thu", workbook=numbered)
+    assert len(report.copies) == len(files) == DOCUMENTS
+    after = _metadata(out)
+    invitation = after["03-giay-moi/xa-my-quy.docx"]
+    assert (invitation["CodeNumber"], invitation["CodeNotation"]) == ("102", "GM-UBND")
+    assert all(after[s]["CodeNumber"].isdigit() for s in after), after
+    # The packages: one per signed copy, each with the number given.
+    assert len(report.packages) == DOCUMENTS
+    package = read_package((out / "da-ky/03-giay-moi/xa-my-quy.edxml").read_bytes())
+    assert (package.code_number, package.code_notation) == ("102", "GM-UBND")
+    # The register of Mỹ Quý shows the numbers too.
+    register = out / REGISTERS_DIR / "uy-ban-nhan-dan-xa-my-quy" / REGISTER_NAME
+    ws = load_workbook(register).active
+    assert ws is not None
+    numbers = {ws.cell(r, 1).value for r in range(4, ws.max_row + 1)} - {None}
+    assert numbers == {"102/GM-UBND", "202/BC-UBND"}
+    # Taken back again unchanged: the packages stay as they were, byte for byte.
+    packed = (out / "da-ky/03-giay-moi/xa-my-quy.edxml").read_bytes()
+    collect_signed(out, tmp_path / "da-ky-tu-van-thu", workbook=numbered)
+    assert (out / "da-ky/03-giay-moi/xa-my-quy.edxml").read_bytes() == packed

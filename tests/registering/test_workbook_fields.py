@@ -10,7 +10,16 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.registering.conftest import numbered_and_coded
-from tests.workbook_mutations import Mutation, flat, mutated, plan_row, put, put_plan, run_main
+from tests.workbook_mutations import (
+    Mutation,
+    both,
+    flat,
+    mutated,
+    plan_row,
+    put,
+    put_plan,
+    run_main,
+)
 from vanban.documents.kinds import load_registry
 from vanban.errors import WorkbookError
 from vanban.issuing.prepared import check_documents_sheet
@@ -23,14 +32,6 @@ def _codes(rows: list[tuple[str, str]]) -> Mutation:
         for r, (name, code) in enumerate(rows, start=2):
             wb["Mã định danh"].cell(r, 1).value = name
             wb["Mã định danh"].cell(r, 2).value = code
-
-    return change
-
-
-def _both(*mutations: Mutation) -> Mutation:
-    def change(wb: Workbook) -> None:
-        for m in mutations:
-            m(wb)
 
     return change
 
@@ -83,7 +84,7 @@ def test_a_value_over_its_metadata_length_is_bad_input_at_its_cell(
 
 
 def test_cells_of_the_other_sheets_are_bounded_too(tmp_path: Path) -> None:
-    change = _both(
+    change = both(
         put("Văn bản", "D2", "Quyết định\n" + "y" * 495),  # two lines, 506 characters in all
         put("Văn bản", "H2", "z" * 201),  # one recipient line over 200
         _codes([("Sở Lao động – TB&XH", "000.00.12.h20"), ("Sở Lao động – TB&XH", "000.00.13.H20")]),
@@ -150,7 +151,7 @@ def test_a_built_in_kind_may_be_registered_but_not_renumbered(tmp_path: Path) ->
     registry = load_registry(None)
     ok = load_plan(mutated(numbered_and_coded, tmp_path / "ok.xlsx"))
     check_documents_sheet(ok, registry)  # "Kế hoạch" with urgency and copies only
-    bad = load_plan(mutated(_both(numbered_and_coded, put("Văn bản", "B3", 9)), tmp_path / "b.xlsx"))
+    bad = load_plan(mutated(both(numbered_and_coded, put("Văn bản", "B3", 9)), tmp_path / "b.xlsx"))
     with pytest.raises(WorkbookError) as caught:
         check_documents_sheet(bad, registry)
     (problem,) = caught.value.problems

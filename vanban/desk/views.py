@@ -23,9 +23,7 @@ from vanban.outdir import (
     HISTORY_DIR,
     LOG_NAME,
     MANIFEST_NAME,
-    PACKAGE_SUFFIX,
     REVIEW_DIR,
-    beside,
 )
 from vanban.text.names import slugify
 
@@ -331,13 +329,14 @@ def signing_state(plan: Plan) -> dict[str, Any]:
     from vanban.publishing.office import documents_metadata
     from vanban.publishing.records import pdf_records
     from vanban.publishing.signed import TRUST_NOTE
-    from vanban.registering.describe import as_issued
+    from vanban.registering.describe import issued_metadata
     from vanban.registering.register import register_path
-    from vanban.review.inputs import read_manifest
+    from vanban.review.inputs import office_paths, read_manifest
 
     manifest = read_manifest(plan.out) if (plan.out / MANIFEST_NAME).is_file() else None
     records = pdf_records(manifest or {})
     metas, _ = documents_metadata(manifest or {})
+    issued = issued_metadata(metas, records)
     rows = []
     registers: dict[str, str] = {}
     for doc in (manifest or {}).get("documents", []):
@@ -345,8 +344,8 @@ def signing_state(plan: Plan) -> dict[str, Any]:
             continue
         record = records.get(str(doc.get("path")))
         signed = (record or {}).get("signed") or {}
-        meta = metas.get(str(doc.get("path")))
-        package = beside(str(signed["path"]), PACKAGE_SUFFIX) if signed.get("path") else None
+        meta = issued.get(str(doc.get("path")))
+        office = {kind: p for kind, p in office_paths(record or {}) if plan.has_output(p)}
         if meta is not None and meta.organ_name not in registers:
             path = register_path(meta.organ_name)
             if plan.has_output(path):
@@ -359,13 +358,11 @@ def signing_state(plan: Plan) -> dict[str, Any]:
                 "awaiting": bool((record or {}).get("awaiting_number")),
                 "signed": signed.get("path"),
                 "signers": [str(s.get("subject")) for s in signed.get("signers") or []],
-                "metadata": shown_rows(as_issued(meta, record)) if meta is not None else [],
-                "described": [(p.rsplit(".", 1)[-1].upper(), p)
-                              for p in (record or {}).get("metadata") or []
-                              if isinstance(p, str) and plan.has_output(p)],
-                "package": package if package and plan.has_output(package) else None,
+                "metadata": shown_rows(meta) if meta is not None else [],
+                "described": [(k, p) for k, p in office.items() if k in ("JSON", "XML")],
+                "package": office.get("edXML"),
                 # A package needs the document's number: a copy signed before it had one has none.
-                "unnumbered": meta is not None and not as_issued(meta, record).code_number,
+                "unnumbered": meta is not None and not meta.code_number,
             }
         )  # fmt: skip
     return {

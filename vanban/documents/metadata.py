@@ -29,20 +29,21 @@ ANNEX_TYPE = "Phụ lục"
 
 
 def document_metadata(
-    kind: DocumentKind, context: Context, plan: Plan, relpath: str
+    kind: DocumentKind, context: Context, plan: Plan, relpath: str, *, annex_of: str = ""
 ) -> OutgoingMetadata:
     """The metadata of the document at ``relpath``, of ``kind``, rendered with ``context``.
 
     InputError, naming the document and each field, when a value overflows annex VI's length:
     the workbook's cells are bounded one by one, but a registry's label or a template's summary
-    may still make a field too long.
+    may still make a field too long. ``annex_of`` is the path of the plan's own document, which
+    a separate annex belongs to.
     """
     row = plan.document_meta(kind.key, kind.label)
     doc = context.get("doc") or {}
     if "type_name" in doc:
         meta = _printed(kind, doc, context, plan)
     else:
-        meta = _annex(context, plan)
+        meta = replace(_annex(context, plan), annex_of=annex_of)
     meta = _registered(meta, row, kind=kind.key, document=relpath)
     problems = problems_of(meta)
     if problems:

@@ -9,8 +9,6 @@ document dates), so that writing a form again over an untouched one changes noth
 
 from __future__ import annotations
 
-import re
-import zipfile
 from datetime import datetime
 from io import BytesIO
 
@@ -22,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from vanban.documents.kinds import Registry
+from vanban.files import stable_package
 from vanban.forms import layout as L
 from vanban.issuing.paths import plan_slug
 from vanban.model import Plan, Unit
@@ -43,8 +42,6 @@ _TEXT_MAX = {"policies": 4000, "proposals": 4000, "content": 2000, "signer_title
              "signer_name": 200}
 _OPINIONS_MAX = 10_000
 # A zip entry's date: the earliest a zip can hold, so that bytes depend on the plan only.
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 
 def build_form(plan: Plan, unit: Unit, slug: str, registry: Registry) -> bytes:
@@ -68,24 +65,7 @@ def build_form(plan: Plan, unit: Unit, slug: str, registry: Registry) -> bytes:
     wb.properties.created = stamp
     buf = BytesIO()
     wb.save(buf)
-    return _stable(buf.getvalue(), stamp)
-
-
-def _stable(data: bytes, stamp: datetime) -> bytes:
-    """The saved workbook with fixed entry dates and a fixed "modified" date."""
-    out = BytesIO()
-    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _MODIFIED.sub(rb"<dcterms:modified\1>" + fixed + rb"</dcterms:modified>",
-                                     body)
-            entry = zipfile.ZipInfo(info.filename, _ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, body)
-    return out.getvalue()
+    return stable_package(buf.getvalue(), stamp)
 
 
 def _put(ws: Worksheet, coord: str, value: object, font: Font = _FONT) -> None:

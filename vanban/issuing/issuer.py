@@ -17,7 +17,7 @@ from vanban.documents.kinds import Registry, load_registry
 from vanban.documents.metadata import document_metadata
 from vanban.documents.properties import document_properties
 from vanban.errors import EditedOutputError, VanbanError
-from vanban.files import atomic_write, read_nofollow, sha256_bytes
+from vanban.files import atomic_write, json_bytes, read_nofollow, sha256_bytes
 from vanban.issuing.audit import AuditLog, audit_entry
 from vanban.issuing.jobs import DocStatus, Job, ResultSources, RunReport, plan_jobs
 from vanban.issuing.paths import plan_slug
@@ -71,7 +71,10 @@ class Issuer:
         """The document's bytes and its metadata, both from the one context built for it."""
         context = job.kind.build_context(self.plan, job.unit)
         properties = document_properties(job.kind.label, context, self.plan)
-        metadata = to_json(document_metadata(job.kind, context, self.plan, job.relpath))
+        plan_document = next((k.output for k in self.registry.kinds if k.context == "plan"), "")
+        metadata = to_json(
+            document_metadata(job.kind, context, self.plan, job.relpath, annex_of=plan_document)
+        )
         return render_docx(self.template_path(job), context, properties), metadata
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
@@ -250,7 +253,7 @@ class Issuer:
         if isinstance(published, dict):
             # The PDFs' record (``vanban pdf``, ``vanban signed``) is theirs: a run keeps it.
             manifest[PDFS_KEY] = published
-        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        data = json_bytes(manifest)
         atomic_write(path, data, root=self.folder.root)
         return path
 

@@ -247,8 +247,8 @@ def check_documents_sheet(plan: Plan, registry: Registry, source: str | None = N
 
     A kind is named by its key or its label. Only kinds with the generic context read the whole
     row; the built-in ones keep their metadata where it was and may give only the registration
-    columns (``schema.REGISTRATION_FIELDS``: urgency, copies, ...); a kind issued per unit takes each
-    unit's own number, so its row may not give one. The workbook reader does not know the
+    columns (urgency, copies, reply date, file, note: ``DocumentMeta.changes_print``); a kind
+    issued per unit takes each unit's own number, so its row may not give one. The workbook reader does not know the
     registry (a ``--templates`` folder may bring its own), so this is checked here, before
     anything is written.
     """

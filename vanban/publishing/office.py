@@ -17,18 +17,17 @@ rewrites its own columns and keeps the office's, and the log records each versio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from vanban.errors import EditedOutputError, InputError
 from vanban.issuing.audit import AuditLog, audit_entry
-from vanban.issuing.jobs import WITH_FILE
+from vanban.issuing.jobs import WITH_FILE, doc_state
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.metadata import OutgoingMetadata, from_json
 from vanban.outdir import LOG_NAME, METADATA_SUFFIXES, PACKAGE_SUFFIX, beside
-from vanban.publishing.records import latest_entries
-from vanban.registering.describe import as_issued, metadata_json, metadata_xml
+from vanban.registering.describe import issued_metadata, metadata_json, metadata_xml
 from vanban.registering.edxml import build_package
 from vanban.registering.register import register_path, register_xlsx, row_of
 from vanban.review.inputs import clean_relative
@@ -58,21 +57,22 @@ class OfficeFile:
 
 def documents_metadata(manifest: dict[str, Any]) -> tuple[dict[str, OutgoingMetadata], list[str]]:
     """Each issued document's metadata, by its path, and a warning for each record that is not
-    one vanban writes (manifest.json is a file anyone may have edited)."""
+    one vanban writes (manifest.json is a file anyone may have edited). Each record is the
+    document's whose path the manifest gives, whatever the record says of itself."""
     found: dict[str, OutgoingMetadata] = {}
     warnings: list[str] = []
     missing = 0
     for entry in manifest.get("documents") or []:
-        if not isinstance(entry, dict) or entry.get("status") not in WITH_FILE:
+        if not isinstance(entry, dict) or doc_state(entry.get("status")) not in WITH_FILE:
             continue
         source = clean_relative(entry.get("path"))
-        if source is None:
+        if source is None or source in found:
             continue
         if entry.get("metadata") is None:
             missing += 1
             continue
         try:
-            found[source] = from_json(entry["metadata"])
+            found[source] = replace(from_json(entry["metadata"]), document=source)
         except ValueError as exc:
             warnings.append(f"manifest.json: dữ liệu đặc tả của {source} không hợp lệ ({exc}).")
     if missing:
@@ -84,15 +84,15 @@ def documents_metadata(manifest: dict[str, Any]) -> tuple[dict[str, OutgoingMeta
 
 
 def metadata_files(
-    metas: dict[str, OutgoingMetadata], records: dict[str, dict[str, Any]]
+    issued: dict[str, OutgoingMetadata], records: dict[str, dict[str, Any]]
 ) -> list[OfficeFile]:
-    """The JSON and the XML beside each published PDF, listed in its record."""
+    """The JSON and the XML beside each published PDF (``issued``: :func:`issued_metadata`),
+    listed in its record."""
     files: list[OfficeFile] = []
     for source, record in sorted(records.items()):
-        meta = metas.get(source)
+        meta = issued.get(source)
         if meta is None:
             continue
-        meta = as_issued(meta, record)
         pdf = str(record["path"])
         json_path, xml_path = (beside(pdf, suffix) for suffix in METADATA_SUFFIXES)
         files.append(OfficeFile(json_path, metadata_json(meta), "described", pdf))
@@ -103,22 +103,23 @@ def metadata_files(
 
 
 def register_files(
-    folder: OutputFolder,
-    metas: dict[str, OutgoingMetadata],
-    records: dict[str, dict[str, Any]],
-    order: Iterable[str],
+    folder: OutputFolder, issued: dict[str, OutgoingMetadata], order: Iterable[str]
 ) -> list[OfficeFile]:
     """One register per issuing body, its rows in ``order`` (the manifest's), merged with the
-    register on disk; InputError naming every register that cannot be read."""
-    bodies: dict[str, list[OutgoingMetadata]] = {}
-    for source in order:
-        if source in metas:
-            meta = as_issued(metas[source], records.get(source))
-            bodies.setdefault(meta.organ_name, []).append(meta)
+    register on disk; InputError naming every register that cannot be read.
+
+    Bodies are told apart by their register's path, so one body written two ways ("Hòa",
+    "Hoà") keeps one register, named as first written.
+    """
+    bodies: dict[str, tuple[str, list[OutgoingMetadata]]] = {}
+    for source in dict.fromkeys(order):
+        if source in issued:
+            meta = issued[source]
+            path = register_path(meta.organ_name)
+            bodies.setdefault(path, (meta.organ_name, []))[1].append(meta)
     files: list[OfficeFile] = []
     problems: list[str] = []
-    for body, documents in bodies.items():
-        path = register_path(body)
+    for path, (body, documents) in bodies.items():
         existing = folder.read(path)
         try:
             data = register_xlsx(body, [row_of(m) for m in documents], existing)
@@ -151,29 +152,46 @@ def office_files(
     """The metadata files and the registers of the folder as ``records`` describe its PDFs, and
     the warnings about documents without metadata; InputError for an unreadable register."""
     metas, warnings = documents_metadata(manifest)
-    order = [
-        str(e.get("path")) for e in manifest.get("documents") or [] if isinstance(e, dict)
-    ]
-    files = metadata_files(metas, records) + register_files(folder, metas, records, order)
+    issued = issued_metadata(metas, records)
+    files = metadata_files(issued, records) + register_files(folder, issued, metas)
     return files, warnings
 
 
+# The records office's files that vanban alone writes (refused when edited), and the register.
+_EVENTS = ("described", "packed", "registered")
+
+
+def _logged(folder: OutputFolder) -> dict[str, dict[str, dict[str, Any]]]:
+    """The last entry of each of the office's events for each path: the log, read once."""
+    latest: dict[str, dict[str, dict[str, Any]]] = {event: {} for event in _EVENTS}
+    for entry in AuditLog(folder.root / LOG_NAME).entries():
+        event, path = entry.get("event"), entry.get("path")
+        if event in latest and isinstance(path, str):
+            latest[event][path] = entry
+    return latest
+
+
 def _refusals(
-    folder: OutputFolder, files: list[OfficeFile]
+    files: list[OfficeFile], logged: dict[str, dict[str, dict[str, Any]]]
 ) -> dict[str, Callable[[bytes, str], str | None]]:
-    logged = {e: latest_entries(folder.root, e) for e in ("described", "packed", "registered")}
     return {
         f.path: _merge if f.merged else _refusal(f.path, logged.get(f.event, {})) for f in files
     }
 
 
-def check_office_files(folder: OutputFolder, files: list[OfficeFile], *, force: bool) -> None:
+def check_office_files(
+    folder: OutputFolder,
+    files: list[OfficeFile],
+    *,
+    force: bool,
+    logged: dict[str, dict[str, dict[str, Any]]] | None = None,
+) -> None:
     """Refuse, all named at once, every link on the way to ``files`` and, unless ``force``, every
     metadata file or package changed since vanban wrote it: called before the first write."""
     folder.refuse_links([folder.root / f.path for f in files])
     if force:
         return
-    refusals = _refusals(folder, files)
+    refusals = _refusals(files, logged if logged is not None else _logged(folder))
     found = [why for f in files if (why := folder.refused(f.path, f.data, refusal=refusals[f.path]))]
     if found:
         raise EditedOutputError("\n".join(found))
@@ -183,9 +201,9 @@ def write_office_files(
     folder: OutputFolder, files: list[OfficeFile], *, force: bool
 ) -> list[WriteOutcome]:
     """Write ``files`` (checked first: :func:`check_office_files`); log each version written."""
-    check_office_files(folder, files, force=force)
-    logged = {e: latest_entries(folder.root, e) for e in ("described", "packed", "registered")}
-    refusals = _refusals(folder, files)
+    logged = _logged(folder)
+    check_office_files(folder, files, force=force, logged=logged)
+    refusals = _refusals(files, logged)
     audit = AuditLog(folder.root / LOG_NAME)
     outcomes = []
     for f in files:

@@ -26,7 +26,7 @@ from vanban.documents.kinds import load_registry
 from vanban.errors import EditedOutputError, InputError, VanbanError
 from vanban.files import sha256_bytes
 from vanban.issuing.audit import AuditLog, audit_entry
-from vanban.issuing.jobs import WITH_FILE
+from vanban.issuing.jobs import WITH_FILE, doc_state
 from vanban.issuing.locking import folder_lock
 from vanban.issuing.storage import OutputFolder, Status, WriteOutcome
 from vanban.outdir import LOG_NAME, PDF_DIR, pdf_relpath
@@ -119,11 +119,13 @@ def publish(
             entry = issued.get(item.source)
             if entry is not None and entry.get("sha256") != item.sha256:
                 report.warnings.append(
-                    f"{item.source} đã bị sửa tay sau khi phát hành; PDF được lập từ bản đã sửa."
+                    f"{item.source} đã bị sửa tay sau khi phát hành; PDF được lập từ bản đã sửa "
+                    "(dữ liệu đặc tả vẫn theo bảng tính: kiểm tra lại nếu phần sửa đổi số, ngày, "
+                    "trích yếu, người ký hay nơi nhận)."
                 )
         # The records office's files are checked before the first PDF is written (an unreadable
         # register, an edited metadata file), then made again from the new records and written.
-        before, _ = office_files(folder, manifest, records)
+        before, _ = office_files(folder, manifest, _as_published(records, todo))
         check_office_files(folder, before, force=force)
         _write(folder, todo, records, published, report, force=force)
         after, warnings = office_files(folder, manifest, records)
@@ -146,7 +148,7 @@ def _sources(
     todo: list[_Prepared] = []
     kept: list[str] = []
     for entry in manifest["documents"]:
-        if not isinstance(entry, dict) or entry.get("status") not in WITH_FILE:
+        if not isinstance(entry, dict) or doc_state(entry.get("status")) not in WITH_FILE:
             continue
         source = clean_relative(entry.get("path"))
         if source is None or not folder.is_safe(source):
@@ -362,6 +364,17 @@ def _write(
                 awaiting_number=awaiting,
             )
         )
+
+
+def _as_published(
+    records: dict[str, dict[str, Any]], todo: list[_Prepared]
+) -> dict[str, dict[str, Any]]:
+    """A copy of ``records`` as they will be once ``todo`` is published: what the records
+    office's files are checked against before the first PDF is written."""
+    predicted = {source: dict(record) for source, record in records.items()}
+    for item in todo:
+        predicted.setdefault(item.source, {}).update(path=pdf_relpath(item.source), pages=item.pages)
+    return predicted
 
 
 def _signed_from_log(entry: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.errors import InputError
-from vanban.files import atomic_write, read_nofollow
+from vanban.files import atomic_write, json_bytes, read_nofollow
 from vanban.issuing.audit import AuditLog
 from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDF_DIR, PDFS_KEY
 
@@ -82,7 +82,7 @@ def write_pdf_records(out_dir: Path, records: dict[str, dict[str, Any]]) -> None
     """Put ``records`` in the manifest, the rest of it as the last run wrote it."""
     manifest = read_manifest(out_dir)
     manifest[PDFS_KEY] = dict(sorted(records.items()))
-    data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+    data = json_bytes(manifest)
     atomic_write(Path(out_dir) / MANIFEST_NAME, data, root=Path(out_dir))
 
 

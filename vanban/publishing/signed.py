@@ -45,7 +45,7 @@ from vanban.publishing.office import (
     write_office_files,
 )
 from vanban.publishing.records import latest_entries, pdf_records, read_manifest, write_pdf_records
-from vanban.registering.describe import as_issued
+from vanban.registering.describe import issued_metadata
 
 __all__ = ["TRUST_NOTE", "SignedCopy", "SignedReport", "collect_signed"]
 
@@ -163,32 +163,57 @@ def _packages(
     report: SignedReport,
 ) -> list[OfficeFile]:
     """The edXML package of each signed copy, from its metadata as it will be recorded; a copy
-    whose document has no number yet gets none, and the report says why."""
+    whose document has no number yet gets none, and the report says why. A copy taken back again
+    unchanged keeps its package as it was: the trace's time is when the copy was first taken."""
     metas, _ = documents_metadata(manifest)
-    sent_at = datetime.now(UTC)
+    # Every record as it will be once the numbers given at signing are recorded.
+    will_be = {source: dict(record) for source, record in records.items()}
+    for source, given in numbers.items():
+        if source in will_be and given.number:
+            when = given.date.isoformat() if given.date else None
+            will_be[source].update(number=given.number, signed={"date": when})
+    issued = issued_metadata(metas, will_be)
+    now = datetime.now(UTC)
     packages: list[OfficeFile] = []
+    uncoded: list[str] = []
     for match in matches:
         source = match.published.source
-        meta = metas.get(source)
+        meta = issued.get(source)
         if meta is None:
             continue
-        record = dict(records[source])
-        given = numbers.get(source)
-        if given is not None and given.number:
-            when = given.date.isoformat() if given.date else None
-            record.update(number=given.number, signed={"date": when})
         try:
             packages.append(
                 package_file(
-                    as_issued(meta, record),
+                    meta,
                     _signed_path(match.published.path),
                     match.data,
-                    sent_at=sent_at,
+                    sent_at=_taken_at(records[source], sha256_bytes(match.data)) or now,
                 )
             )
         except InputError as exc:
             report.warnings.append(f"Không lập gói edXML cho {source}: {exc.message}")
+            continue
+        if not meta.organ_id:
+            uncoded.append(source)
+    if uncoded:
+        report.warnings.append(
+            f"{len(uncoded)} gói edXML chưa có mã định danh của cơ quan ban hành (From/OrganId "
+            "để trống), trục liên thông không chuyển được: ghi mã định danh vào bảng tính, phát "
+            "hành và xuất PDF lại."
+        )
     return packages
+
+
+def _taken_at(record: dict[str, Any], sha256: str) -> datetime | None:
+    """When this very copy was first taken back (its record's time), if it was."""
+    signed = record.get("signed")
+    if not isinstance(signed, dict) or signed.get("sha256") != sha256:
+        return None
+    try:
+        taken = datetime.fromisoformat(str(signed.get("time")))
+    except ValueError:
+        return None
+    return taken if taken.tzinfo is not None else None
 
 
 def _published(
@@ -372,7 +397,7 @@ def _record(
         record["signed"] = {
             "path": path,
             "sha256": outcome.sha256,
-            "time": now,
+            "time": _kept_time(record, outcome.sha256) or now,
             "signers": [{"field": s.field, "subject": s.subject} for s in match.signatures],
             "number": number or None,
             "date": given.date.isoformat() if given is not None and given.date else None,
@@ -402,6 +427,15 @@ def _record(
                 number=number,
             )
         )
+
+
+def _kept_time(record: dict[str, Any], sha256: str) -> str | None:
+    """The time a copy with these bytes was first recorded, kept when it is taken back again."""
+    signed = record.get("signed")
+    if isinstance(signed, dict) and signed.get("sha256") == sha256:
+        time = signed.get("time")
+        return time if isinstance(time, str) else None
+    return None
 
 
 def _signed_path(published: str) -> str:

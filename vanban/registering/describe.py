@@ -4,37 +4,58 @@ JSON (annex VI's names, dates ISO 8601) and XML (the same fields, one element ea
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from lxml import etree
 
-from vanban.metadata import OutgoingMetadata, to_json
+from vanban.metadata import FIELD, OutgoingMetadata, to_json
 
 ROOT = "OutgoingDocument"
+_MAX_PAGES = 10 ** FIELD["PageAmount"].max_length  # PageAmount has three digits
 
 
 def as_issued(meta: OutgoingMetadata, record: dict[str, Any] | None) -> OutgoingMetadata:
-    """``meta`` with its PDF's page count and the number and date given at signing, if any."""
+    """``meta`` with its PDF's page count and the number and date the records office gave at
+    signing, if any; ``record`` is its PDF's record in manifest.json (``vanban pdf``)."""
     if record is None:
         return meta
     pages = record.get("pages")
-    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < 1000:
+    if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages < _MAX_PAGES:
         meta = replace(meta, page_amount=pages)
     # "15/GM-UBND": the number the PDF prints, or the one the records office gave at signing.
     given = record.get("number")
-    if isinstance(given, str) and "/" in given and not meta.code_number:
-        number = given.split("/", 1)[0].strip()
+    if isinstance(given, str) and not meta.code_number:
+        number, _, _ = given.partition("/")
         signed = record.get("signed")
         when = signed.get("date") if isinstance(signed, dict) else None
         try:
             issued = date.fromisoformat(when) if isinstance(when, str) else meta.issued_date
         except ValueError:
             issued = meta.issued_date
-        if number.isdigit():
-            meta = replace(meta, code_number=number, issued_date=issued)
+        if number.strip().isdigit():
+            meta = replace(meta, code_number=number.strip(), issued_date=issued)
     return meta
+
+
+def issued_metadata(
+    metas: Mapping[str, OutgoingMetadata], records: Mapping[str, Any]
+) -> dict[str, OutgoingMetadata]:
+    """Every document's metadata as issued (:func:`as_issued`); a separate annex carries the
+    number and date of the document it belongs to, however that one got them."""
+    issued = {
+        source: as_issued(meta, r if isinstance(r := records.get(source), dict) else None)
+        for source, meta in metas.items()
+    }
+    for source, meta in issued.items():
+        owner = issued.get(meta.annex_of) if meta.annex_of else None
+        if owner is not None and not meta.code_number and owner.code_number:
+            issued[source] = replace(
+                meta, code_number=owner.code_number, issued_date=owner.issued_date
+            )
+    return issued
 
 
 def metadata_json(meta: OutgoingMetadata) -> bytes:
@@ -72,4 +93,4 @@ def _text(value: object) -> str:
     return str(value)
 
 
-__all__ = ["ROOT", "as_issued", "metadata_json", "metadata_xml"]
+__all__ = ["ROOT", "as_issued", "issued_metadata", "metadata_json", "metadata_xml"]

@@ -98,6 +98,9 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     (f"{_MH}/DocumentType/TypeName", "TypeName"),
     (f"{_MH}/SignerInfo/Position", "Position"),
     (f"{_MH}/SignerInfo/FullName", "FullName"),
+    (f"{_MH}/ToPlaces/Place", "ToOrganName"),  # each recipient's name again
+    (f"{_TRACE}/TraceHeader/OrganId", "OrganId"),
+    (f"{_REFERENCE}/Description", "Subject"),  # the attachment described by the summary
 )
 _NUMBERS: tuple[tuple[str, str], ...] = (
     (f"{_MH}/OtherInfo/Priority", "Priority"),

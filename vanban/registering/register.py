@@ -12,7 +12,6 @@ values only, nothing evaluated, a capped number of rows, and any fault an InputE
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 import warnings
 import zipfile
@@ -31,6 +30,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from vanban.errors import InputError
+from vanban.files import stable_package
 from vanban.metadata import OutgoingMetadata, SignerInfo
 from vanban.outdir import REGISTER_NAME, REGISTERS_DIR
 from vanban.text.formatting import upper_vn
@@ -60,8 +60,6 @@ _MAX_TEXT = 32_767  # Excel's limit for one cell's text
 _EXCEL_ROWS = 1_048_576
 # When no row has a date: the bytes must not depend on the clock.
 _NO_DATE = datetime(2020, 1, 1)
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 _WIDTHS = (15, 12, 40, 22, 30, 18, 8, 12, 13, 18, 24)
 _FONT = Font(name="Times New Roman", size=12)
@@ -179,7 +177,7 @@ def register_xlsx(
     wb.properties.created = stamp
     buf = BytesIO()
     wb.save(buf)
-    return _stable(buf.getvalue(), stamp)
+    return stable_package(buf.getvalue(), stamp)
 
 
 def office_columns(data: bytes) -> dict[str, tuple[object, object, object]]:
@@ -267,24 +265,6 @@ def _put(cell: Cell, kept: _Kept, font: Font, align: Alignment, boxed: bool = Fa
 
 def _letter(column: int) -> str:
     return str(get_column_letter(column))
-
-
-def _stable(data: bytes, stamp: datetime) -> bytes:
-    """The saved workbook with fixed zip entry dates and "modified" date (openpyxl writes now)."""
-    out = BytesIO()
-    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _MODIFIED.sub(
-                    rb"<dcterms:modified\1>" + fixed + rb"</dcterms:modified>", body
-                )
-            entry = zipfile.ZipInfo(info.filename, _ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, body)
-    return out.getvalue()
 
 
 # --- reading the register on disk ----------------------------------------------------------------

@@ -31,7 +31,7 @@ from vanban.outdir import HISTORY_DIR, REVIEW_DIR
 from vanban.pdf.cache import cached_pdfs
 from vanban.registering.register import register_path
 from vanban.review.checkstate import cached_findings, remember_findings
-from vanban.review.inputs import clean_relative, read_inputs, str_or_none
+from vanban.review.inputs import clean_relative, plain_file, read_inputs, str_or_none
 from vanban.review.page import (
     FIRST_ISSUE,
     DocumentReview,
@@ -221,18 +221,10 @@ def _registers(out_dir: Path, docs: list[DocumentReview]) -> list[tuple[str, str
     for doc in docs:
         name = doc.issuing_body
         path = register_path(name) if name else ""
-        if path and name not in found and _plain_file(out_dir, path):
+        if path and name not in found and plain_file(out_dir, path):
             found[name] = path
     return list(found.items())
 
-
-def _plain_file(out_dir: Path, relpath: str) -> bool:
-    here = out_dir
-    for part in relpath.split("/"):
-        here = here / part
-        if here.is_symlink():
-            return False
-    return here.is_file()
 
 
 # --- previews -----------------------------------------------------------------------------------

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vanban.errors import InputError
 from vanban.issuing.jobs import doc_state
-from vanban.metadata import from_json, shown_rows
-from vanban.outdir import LOG_NAME, MANIFEST_NAME, PACKAGE_SUFFIX, PDFS_KEY, REVIEW_DIR, beside
-from vanban.registering.describe import as_issued
+from vanban.metadata import OutgoingMetadata, from_json, shown_rows
+from vanban.outdir import (
+    LOG_NAME,
+    MANIFEST_NAME,
+    PACKAGE_SUFFIX,
+    PDF_DIR,
+    PDFS_KEY,
+    REVIEW_DIR,
+    SIGNED_DIR,
+    beside,
+)
+from vanban.registering.describe import issued_metadata
 from vanban.review.page import DocumentReview, ordered
 from vanban.review.previews import relative_path
 
@@ -114,8 +123,8 @@ def list_documents(
             doc.preview_note = "Đường dẫn trong manifest.json không hợp lệ"
         _edited_warning(doc, out_dir, issued, entry.get("sha256"))
         _signing(doc, out_dir, manifest.get(PDFS_KEY), entry.get("sha256"))
-        _described(doc, out_dir, entry.get("metadata"), manifest.get(PDFS_KEY))
         docs.append(doc)
+    _described(docs, out_dir, manifest)
     return docs
 
 
@@ -146,31 +155,67 @@ def _signing(doc: DocumentReview, out_dir: Path, records: Any, issued_sha256: An
     doc.signing_note = "\n".join(notes) or None
 
 
-def _described(doc: DocumentReview, out_dir: Path, metadata: Any, records: Any) -> None:
-    """The document's metadata as the run recorded it (with its PDF's page count and a number
-    given at signing), and the records office's files that are on disk."""
-    if metadata is None:
-        return
-    try:
-        meta = from_json(metadata)
-    except ValueError:
-        doc.metadata = [("Dữ liệu đặc tả", "manifest.json ghi sai, không hiển thị")]
-        return
-    record = records.get(doc.path) if isinstance(records, dict) and doc.path else None
-    doc.metadata = shown_rows(as_issued(meta, record if isinstance(record, dict) else None))
-    doc.issuing_body = meta.organ_name
-    if not isinstance(record, dict):
-        return
-    found = [("Đặc tả (JSON)", p) for p in record.get("metadata") or [] if str(p).endswith(".json")]
-    found += [("Đặc tả (XML)", p) for p in record.get("metadata") or [] if str(p).endswith(".xml")]
-    signed = record.get("signed")
-    copy = signed.get("path") if isinstance(signed, dict) else None
-    if isinstance(copy, str):
-        found.append(("Gói edXML", beside(copy, PACKAGE_SUFFIX)))
-    for label, path in found:
+def _described(docs: list[DocumentReview], out_dir: Path, manifest: dict[str, Any]) -> None:
+    """Each document's metadata as issued (its PDF's page count, a number given at signing, an
+    annex's plan's number), and the records office's files of it that are on disk."""
+    raw = manifest.get(PDFS_KEY)
+    records = raw if isinstance(raw, dict) else {}
+    metas: dict[str, OutgoingMetadata] = {}
+    unreadable: set[str] = set()  # records manifest.json holds that vanban did not write
+    for entry in manifest.get("documents", []):
+        path = clean_relative(entry.get("path")) if isinstance(entry, dict) else None
+        if path is None or entry.get("metadata") is None or path in metas:
+            continue
+        try:
+            metas[path] = replace(from_json(entry["metadata"]), document=path)
+        except ValueError:
+            unreadable.add(path)
+    issued = issued_metadata(metas, records)
+    for doc in docs:
+        if doc.path in unreadable:
+            doc.metadata = [("Dữ liệu đặc tả", "manifest.json ghi sai, không hiển thị")]
+        meta = issued.get(doc.path or "")
+        if meta is None:
+            continue
+        doc.metadata = shown_rows(meta)
+        doc.issuing_body = meta.organ_name
+        record = records.get(doc.path)
+        if isinstance(record, dict):
+            doc.office_files = [
+                (_OFFICE_LABELS[kind], path)
+                for kind, path in office_paths(record)
+                if plain_file(out_dir, path)
+            ]
+
+
+_OFFICE_LABELS = {"JSON": "Đặc tả (JSON)", "XML": "Đặc tả (XML)", "edXML": "Gói edXML"}
+
+
+def office_paths(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The records office's files of a PDF's record (manifest.json ``pdfs``), as (format, path):
+    its metadata as JSON and XML, and its signed copy's edXML package; each path checked to stay
+    in its folder."""
+    found: list[tuple[str, str]] = []
+    listed = record.get("metadata")
+    for path in listed if isinstance(listed, list) else []:
         clean = clean_relative(path)
-        if clean is not None and (out_dir / clean).is_file():
-            doc.office_files.append((label, clean))
+        if clean is not None and clean.startswith(PDF_DIR + "/"):
+            found.append(("JSON" if clean.endswith(".json") else "XML", clean))
+    signed = record.get("signed")
+    copy = clean_relative(signed.get("path")) if isinstance(signed, dict) else None
+    if copy is not None and copy.startswith(SIGNED_DIR + "/") and copy.endswith(".pdf"):
+        found.append(("edXML", beside(copy, PACKAGE_SUFFIX)))
+    return found
+
+
+def plain_file(root: Path, relpath: str) -> bool:
+    """Whether ``relpath`` is a regular file under ``root`` reached through no link."""
+    here = root
+    for part in relpath.split("/"):
+        here = here / part
+        if here.is_symlink():
+            return False
+    return here.is_file()
 
 
 def _documents_from_folder(

@@ -149,19 +149,11 @@ def _record(problems: Problems, spec: schema.Sheet, row: Row) -> Record:
 def _read_documents(problems: Problems, tables: dict[str, Table | None]) -> list[Record]:
     """Sheet "Văn bản": one row per kind (whether it names a kind is the run's to check)."""
     records = [_record(problems, schema.DOCUMENTS, row) for row in _rows(tables, schema.DOCUMENTS)]
-    seen: dict[str, str] = {}
+    _once_each(problems, records, "kind", "loại văn bản")
     for rec in records:
-        kind = rec.get("kind")
-        if kind is None:
+        if rec.get("kind") is None:
             continue
         coord = rec.coords["kind"]
-        if match_key(kind) in seen:
-            problems.error(
-                rec.sheet, coord,
-                f'loại văn bản "{kind}" ghi hai lần (đã có ở ô {seen[match_key(kind)]})',
-            )
-        else:
-            seen[match_key(kind)] = coord
         authority, head = rec.get("authority"), rec.get("head")
         if authority in ("KT.", "TL.", "TUQ.") and head is None:
             field = schema.DOCUMENTS.field("head")
@@ -182,19 +174,24 @@ def _read_documents(problems: Problems, tables: dict[str, Table | None]) -> list
 def _read_codes(problems: Problems, tables: dict[str, Table | None]) -> list[Record]:
     """Sheet "Mã định danh": one row per recipient; a name given twice is an error at its cell."""
     records = [_record(problems, schema.CODES, row) for row in _rows(tables, schema.CODES)]
+    _once_each(problems, records, "name", "cơ quan")
+    return records
+
+
+def _once_each(problems: Problems, records: list[Record], key: str, what: str) -> None:
+    """A name (of a kind, of a body) written on two rows is an error at the second one."""
     seen: dict[str, str] = {}
     for rec in records:
-        name = rec.get("name")
-        if name is None:
+        value = rec.get(key)
+        if value is None:
             continue
-        coord = rec.coords["name"]
-        if match_key(name) in seen:
+        coord = rec.coords[key]
+        if match_key(value) in seen:
             problems.error(
-                rec.sheet, coord, f'cơ quan "{name}" ghi hai lần (đã có ở ô {seen[match_key(name)]})'
+                rec.sheet, coord, f'{what} "{value}" ghi hai lần (đã có ở ô {seen[match_key(value)]})'
             )
         else:
-            seen[match_key(name)] = coord
-    return records
+            seen[match_key(value)] = coord
 
 
 def _is_total_row(row: Row, *keys: str) -> bool:

@@ -109,8 +109,6 @@ PLAN = Sheet(
         _f("issuer_abbr", "Viết tắt cơ quan ban hành", "text", True,
            "Dùng trong ký hiệu văn bản: 15/KH-UBND.", "UBND", metadata="CodeNotation",
            max_length=20),
-        _f("issuer_code", "Mã định danh cơ quan ban hành", "code", False, CODE_HELP,
-           "000.00.00.H00"),
         _f("place_kind", "Cấp địa bàn", "choice", True,
            "Cấp hành chính của địa bàn cơ quan ban hành: từ 01/7/2025 là tỉnh, thành phố, xã, "
            "phường hoặc đặc khu (huyện, quận, thị xã, thị trấn chỉ cho kế hoạch trước đó).", "xã",
@@ -232,9 +230,6 @@ PLAN = Sheet(
            max_length=120),
         _f("summary_abbr", "Báo cáo tổng hợp: viết tắt", "text", True, "Ký hiệu: …/BC-UBND.",
            "UBND", metadata="CodeNotation", max_length=20),
-        _f("summary_code", "Báo cáo tổng hợp: mã định danh", "code", False,
-           "Mã định danh của cơ quan lập báo cáo tổng hợp; bỏ trống khi đó là cơ quan ban hành "
-           "kế hoạch (dùng mã của cơ quan ban hành).", "000.00.00.H00"),
         _f("summary_number", "Báo cáo tổng hợp: số", "int", False, "Bỏ trống để in dự thảo.", None),
         _f("summary_date", "Báo cáo tổng hợp: ngày", "date", False,
            "Bỏ trống thì báo cáo tổng hợp chờ.", "31/03/2026"),
@@ -254,6 +249,12 @@ PLAN = Sheet(
            "Phó Chủ tịch", metadata="Position"),
         _f("summary_signer_name", "Báo cáo tổng hợp: người ký", "text", False,
            "Họ tên người ký báo cáo tổng hợp.", "Lê Văn A", metadata="FullName"),
+        # Last, so that a workbook made before they existed keeps every other item's row.
+        _f("issuer_code", "Mã định danh cơ quan ban hành", "code", False, CODE_HELP,
+           "000.00.00.H00"),
+        _f("summary_code", "Báo cáo tổng hợp: mã định danh", "code", False,
+           "Mã định danh của cơ quan lập báo cáo tổng hợp; bỏ trống khi đó là cơ quan ban hành "
+           "kế hoạch (dùng mã của cơ quan ban hành).", "000.00.00.H00"),
     ),
     key_value=True,
 )
@@ -486,10 +487,6 @@ DOCUMENTS = Sheet(
     ),
     required=False,
 )
-
-# The fields of a "Văn bản" row that register a document rather than change what it prints:
-# a built-in kind's row may give these and nothing else.
-REGISTRATION_FIELDS = ("priority", "copies", "due_date", "file_notation", "description")
 
 CODES = Sheet(
     "Mã định danh",

@@ -182,3 +182,9 @@ NO_CODES = "bảng tính chưa có mã định danh điện tử nào"
 def apart_from_codes(warnings: Any) -> tuple[Any, ...]:
     """``warnings`` (strings or problems) without the note that the workbook names no code."""
     return tuple(w for w in warnings if NO_CODES not in str(w))
+
+
+def warns_of_nothing_but_codes(text: str) -> bool:
+    """Whether a command's output warns of nothing but the workbook's missing codes."""
+    flat = " ".join(text.split())
+    return "Cảnh báo" not in flat or ("Cảnh báo (1)" in flat and NO_CODES in flat)

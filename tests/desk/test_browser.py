@@ -99,13 +99,18 @@ def browser() -> Iterator[object]:
 
 
 def _wait(driver: object, condition: object, seconds: float = 300) -> object:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
     # A page that reloads under a check (an action done) is looked at again, not a failure.
     wait = WebDriverWait(driver, seconds, poll_frequency=0.2,  # type: ignore[arg-type]
                          ignored_exceptions=(StaleElementReferenceException,))  # fmt: skip
-    return wait.until(condition)  # type: ignore[arg-type]
+    try:
+        return wait.until(condition)  # type: ignore[arg-type]
+    except TimeoutException:
+        # Say what the page showed instead: a timeout alone names nothing to look at.
+        url = driver.current_url  # type: ignore[attr-defined]
+        raise AssertionError(f"{seconds} s without the awaited state on {url}:\n{_text(driver)}") from None
 
 
 def _text(driver: object) -> str:
@@ -254,8 +259,9 @@ def test_the_clerks_whole_path_in_a_browser(desk: Desk, browser: object, tmp_pat
         assert all("xa-my-quy" in p or p == "05-bao-cao-tong-hop.docx" for p in paths), paths
     assert list((out / ".history").glob("03-giay-moi__xa-my-quy.*.docx"))
     # What changed since the previous issue: the hand edit, gone again.
-    get(plan_url + "/changes/03-giay-moi/xa-my-quy.docx")
-    _wait(driver, lambda d: "Thay đổi:" in _text(d))
+    # Asked again until it answers: right after a run the desk is still making its previews.
+    changes_url = plan_url + "/changes/03-giay-moi/xa-my-quy.docx"
+    _wait(driver, lambda d: d.get(changes_url) or "Thay đổi:" in _text(d), seconds=120)
     assert "− " in _text(driver) and "Sửa tay." in _text(driver)
     _shot(driver, desk, "7b-thay-doi")
     # 7. History: the audit log verifies (the signed copies too, further down).

@@ -90,12 +90,13 @@ def test_out_so_deep_that_the_whole_path_is_too_long(tmp_path: Path, canary: Can
 def test_a_unit_name_too_long_for_a_file_name(
     tmp_path: Path, canary: Canary, length: int
 ) -> None:
-    # 200 characters still fit the document's name, not its copy in .history/ once replaced.
+    # Long before a name is too long for a file (255 bytes), it is too long for the metadata of
+    # the unit's documents: the bound at its cell (60 characters) refuses it first.
     long_name = ("Mỹ Quý " * 100)[:length].strip()
     wb = workbook(tmp_path, rename_unit("Mỹ Quý", long_name))
     out = tmp_path / "out"
     result = run(wb, out)
-    assert_bad_input(result, 'Sheet "Đơn vị", ô C2', "tên đơn vị quá dài", "255")
+    assert_bad_input(result, 'Sheet "Đơn vị", ô C2', f"tên đơn vị dài {length} ký tự", "tối đa 60")
     assert documents(out) == [] and not out.exists()
     canary.assert_untouched()
 

@@ -143,10 +143,12 @@ def collect_signed(
         out = OutputFolder(out_dir)
         # Everything the records office gets is made and checked before the first copy is
         # written; the metadata and registers are made again once the numbers are recorded.
-        packages = _packages(manifest, records, matches, numbers, report)
+        # One time for the copies' records and their packages' traces, to the second.
+        now = datetime.now(UTC).replace(microsecond=0)
+        packages = _packages(manifest, records, matches, numbers, report, now=now)
         before, _ = office_files(out, manifest, records)
         check_office_files(out, before + packages, force=force)
-        _record(out, matches, records, numbers, report, force=force)
+        _record(out, matches, records, numbers, report, force=force, now=now)
         after, warnings = office_files(out, manifest, records)
         report.warnings.extend(warnings)
         write_office_files(out, after + packages, force=force)
@@ -161,6 +163,8 @@ def _packages(
     matches: list[_Match],
     numbers: dict[str, GivenNumber],
     report: SignedReport,
+    *,
+    now: datetime,
 ) -> list[OfficeFile]:
     """The edXML package of each signed copy, from its metadata as it will be recorded; a copy
     whose document has no number yet gets none, and the report says why. A copy taken back again
@@ -173,7 +177,6 @@ def _packages(
             when = given.date.isoformat() if given.date else None
             will_be[source].update(number=given.number, signed={"date": when})
     issued = issued_metadata(metas, will_be)
-    now = datetime.now(UTC)
     packages: list[OfficeFile] = []
     uncoded: list[str] = []
     for match in matches:
@@ -375,6 +378,7 @@ def _record(
     report: SignedReport,
     *,
     force: bool,
+    now: datetime,
 ) -> None:
     audit = AuditLog(folder.root / LOG_NAME)
     previous = latest_entries(folder.root, "signed")
@@ -388,7 +392,7 @@ def _record(
         ]
         if refusals:
             raise EditedOutputError("\n".join(refusals))
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    taken = now.isoformat(timespec="seconds")
     for match, path in zip(matches, targets, strict=True):
         outcome = folder.write(path, match.data, refusal=_refusal(path, previous), force=force)
         record = records[match.published.source]
@@ -397,7 +401,7 @@ def _record(
         record["signed"] = {
             "path": path,
             "sha256": outcome.sha256,
-            "time": _kept_time(record, outcome.sha256) or now,
+            "time": _kept_time(record, outcome.sha256) or taken,
             "signers": [{"field": s.field, "subject": s.subject} for s in match.signatures],
             "number": number or None,
             "date": given.date.isoformat() if given is not None and given.date else None,

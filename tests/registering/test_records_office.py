@@ -279,3 +279,18 @@ def test_numbers_given_at_signing_reach_the_metadata_registers_and_packages(
     packed = (out / "da-ky/03-giay-moi/xa-my-quy.edxml").read_bytes()
     collect_signed(out, tmp_path / "da-ky-tu-van-thu", workbook=numbered)
     assert (out / "da-ky/03-giay-moi/xa-my-quy.edxml").read_bytes() == packed
+
+
+def test_the_review_page_shows_each_document_s_metadata_and_the_registers(
+    office: Office, tmp_path: Path
+) -> None:
+    out = copy_of(office, tmp_path)
+    code, stdout, stderr = run_main(["review", str(out)])
+    assert code == 0, stdout + stderr
+    page = (out / "review" / "index.html").read_text("utf-8")
+    assert page.count('<section class="metadata">') == DOCUMENTS
+    assert page.count('class="register"') == BODIES
+    assert page.count(">Gói edXML</a>") == DOCUMENTS
+    assert ">Ủy ban nhân dân xã Mỹ Quý</a>" in page  # registers named by their body
+    assert f"Ủy ban nhân dân huyện Tháp Mười (mã {ISSUER_CODE})" in page
+    assert "6662/KH-UBND" in page and "khẩn" in page

@@ -269,11 +269,15 @@ def pdf(
     outdir: OutdirArg,
     force: Annotated[
         bool,
-        typer.Option("--force", help=f"Ghi đè PDF đã bị sửa (bản cũ được cất vào {HISTORY_DIR}/)"),
+        typer.Option(
+            "--force",
+            help=f"Ghi đè PDF, tệp đặc tả đã bị sửa (bản cũ được cất vào {HISTORY_DIR}/)",
+        ),
     ] = False,
     templates: TemplatesOpt = None,
 ) -> None:
-    """Xuất PDF/A để ký số cho mọi văn bản đã phát hành, có sẵn ô chữ ký người ký và cơ quan."""
+    """Xuất PDF/A để ký số cho mọi văn bản đã phát hành, có sẵn ô chữ ký người ký và cơ quan;
+    kèm dữ liệu đặc tả (.json, .xml) và sổ đăng ký văn bản đi của từng cơ quan ban hành."""
     from vanban.publishing.publish import publish
 
     show.published(console, publish(outdir, templates=templates, force=force))
@@ -293,7 +297,8 @@ def signed(
     ] = None,
     templates: TemplatesOpt = None,
 ) -> None:
-    """Nhận các bản PDF đã ký số: đối chiếu với PDF đã xuất, kiểm tra chữ ký, lưu vào da-ky/."""
+    """Nhận các bản PDF đã ký số: đối chiếu với PDF đã xuất, kiểm tra chữ ký, lưu vào da-ky/
+    kèm gói edXML của từng văn bản đã có số."""
     from vanban.publishing.signed import TRUST_NOTE, collect_signed
 
     report = collect_signed(outdir, folder, force=force, workbook=workbook, templates=templates)

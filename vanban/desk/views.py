@@ -404,7 +404,10 @@ def record_signed(plan: Plan) -> dict[str, Any]:
     files = plan.signed_files()
     if not files:
         raise InputError("Chưa có bản đã ký nào được tải lên.")
-    report = collect_signed(plan.out, plan.signed_inbox)
+    # The plan's workbook gives the number and date of each document the records office numbered
+    # at signing (as ``vanban signed --workbook``), so its package can be made.
+    workbook = plan.workbook if plan.workbook.is_file() and not plan.workbook.is_symlink() else None
+    report = collect_signed(plan.out, plan.signed_inbox, workbook=workbook)
     for file in files:
         plan.keep(file)
     return {"recorded": len(report.copies)}

@@ -343,6 +343,7 @@ def _date(value: Any) -> date | None:
 
 __all__ = [
     "CODE_EXAMPLE",
+    "CODE_LENGTH",
     "FIELDS",
     "LANGUAGE",
     "PRIORITIES",

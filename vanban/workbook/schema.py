@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from vanban.metadata import CODE_EXAMPLE, CODE_LENGTH, PRIORITIES
 from vanban.metadata import FIELD as METADATA_FIELD
-from vanban.metadata import PRIORITIES
 from vanban.model import INVITEE_CATEGORIES
 
 FieldType = Literal[
@@ -84,14 +84,18 @@ def _f(
     """A field; ``metadata`` names the annex VI field whose length bounds it, ``max_length`` a
     tighter bound for a value that is one part of such a field (a unit's name in a summary)."""
     bound = max_length or (METADATA_FIELD[metadata].max_length if metadata else None)
+    if bound is not None and type_ not in ("int", "money", "code"):
+        # The guide says each bound where the clerk reads the field's help.
+        per = "mỗi dòng " if type_ == "lines" else ""
+        help_ = f"{help_} Tối đa {bound} ký tự {per}(dữ liệu đặc tả văn bản)."
     return Field(key, label, type_, required, help_, example, choices, metadata, bound)
 
 
 # The electronic identifier code of an agency (Decision 20/2020/QĐ-TTg), as the guide says it.
 CODE_HELP = (
-    "Mã định danh điện tử của cơ quan (Quyết định 20/2020/QĐ-TTg), dạng 000.00.00.G22, tối đa "
-    "13 ký tự; dùng trong dữ liệu đặc tả và gói tin edXML. Bỏ trống: trường mã để trống "
-    "(có cảnh báo)."
+    f"Mã định danh điện tử của cơ quan (Quyết định 20/2020/QĐ-TTg), dạng {CODE_EXAMPLE}, tối đa "
+    f"{CODE_LENGTH} ký tự; dùng trong dữ liệu đặc tả và gói tin edXML. Bỏ trống: trường mã để "
+    "trống (có cảnh báo)."
 )
 
 
@@ -121,15 +125,15 @@ PLAN = Sheet(
            "Số do văn thư cấp; bỏ trống để in bản dự thảo.", 15),
         _f("date", "Ngày ban hành", "date", True, "Ngày ký kế hoạch.", "05/03/2026"),
         _f("summary_line", "Trích yếu", "long", True,
-           "Dòng trích yếu dưới chữ KẾ HOẠCH; tối đa 500 ký tự.",
+           "Dòng trích yếu dưới chữ KẾ HOẠCH.",
            "Tổ chức đối thoại chính sách giảm nghèo … năm 2026", metadata="Subject"),
         _f("legal_basis", "Căn cứ", "long", True, "Đoạn căn cứ mở đầu kế hoạch.",
            "Thực hiện Kế hoạch số …/KH-UBND ngày … của Ủy ban nhân dân tỉnh Đồng Tháp …"),
         _f("intro", "Lời dẫn", "long", True, "Câu dẫn trước phần I.",
            "Ủy ban nhân dân xã xây dựng Kế hoạch … cụ thể như sau:"),
         _f("dialogue_name", "Tên cuộc đối thoại", "long", True,
-           "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\"; là trích yếu "
-           "của chúng nên tối đa 400 ký tự.",
+           "Dùng trong giấy mời và báo cáo: \"… dự buổi <tên cuộc đối thoại>\"; là một phần "
+           "trích yếu của chúng.",
            "đối thoại chính sách giảm nghèo năm 2026", metadata="Subject", max_length=400),
         _f("content_intro", "Nội dung đối thoại", "long", True,
            "Đoạn mở đầu mục II.1; các chủ đề ghi ở sheet \"Nội dung\".",
@@ -274,7 +278,7 @@ UNITS = Sheet(
         _f("total", "Tổng số hộ", "int", False, "Nếu ghi, phải bằng hộ nghèo + cận nghèo.", 87),
         _f("code", "Mã định danh", "code", False,
            "Mã định danh của cơ quan đơn vị (Ủy ban nhân dân xã…), khi đơn vị tự ban hành giấy "
-           "mời, báo cáo; dạng 000.00.00.G22.", "000.00.00.H00"),
+           f"mời, báo cáo; dạng {CODE_EXAMPLE}.", "000.00.00.H00"),
     ),
 )
 
@@ -471,18 +475,18 @@ DOCUMENTS = Sheet(
            metadata="FullName"),
         # Registration (annex VI): any kind's row may give these, the built-in kinds' too.
         _f("priority", "Độ khẩn", "choice", False,
-           "Độ khẩn ghi trong dữ liệu đặc tả và gói tin: thường, khẩn, thượng khẩn, hỏa tốc; "
-           "bỏ trống là thường.", "thường", tuple(PRIORITIES)),
+           f"Độ khẩn ghi trong dữ liệu đặc tả và gói tin: {', '.join(PRIORITIES)}; bỏ trống là "
+           "thường.", "thường", tuple(PRIORITIES)),
         _f("copies", "Số bản", "int", False,
            "Số lượng bản phát hành (sổ đăng ký văn bản đi, dữ liệu đặc tả); bỏ trống thì để "
            "trống.", 10, metadata="IssuedAmount"),
         _f("due_date", "Hạn trả lời", "date", False,
            "Hạn trả lời văn bản, nếu có (dữ liệu đặc tả DueDate).", None),
         _f("file_notation", "Hồ sơ", "text", False,
-           "Số và ký hiệu hồ sơ lưu văn bản (dữ liệu đặc tả FileNotation), tối đa 20 ký tự.",
+           "Số và ký hiệu hồ sơ lưu văn bản (dữ liệu đặc tả FileNotation).",
            "", metadata="FileNotation"),
         _f("description", "Ghi chú đặc tả", "long", False,
-           "Ghi chú trong dữ liệu đặc tả (Description), tối đa 500 ký tự.", "",
+           "Ghi chú trong dữ liệu đặc tả (Description).", "",
            metadata="Description"),
     ),
     required=False,

@@ -222,6 +222,17 @@ def value_problem(name: str, value: Any) -> str | None:
     return None
 
 
+# The record's "Extra": what vanban keeps beside annex VI's fields, by its JSON name.
+_EXTRA = {
+    "Place": "place",
+    "OrganInCharge": "organ_in_charge",
+    "Archive": "archive",
+    "Kind": "kind",
+    "Document": "document",
+    "AnnexOf": "annex_of",
+}
+
+
 def to_json(meta: OutgoingMetadata) -> dict[str, Any]:
     """The record as JSON data: annex VI's names and order, dates as ISO 8601 (YYYY-MM-DD)."""
     v = meta.values()
@@ -234,14 +245,8 @@ def to_json(meta: OutgoingMetadata) -> dict[str, Any]:
         if f.name == "Description":
             out["SignerInfo"] = {"Position": meta.signer.position, "FullName": meta.signer.full_name}
             out["To"] = [{"OrganId": r.organ_id, "OrganName": r.organ_name} for r in meta.to]
-    out["Extra"] = {
-        "Competence": meta.signer.competence,
-        "Place": meta.place,
-        "OrganInCharge": meta.organ_in_charge,
-        "Archive": meta.archive,
-        "Kind": meta.kind,
-        "Document": meta.document,
-        "AnnexOf": meta.annex_of,
+    out["Extra"] = {"Competence": meta.signer.competence} | {
+        name: getattr(meta, attribute) for name, attribute in _EXTRA.items()
     }
     return out
 
@@ -279,12 +284,7 @@ def from_json(data: Any) -> OutgoingMetadata:
         doc_ordinal=_number(data.get("DocOrdinal")),
         page_amount=_number(data.get("PageAmount")),
         language=_text(data, "Language") or LANGUAGE,
-        place=_text(extra, "Place"),
-        organ_in_charge=_text(extra, "OrganInCharge"),
-        kind=_text(extra, "Kind"),
-        document=_text(extra, "Document"),
-        archive=_text(extra, "Archive"),
-        annex_of=_text(extra, "AnnexOf"),
+        **{attribute: _text(extra, name) for name, attribute in _EXTRA.items()},
     )
     problems = problems_of(meta)
     if problems:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench._env import kept_env
 from vanban.review.build import review_folder
 
 DEFAULT = Path("outputs/6662-kh-ubnd-2022")
@@ -41,10 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                 # cache, see vanban.review.checkstate), so nothing is reused from an earlier run.
                 folder = Path(tmp) / f"{processes}-{run}" / args.folder.name
                 shutil.copytree(args.folder, folder, ignore=shutil.ignore_patterns("review"))
-                os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / f"{processes}-{run}" / "cache")
-                started = time.perf_counter()
-                result = review_folder(folder, processes=processes)
-                total = time.perf_counter() - started
+                with kept_env("XDG_CACHE_HOME"):
+                    os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / f"{processes}-{run}" / "cache")
+                    started = time.perf_counter()
+                    result = review_folder(folder, processes=processes)
+                    total = time.perf_counter() - started
                 per_doc[label] = _report(f"{label}, run {run}", result, total)
         started = time.perf_counter()
         result = review_folder(folder, processes=cores)

@@ -325,6 +325,7 @@ def _plan_id(data: bytes) -> str:
 
 def signing_state(plan: Plan) -> dict[str, Any]:
     """The signing page: each issued document's PDF and signed copy, the files handed in."""
+    from vanban.issuing.jobs import WITH_FILE, doc_state
     from vanban.metadata import shown_rows
     from vanban.publishing.office import documents_metadata
     from vanban.publishing.records import pdf_records
@@ -333,14 +334,15 @@ def signing_state(plan: Plan) -> dict[str, Any]:
     from vanban.registering.register import register_path
     from vanban.review.inputs import office_paths, read_manifest
 
-    manifest = read_manifest(plan.out) if (plan.out / MANIFEST_NAME).is_file() else None
+    manifest = read_manifest(plan.out)
     records = pdf_records(manifest or {})
     metas, _ = documents_metadata(manifest or {})
     issued = issued_metadata(metas, records)
     rows = []
     registers: dict[str, str] = {}
     for doc in (manifest or {}).get("documents", []):
-        if not isinstance(doc, dict) or doc.get("status") not in ("issued", "unchanged"):
+        # Every document with its file, as ``vanban pdf`` publishes them (a refused edit too).
+        if not isinstance(doc, dict) or doc_state(doc.get("status")) not in WITH_FILE:
             continue
         record = records.get(str(doc.get("path")))
         signed = (record or {}).get("signed") or {}

@@ -41,7 +41,6 @@ _UNLOCKED = Protection(locked=False)
 _TEXT_MAX = {"policies": 4000, "proposals": 4000, "content": 2000, "signer_title": 200,
              "signer_name": 200}
 _OPINIONS_MAX = 10_000
-# A zip entry's date: the earliest a zip can hold, so that bytes depend on the plan only.
 
 
 def build_form(plan: Plan, unit: Unit, slug: str, registry: Registry) -> bytes:

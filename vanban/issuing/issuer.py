@@ -56,6 +56,10 @@ class Issuer:
         # every document would make a large plan quadratic. Each path is written by one task.
         self._issued: dict[str, dict[str, Any]] | None = None
         self.parcel: object | None = None  # how an executor sends it (``parcel.parcel_of``)
+        # The plan's own document, which a separate annex belongs to (its metadata says so).
+        self._plan_document = next(
+            (k.output for k in self.registry.kinds if k.context == "plan"), ""
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         # Sent to a worker process: it reads the log itself, once, when it first needs it.
@@ -65,16 +69,20 @@ class Issuer:
         return self.templates_dir / job.kind.template
 
     def render(self, job: Job) -> bytes:
-        return self._rendered(job)[0]
+        return self._rendered(job, described=False)[0]
 
-    def _rendered(self, job: Job) -> tuple[bytes, dict[str, Any]]:
-        """The document's bytes and its metadata, both from the one context built for it."""
+    def _rendered(self, job: Job, *, described: bool = True) -> tuple[bytes, dict[str, Any] | None]:
+        """The document's bytes and (when ``described``) its metadata, both from the one context
+        built for it."""
         context = job.kind.build_context(self.plan, job.unit)
         properties = document_properties(job.kind.label, context, self.plan)
-        plan_document = next((k.output for k in self.registry.kinds if k.context == "plan"), "")
-        metadata = to_json(
-            document_metadata(job.kind, context, self.plan, job.relpath, annex_of=plan_document)
-        )
+        metadata = (
+            to_json(document_metadata(
+                job.kind, context, self.plan, job.relpath, annex_of=self._plan_document
+            ))
+            if described
+            else None
+        )  # fmt: skip
         return render_docx(self.template_path(job), context, properties), metadata
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:

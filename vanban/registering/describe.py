@@ -3,7 +3,6 @@ JSON (annex VI's names, dates ISO 8601) and XML (the same fields, one element ea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -11,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from vanban.files import json_bytes
 from vanban.metadata import FIELD, OutgoingMetadata, to_json
 
 ROOT = "OutgoingDocument"
@@ -59,7 +59,7 @@ def issued_metadata(
 
 
 def metadata_json(meta: OutgoingMetadata) -> bytes:
-    return (json.dumps(to_json(meta), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(to_json(meta)) + b"\n"
 
 
 def metadata_xml(meta: OutgoingMetadata) -> bytes:
@@ -86,11 +86,7 @@ def _group(parent: etree._Element, name: str, values: dict[str, object]) -> None
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    return "" if value is None else str(value)  # to_json gives dates as ISO text already
 
 
 __all__ = ["ROOT", "as_issued", "issued_metadata", "metadata_json", "metadata_xml"]

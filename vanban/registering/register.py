@@ -104,7 +104,7 @@ class _OldRow:
 def register_path(organ_name: str) -> str:
     """Where the register of the body ``organ_name`` lives in the output folder: one folder per
     body, since a register and its number series belong to one body."""
-    return f"{REGISTERS_DIR}/{slugify(organ_name) or 'co-quan'}/{REGISTER_NAME}"
+    return f"{REGISTERS_DIR}/{slugify(organ_name)}/{REGISTER_NAME}"
 
 
 def row_of(meta: OutgoingMetadata) -> RegisterRow:

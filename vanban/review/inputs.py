@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vanban.errors import InputError
+from vanban.files import links_below
 from vanban.issuing.jobs import doc_state
 from vanban.metadata import OutgoingMetadata, from_json, shown_rows
 from vanban.outdir import (
@@ -209,13 +210,13 @@ def office_paths(record: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def plain_file(root: Path, relpath: str) -> bool:
-    """Whether ``relpath`` is a regular file under ``root`` reached through no link."""
-    here = root
-    for part in relpath.split("/"):
-        here = here / part
-        if here.is_symlink():
-            return False
-    return here.is_file()
+    """Whether ``relpath`` is a regular file under ``root`` reached through no link (nor a
+    Windows junction)."""
+    path = root / relpath
+    try:
+        return links_below(root, path) is None and path.is_file() and not path.is_symlink()
+    except (InputError, OSError):
+        return False
 
 
 def _documents_from_folder(

@@ -27,6 +27,7 @@ from vanban.issuing.jobs import WITH_FILE, doc_state
 from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.metadata import OutgoingMetadata, from_json
 from vanban.outdir import LOG_NAME, METADATA_SUFFIXES, PACKAGE_SUFFIX, beside
+from vanban.publishing.records import latest_of
 from vanban.registering.describe import issued_metadata, metadata_json, metadata_xml
 from vanban.registering.edxml import build_package
 from vanban.registering.register import register_path, register_xlsx, row_of
@@ -36,6 +37,7 @@ __all__ = [
     "OfficeFile",
     "check_office_files",
     "office_files",
+    "office_logged",
     "documents_metadata",
     "metadata_files",
     "package_file",
@@ -161,14 +163,9 @@ def office_files(
 _EVENTS = ("described", "packed", "registered")
 
 
-def _logged(folder: OutputFolder) -> dict[str, dict[str, dict[str, Any]]]:
-    """The last entry of each of the office's events for each path: the log, read once."""
-    latest: dict[str, dict[str, dict[str, Any]]] = {event: {} for event in _EVENTS}
-    for entry in AuditLog(folder.root / LOG_NAME).entries():
-        event, path = entry.get("event"), entry.get("path")
-        if event in latest and isinstance(path, str):
-            latest[event][path] = entry
-    return latest
+def office_logged(folder: OutputFolder) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the log last says of each of the office's files: read once per command."""
+    return latest_of(folder.root, _EVENTS)
 
 
 def _refusals(
@@ -191,18 +188,21 @@ def check_office_files(
     folder.refuse_links([folder.root / f.path for f in files])
     if force:
         return
-    refusals = _refusals(files, logged if logged is not None else _logged(folder))
+    refusals = _refusals(files, logged if logged is not None else office_logged(folder))
     found = [why for f in files if (why := folder.refused(f.path, f.data, refusal=refusals[f.path]))]
     if found:
         raise EditedOutputError("\n".join(found))
 
 
 def write_office_files(
-    folder: OutputFolder, files: list[OfficeFile], *, force: bool
+    folder: OutputFolder,
+    files: list[OfficeFile],
+    *,
+    force: bool,
+    logged: dict[str, dict[str, dict[str, Any]]],
 ) -> list[WriteOutcome]:
-    """Write ``files`` (checked first: :func:`check_office_files`); log each version written."""
-    logged = _logged(folder)
-    check_office_files(folder, files, force=force, logged=logged)
+    """Write ``files``, which the caller checked before its first write
+    (:func:`check_office_files`, with the same ``logged``); log each version written."""
     refusals = _refusals(files, logged)
     audit = AuditLog(folder.root / LOG_NAME)
     outcomes = []

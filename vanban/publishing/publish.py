@@ -32,7 +32,12 @@ from vanban.issuing.storage import OutputFolder, Status, WriteOutcome
 from vanban.outdir import LOG_NAME, PDF_DIR, pdf_relpath
 from vanban.pdf.cache import cached_pdfs
 from vanban.pdf.fields import Field, add_fields, annex_field, page_count, signature_fields
-from vanban.publishing.office import check_office_files, office_files, write_office_files
+from vanban.publishing.office import (
+    check_office_files,
+    office_files,
+    office_logged,
+    write_office_files,
+)
 from vanban.publishing.records import latest_entries, pdf_records, read_manifest, write_pdf_records
 from vanban.publishing.sources import document_facts_of
 from vanban.review.inputs import clean_relative
@@ -123,14 +128,18 @@ def publish(
                     "(dữ liệu đặc tả vẫn theo bảng tính: kiểm tra lại nếu phần sửa đổi số, ngày, "
                     "trích yếu, người ký hay nơi nhận)."
                 )
-        # The records office's files are checked before the first PDF is written (an unreadable
-        # register, an edited metadata file), then made again from the new records and written.
-        before, _ = office_files(folder, manifest, _as_published(records, todo))
-        check_office_files(folder, before, force=force)
-        _write(folder, todo, records, published, report, force=force)
-        after, warnings = office_files(folder, manifest, records)
+        # The records office's files are made from the records as they will be, and checked
+        # (an unreadable register, an edited metadata file), before the first PDF is written.
+        will_be = _as_published(records, todo)
+        office, warnings = office_files(folder, manifest, will_be)
         report.warnings.extend(warnings)
-        report.office = write_office_files(folder, after, force=force)
+        logged = office_logged(folder)
+        check_office_files(folder, office, force=force, logged=logged)
+        _write(folder, todo, records, published, report, force=force)
+        for source, record in records.items():  # the metadata files each PDF's record lists
+            if "metadata" in will_be.get(source, {}):
+                record["metadata"] = will_be[source]["metadata"]
+        report.office = write_office_files(folder, office, force=force, logged=logged)
         write_pdf_records(out_dir, records)
     report.publications.sort(key=lambda p: p.path)
     report.timings["total"] = time.perf_counter() - started
@@ -369,11 +378,17 @@ def _write(
 def _as_published(
     records: dict[str, dict[str, Any]], todo: list[_Prepared]
 ) -> dict[str, dict[str, Any]]:
-    """A copy of ``records`` as they will be once ``todo`` is published: what the records
-    office's files are checked against before the first PDF is written."""
+    """A copy of ``records`` as :func:`_write` will leave them once ``todo`` is published, in
+    what the records office's files read of them: path, pages, the number the PDF prints, and
+    the signed copy, kept only for the same bytes."""
     predicted = {source: dict(record) for source, record in records.items()}
     for item in todo:
-        predicted.setdefault(item.source, {}).update(path=pdf_relpath(item.source), pages=item.pages)
+        record = predicted.setdefault(item.source, {})
+        same = record.get("sha256") == sha256_bytes(item.published)
+        record.update(path=pdf_relpath(item.source), pages=item.pages,
+                      number=item.facts.number or None)  # fmt: skip
+        if not same:
+            record["signed"] = None
     return predicted
 
 

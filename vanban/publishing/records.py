@@ -26,7 +26,7 @@ from vanban.files import atomic_write, json_bytes, read_nofollow
 from vanban.issuing.audit import AuditLog
 from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDF_DIR, PDFS_KEY
 
-__all__ = ["latest_entries", "pdf_records", "read_manifest", "write_pdf_records"]
+__all__ = ["latest_entries", "latest_of", "pdf_records", "read_manifest", "write_pdf_records"]
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
@@ -88,8 +88,14 @@ def write_pdf_records(out_dir: Path, records: dict[str, dict[str, Any]]) -> None
 
 def latest_entries(out_dir: Path, event: str) -> dict[str, dict[str, Any]]:
     """The last audit entry of ``event`` for each path."""
-    latest: dict[str, dict[str, Any]] = {}
+    return latest_of(out_dir, (event,))[event]
+
+
+def latest_of(out_dir: Path, events: tuple[str, ...]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The last audit entry of each of ``events`` for each path, the log read once."""
+    latest: dict[str, dict[str, dict[str, Any]]] = {event: {} for event in events}
     for entry in AuditLog(Path(out_dir) / LOG_NAME).entries():
-        if entry.get("event") == event and isinstance(entry.get("path"), str):
-            latest[entry["path"]] = entry
+        event, path = entry.get("event"), entry.get("path")
+        if event in latest and isinstance(path, str):
+            latest[event][path] = entry
     return latest

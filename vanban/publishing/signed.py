@@ -41,6 +41,7 @@ from vanban.publishing.office import (
     check_office_files,
     documents_metadata,
     office_files,
+    office_logged,
     package_file,
     write_office_files,
 )
@@ -141,27 +142,41 @@ def collect_signed(
         )
         report = SignedReport(out_dir)
         out = OutputFolder(out_dir)
-        # Everything the records office gets is made and checked before the first copy is
-        # written; the metadata and registers are made again once the numbers are recorded.
-        # One time for the copies' records and their packages' traces, to the second.
+        # Everything the records office gets is made from the records as they will be once the
+        # numbers are recorded, and checked, before the first copy is written. One time for the
+        # copies' records and their packages' traces, to the second.
         now = datetime.now(UTC).replace(microsecond=0)
-        packages = _packages(manifest, records, matches, numbers, report, now=now)
-        before, _ = office_files(out, manifest, records)
-        check_office_files(out, before + packages, force=force)
-        _record(out, matches, records, numbers, report, force=force, now=now)
-        after, warnings = office_files(out, manifest, records)
+        will_be = _as_numbered(records, numbers)
+        office, warnings = office_files(out, manifest, will_be)
         report.warnings.extend(warnings)
-        write_office_files(out, after + packages, force=force)
+        packages = _packages(manifest, records, will_be, matches, report, now=now)
+        logged = office_logged(out)
+        check_office_files(out, office + packages, force=force, logged=logged)
+        _record(out, matches, records, numbers, report, force=force, now=now)
+        write_office_files(out, office + packages, force=force, logged=logged)
         report.packages = [p.path for p in packages]
         write_pdf_records(out_dir, records)
     return report
 
 
+def _as_numbered(
+    records: dict[str, dict[str, Any]], numbers: dict[str, GivenNumber]
+) -> dict[str, dict[str, Any]]:
+    """A copy of ``records`` as :func:`_record` will leave them, in what the records office's
+    files read of them: the number and date given at signing."""
+    will_be = {source: dict(record) for source, record in records.items()}
+    for source, given in numbers.items():
+        if source in will_be and given.number:
+            when = given.date.isoformat() if given.date else None
+            will_be[source].update(number=given.number, signed={"date": when})
+    return will_be
+
+
 def _packages(
     manifest: dict[str, Any],
     records: dict[str, dict[str, Any]],
+    will_be: dict[str, dict[str, Any]],
     matches: list[_Match],
-    numbers: dict[str, GivenNumber],
     report: SignedReport,
     *,
     now: datetime,
@@ -170,12 +185,6 @@ def _packages(
     whose document has no number yet gets none, and the report says why. A copy taken back again
     unchanged keeps its package as it was: the trace's time is when the copy was first taken."""
     metas, _ = documents_metadata(manifest)
-    # Every record as it will be once the numbers given at signing are recorded.
-    will_be = {source: dict(record) for source, record in records.items()}
-    for source, given in numbers.items():
-        if source in will_be and given.number:
-            when = given.date.isoformat() if given.date else None
-            will_be[source].update(number=given.number, signed={"date": when})
     issued = issued_metadata(metas, will_be)
     packages: list[OfficeFile] = []
     uncoded: list[str] = []

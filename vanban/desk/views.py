@@ -25,7 +25,6 @@ from vanban.outdir import (
     MANIFEST_NAME,
     REVIEW_DIR,
 )
-from vanban.text.names import slugify
 
 __all__ = ["Check", "checked", "documents", "plan_rows"]
 
@@ -331,7 +330,7 @@ def signing_state(plan: Plan) -> dict[str, Any]:
     from vanban.publishing.records import pdf_records
     from vanban.publishing.signed import TRUST_NOTE
     from vanban.registering.describe import issued_metadata
-    from vanban.registering.register import register_path
+    from vanban.registering.register import registers_of
     from vanban.review.inputs import office_paths, read_manifest
 
     manifest = read_manifest(plan.out)
@@ -339,7 +338,6 @@ def signing_state(plan: Plan) -> dict[str, Any]:
     metas, _ = documents_metadata(manifest or {})
     issued = issued_metadata(metas, records)
     rows = []
-    registers: dict[str, str] = {}
     for doc in (manifest or {}).get("documents", []):
         # Every document with its file, as ``vanban pdf`` publishes them (a refused edit too).
         if not isinstance(doc, dict) or doc_state(doc.get("status")) not in WITH_FILE:
@@ -348,10 +346,6 @@ def signing_state(plan: Plan) -> dict[str, Any]:
         signed = (record or {}).get("signed") or {}
         meta = issued.get(str(doc.get("path")))
         office = {kind: p for kind, p in office_paths(record or {}) if plan.has_output(p)}
-        if meta is not None and meta.organ_name not in registers:
-            path = register_path(meta.organ_name)
-            if plan.has_output(path):
-                registers[meta.organ_name] = path
         rows.append(
             {
                 "label": doc.get("label"),
@@ -372,7 +366,11 @@ def signing_state(plan: Plan) -> dict[str, Any]:
         "published": sum(1 for r in rows if r["pdf"]),
         "signed": sum(1 for r in rows if r["signed"]),
         "packages": sum(1 for r in rows if r["package"]),
-        "registers": sorted(registers.items(), key=lambda item: slugify(item[0])),
+        "registers": sorted((
+            (body, path)
+            for path, body in registers_of(m.organ_name for m in issued.values()).items()
+            if plan.has_output(path)
+        ), key=lambda item: item[1]),  # by path: the names' ASCII order, "Đốc" among the D
         "inbox": [p.name for p in plan.signed_files()],
         "trust": TRUST_NOTE,
     }

@@ -199,7 +199,7 @@ def _packages(
                     meta,
                     _signed_path(match.published.path),
                     match.data,
-                    sent_at=_taken_at(records[source], sha256_bytes(match.data)) or now,
+                    sent_at=_first_taken(records[source], sha256_bytes(match.data)) or now,
                 )
             )
         except InputError as exc:
@@ -216,13 +216,10 @@ def _packages(
     return packages
 
 
-def _taken_at(record: dict[str, Any], sha256: str) -> datetime | None:
-    """When this very copy was first taken back (its record's time), if it was."""
-    signed = record.get("signed")
-    if not isinstance(signed, dict) or signed.get("sha256") != sha256:
-        return None
+def _first_taken(record: dict[str, Any], sha256: str) -> datetime | None:
+    """When this very copy was first taken back (:func:`_kept_time`), as a time."""
     try:
-        taken = datetime.fromisoformat(str(signed.get("time")))
+        taken = datetime.fromisoformat(_kept_time(record, sha256) or "")
     except ValueError:
         return None
     return taken if taken.tzinfo is not None else None

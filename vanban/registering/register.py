@@ -15,7 +15,7 @@ import math
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -105,6 +105,16 @@ def register_path(organ_name: str) -> str:
     """Where the register of the body ``organ_name`` lives in the output folder: one folder per
     body, since a register and its number series belong to one body."""
     return f"{REGISTERS_DIR}/{slugify(organ_name)}/{REGISTER_NAME}"
+
+
+def registers_of(bodies: Iterable[str]) -> dict[str, str]:
+    """Each register's path and the name of the body it is for, as first written: one body
+    written two ways ("Hòa", "Hoà") has one register, as :func:`register_path` names it."""
+    found: dict[str, str] = {}
+    for body in bodies:
+        if body:
+            found.setdefault(register_path(body), body)
+    return found
 
 
 def row_of(meta: OutgoingMetadata) -> RegisterRow:
@@ -403,6 +413,7 @@ __all__ = [
     "TITLE",
     "RegisterRow",
     "register_path",
+    "registers_of",
     "office_columns",
     "register_xlsx",
     "row_of",

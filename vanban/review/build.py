@@ -29,7 +29,7 @@ from vanban.errors import InputError, VanbanError
 from vanban.files import TEMP_PREFIX, sha256_file
 from vanban.outdir import HISTORY_DIR, REVIEW_DIR
 from vanban.pdf.cache import cached_pdfs
-from vanban.registering.register import register_path
+from vanban.registering.register import registers_of
 from vanban.review.checkstate import cached_findings, remember_findings
 from vanban.review.inputs import clean_relative, plain_file, read_inputs, str_or_none
 from vanban.review.page import (
@@ -217,13 +217,8 @@ def _write_page(
 def _registers(out_dir: Path, docs: list[DocumentReview]) -> list[tuple[str, str]]:
     """The outgoing register of each body that issued a document (``vanban pdf`` writes them),
     where it is on disk, never through a link."""
-    found: dict[str, str] = {}
-    for doc in docs:
-        name = doc.issuing_body
-        path = register_path(name) if name else ""
-        if path and name not in found and plain_file(out_dir, path):
-            found[name] = path
-    return list(found.items())
+    registers = registers_of(doc.issuing_body for doc in docs)
+    return [(body, path) for path, body in registers.items() if plain_file(out_dir, path)]
 
 
 

@@ -17,12 +17,12 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run as current_flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from vanban.errors import VanbanError
 from vanban.issuing.jobs import RunReport
 from vanban.issuing.prepared import PreparedRun, RunRequest
 from vanban.issuing.run import issue_prepared
 from vanban.prepare import prepare
 
+from .cluster import cluster_options, dask_modules
 from .handoff import local_progress, prepared_for
 from .progress import ArtifactProgress
 from .tasks import RETRIES, prefect_executor, retry_if_transient
@@ -58,9 +58,11 @@ def _workers_of_runner() -> int:
     context = FlowRunContext.get()
     runner = context.task_runner if context else None
     cluster = getattr(runner, "cluster_kwargs", None) or {}
-    # A thread pool's size, a local cluster's workers; an existing cluster's size is unknown.
-    count = getattr(runner, "_max_workers", None) or cluster.get("n_workers") or WORKERS
-    return max(1, int(count))
+    count = getattr(runner, "_max_workers", None) or cluster.get("n_workers")
+    if not count and getattr(runner, "address", None):
+        # A cluster found by address: its workers' threads, as its scheduler counts them.
+        count = sum(runner.client.nthreads().values())  # type: ignore[union-attr]
+    return max(1, int(count or WORKERS))
 
 
 @flow(name="issue-documents", log_prints=False, task_runner=_THREADS)
@@ -107,25 +109,18 @@ def issue_documents(
     return report
 
 
-def issue_flow(dask: bool = False, workers: int = WORKERS) -> Any:
-    """The flow, on the thread pool or on a local Dask cluster of ``workers`` processes."""
+def issue_flow(dask: bool = False, workers: int = WORKERS, address: str | None = None) -> Any:
+    """The flow, on the thread pool or on Dask: the cluster at ``address``, else a local cluster
+    of ``workers`` processes that the flow starts and stops (see ``cluster`` for one started
+    ahead, while the workbook is read)."""
     if not dask:
         return issue_documents
-    try:
-        import dask as dask_config
-        from prefect_dask.task_runners import DaskTaskRunner
-    except ImportError:
-        raise VanbanError(
-            "Chạy với --dask cần gói prefect-dask: cài bằng pip install 'vanban[dask]'."
-        ) from None
+    dask_modules()
+    from prefect_dask.task_runners import DaskTaskRunner
 
-    # Dask's nanny has glibc give freed memory back to the system past 64 KiB. Rendering frees
-    # a megabyte of XML for each letters file, and trimming that much so often cost a worker a
-    # quarter of its time; glibc's own default adapts, and memory stays bounded all the same.
-    dask_config.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
-    # Each worker imports the task's modules (Prefect, vanban) as it starts, all at once,
-    # rather than when its first batch arrives, one worker after the other.
-    preload = [prefect_executor.__module__]
-    cluster = {"n_workers": workers, "threads_per_worker": 1, "preload": preload}
-    runner: Any = DaskTaskRunner(cluster_kwargs=cluster)
+    runner: Any = (
+        DaskTaskRunner(address=address)
+        if address
+        else DaskTaskRunner(cluster_kwargs=cluster_options(workers))
+    )
     return issue_documents.with_options(task_runner=runner)

@@ -373,6 +373,11 @@ def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
             os.close(fd)
         os.replace(temp, path)
         temp = None
+        # The rename, durable before this returns, once per file: not deferred to one sync of
+        # each folder per batch. A document's "issued" entry is appended to the log unsynced and
+        # reaches the disk with the log's next fsync, which is the next document's "prepare"
+        # entry: by then its name must be on disk, or the log could claim a document that a
+        # power cut took back. (Deferring it would mean holding the entries back until then.)
         _fsync_dir(folder)
     except OSError as exc:
         raise translate_os_error(exc, path) from exc

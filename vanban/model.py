@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cached_property
 from typing import Any, Literal
 
 from vanban.text.formatting import Dialect, capitalize_first, upper_vn
@@ -496,18 +497,37 @@ class Plan:
         return self.codes.get(match_key(recipient), "")
 
     def funding_for(self, unit: Unit) -> int | None:
+        """The amount of ``unit``'s funding line (the first one naming it), None without one."""
+        found = self._funding_by_unit.get(id(unit))
+        return found[1] if found is not None and found[0] is unit else None
+
+    @cached_property
+    def _funding_by_unit(self) -> dict[int, tuple[Unit, int]]:
+        # A funding line names its unit by identity, as the plan holds it: indexed once, for a
+        # walk over every line for each unit's documents made a 1.000-unit plan's run quadratic.
+        # By id, since a Unit's hash would read all of its invitees; each id is that of a unit
+        # the plan keeps alive, and the unit is kept with it to be compared. Never pickled: ids
+        # are this process's own (__getstate__).
+        index: dict[int, tuple[Unit, int]] = {}
         for line in self.funding:
-            if line.unit is unit:
-                return line.amount
-        return None
+            index.setdefault(id(line.unit), (line.unit, line.amount))
+        return index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps (for a worker process): the fields and the plain caches."""
+        return {k: v for k, v in self.__dict__.items() if k != "_funding_by_unit"}
 
     @property
     def units_with_results(self) -> list[Unit]:
         return [u for u in self.units if u.result is not None]
 
-    @property
+    @cached_property
     def unit_kinds_phrase(self) -> str:
-        """ "xã, thị trấn": the kinds of the units in order of first appearance."""
+        """ "xã, thị trấn": the kinds of the units in order of first appearance.
+
+        Read once: every document cites the plan, and a walk over all the units for each of
+        them made a 1.000-unit plan's run quadratic. (The plan is frozen: it cannot go stale.)
+        """
         kinds: list[str] = []
         for u in self.units:
             if u.place.kind not in kinds:

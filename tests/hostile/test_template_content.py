@@ -38,6 +38,7 @@ from vanban.rendering.allowlist import ALLOWED_CONTENT_TYPES, PAGE_FIELDS
 from vanban.rendering.compiled import CompiledTemplate
 from vanban.rendering.findings import ContentRefused
 from vanban.rendering.package import check_docx
+from vanban.rendering.skeleton import Skeleton
 
 OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 MS = "http://schemas.microsoft.com/office/2006/relationships/"
@@ -820,8 +821,11 @@ def test_a_field_that_appears_only_when_rendered_is_refused(
     context = kind.build_context(example_plan, None)
     finish = CompiledTemplate._finish
 
-    def planting(self: CompiledTemplate, xml: str, numbered: bool = False) -> str:
-        xml = finish(self, xml, numbered)
+    def planting(
+        self: CompiledTemplate, xml: str, numbered: bool = False, sketch: Skeleton | None = None
+    ) -> str:
+        # Planted after the skeleton was taken: the document's checks must still see it.
+        xml = finish(self, xml, numbered, sketch)
         if not xml.startswith("<w:body"):
             return xml
         at = xml.index(">") + 1

@@ -149,7 +149,7 @@ def _run_with_progress(
     with RunProgress(err_console, live=not verbose) as progress:
         progress.note(connection.describe())
         starting = progress.begin("Khởi động Prefect")
-        flows = prepare_in_background(connection, starting)
+        flows = prepare_in_background(connection, starting, dask=dask)
         checking = progress.begin("Kiểm tra bảng tính")
         try:
             from vanban.prepare import prepare_run

@@ -174,7 +174,7 @@ def _read_form(
             problems.error(p.sheet, p.cell, p.message)
         return None
     ident = _identity(wb)
-    if ident is None or L.FORM_SHEET not in wb.values.sheetnames:
+    if ident is None or wb.sheet(L.FORM_SHEET) is None:
         problems.error(None, None, "không phải phiếu kết quả do vanban lập (thiếu phần nhận dạng "
                                    "ẩn); hãy dùng phiếu của lệnh vanban forms")
         return None
@@ -221,14 +221,14 @@ def _signer(plan: Plan, values: dict[str, Any]) -> Signer:
 
 
 def _identity(wb: WorkbookFile) -> dict[str, str] | None:
-    if L.IDENTITY_SHEET not in wb.values.sheetnames:
+    ws = wb.sheet(L.IDENTITY_SHEET)
+    if ws is None:
         return None
-    ws = wb.values[L.IDENTITY_SHEET]
     out: dict[str, str] = {}
-    for row in ws.iter_rows(min_row=1, max_row=len(L.IDENTITY_KEYS) + 5, max_col=2,
-                            values_only=True):
-        if row and isinstance(row[0], str) and row[0] in L.IDENTITY_KEYS:
-            out[row[0]] = "" if row[1] is None else str(row[1]).strip()
+    for r in range(1, len(L.IDENTITY_KEYS) + 6):
+        key, value = ws.cell(r, 1).value, ws.cell(r, 2).value
+        if isinstance(key, str) and key in L.IDENTITY_KEYS:
+            out[key] = "" if value is None else str(value).strip()
     if out.get("format") != L.FORMAT or any(k not in out for k in L.IDENTITY_KEYS):
         return None
     return out
@@ -284,8 +284,9 @@ def _iso_to_short(text: str) -> str:
 def _check_topics(plan: Plan, wb: WorkbookFile, ident: dict[str, str], problems: FileProblems
                   ) -> bool:
     lay = L.Layout(len(plan.topics))
-    ws = wb.values[L.FORM_SHEET]
-    texts = [ws[f"B{lay.topic_row(t.number)}"].value for t in plan.topics]
+    ws = wb.sheet(L.FORM_SHEET)
+    assert ws is not None  # _read_form checked
+    texts = [ws.cell(lay.topic_row(t.number), 2).value for t in plan.topics]
     if ident["topics"] != str(len(plan.topics)) or any(
         not isinstance(text, str) or match_key(text) != match_key(t.text)
         for text, t in zip(texts, plan.topics, strict=True)
@@ -300,4 +301,6 @@ def _check_topics(plan: Plan, wb: WorkbookFile, ident: dict[str, str], problems:
 def _cell(wb: WorkbookFile, coord: str) -> Cell:
     """An input cell of the form, read as the workbook's cells are, with the same warnings."""
     row, column = coordinate_to_tuple(coord)
-    return wb.read_cell(wb.values[L.FORM_SHEET], L.FORM_SHEET, row, column)
+    ws = wb.sheet(L.FORM_SHEET)
+    assert ws is not None  # _read_form checked
+    return wb.read_cell(ws, L.FORM_SHEET, row, column)

@@ -25,7 +25,7 @@ from vanban.issuing.storage import OutputFolder, WriteOutcome
 from vanban.metadata import to_json
 from vanban.model import Plan
 from vanban.outdir import LOG_NAME, MANIFEST_NAME, PDFS_KEY, RUN_FILES
-from vanban.rendering.render import file_sha256, render_docx
+from vanban.rendering.render import compiled_template, render_docx
 
 
 class Issuer:
@@ -71,9 +71,11 @@ class Issuer:
     def render(self, job: Job) -> bytes:
         return self._rendered(job, described=False)[0]
 
-    def _rendered(self, job: Job, *, described: bool = True) -> tuple[bytes, dict[str, Any] | None]:
-        """The document's bytes and (when ``described``) its metadata, both from the one context
-        built for it."""
+    def _rendered(
+        self, job: Job, *, described: bool = True
+    ) -> tuple[bytes, dict[str, Any] | None, str]:
+        """The document's bytes, (when ``described``) its metadata, both from the one context
+        built for it, and the hash of the template bytes it was rendered from."""
         context = job.kind.build_context(self.plan, job.unit)
         properties = document_properties(job.kind.label, context, self.plan)
         metadata = (
@@ -83,7 +85,11 @@ class Issuer:
             if described
             else None
         )  # fmt: skip
-        return render_docx(self.template_path(job), context, properties), metadata
+        # Read once: the document is rendered from these bytes and the log names them, even if
+        # the file is saved again meanwhile.
+        template = compiled_template(self.template_path(job))
+        data = render_docx(self.template_path(job), context, properties, compiled=template)
+        return data, metadata, template.sha256
 
     def issue(self, job: Job, *, attempts: int = 1) -> DocStatus:
         """Render and write one document; log it when written. Raises on failure.
@@ -92,7 +98,7 @@ class Issuer:
         run killed between the two leaves a file that the next run recognises (``recover``)
         instead of taking it for a hand edit.
         """
-        data, metadata = self._rendered(job)
+        data, metadata, template_sha256 = self._rendered(job)
         issued = self._latest_issued().get(job.relpath)
         new_sha = sha256_bytes(data)
         if self.folder.current_sha256(job.relpath) != new_sha:
@@ -113,7 +119,7 @@ class Issuer:
             return DocStatus(
                 job, "unchanged", None, outcome.sha256, attempts=attempts, metadata=metadata
             )
-        self._log(job, outcome, attempts)
+        self._log(job, outcome, attempts, template_sha256)
         history = self.folder.relpath(outcome.history_path) if outcome.history_path else None
         reason = outcome.message if outcome.status == "forced" else None
         return DocStatus(
@@ -136,7 +142,7 @@ class Issuer:
             **fields,
         )
 
-    def _log(self, job: Job, outcome: WriteOutcome, attempts: int) -> None:
+    def _log(self, job: Job, outcome: WriteOutcome, attempts: int, template_sha256: str) -> None:
         template = self.template_path(job)
         # Present only when they apply: an entry's bytes, and so the log's chain, stay as they were.
         optional: dict[str, Any] = {}
@@ -153,7 +159,9 @@ class Issuer:
             job,
             sha256=outcome.sha256,
             template=template.name,
-            template_sha256=file_sha256(template),
+            # The hash of the bytes the document was rendered from (``_rendered``): not read
+            # again here, where the file may have been saved since.
+            template_sha256=template_sha256,
             workbook_sha256=self.plan.workbook_sha256,
             attempts=attempts,
             status=outcome.status,

@@ -14,6 +14,7 @@ for the run's later batches. Jobs travel as their ids, and statuses come back as
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -46,6 +47,9 @@ class IssuerParcel:
         self._blob: bytes | None = None  # made when first sent: a thread pool never sends it
         self._digest = ""
         self._lock = threading.Lock()
+        # Its copy on a cluster's workers (a Dask future), made and kept by the executor for
+        # the run; never pickled with it.
+        self.remote: Any = None
 
     def _pack(self) -> tuple[bytes, str]:
         with self._lock:
@@ -64,6 +68,7 @@ class IssuerParcel:
         self._blob, self._digest = state["blob"], state["digest"]
         self._issuer, self._jobs = None, None
         self._lock = threading.Lock()
+        self.remote = None
 
     def __dask_tokenize__(self) -> tuple[str, str]:
         # Dask names a task by hashing its arguments; this spares it pickling the plan to do so.
@@ -82,7 +87,7 @@ class IssuerParcel:
             found = _received.get(self._digest)
             if found is None:
                 assert self._blob is not None
-                issuer = pickle.loads(self._blob)  # noqa: S301 - our own run's pickle
+                issuer = _unpickled(self._blob)
                 found = (issuer, _index(issuer))
                 _received[self._digest] = found
                 while len(_received) > _KEEP:
@@ -95,6 +100,20 @@ class IssuerParcel:
     def jobs(self, ids: Sequence[str]) -> list[Job]:
         index = self.open()[1]
         return [index[i] for i in ids]
+
+
+def _unpickled(blob: bytes) -> Issuer:
+    """The issuer of our own run's pickle, made with the cycle collector paused: a province's
+    plan is a million objects that all stay, and the collector, run again and again while they
+    were made, found nothing to free and took two thirds of the time (measured 0.4 s → 0.1 s)."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        issuer: Issuer = pickle.loads(blob)  # noqa: S301 - our own run's pickle
+    finally:
+        if running:
+            gc.enable()
+    return issuer
 
 
 def _index(issuer: Issuer) -> dict[str, Job]:

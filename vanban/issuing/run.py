@@ -23,16 +23,19 @@ from vanban.issuing.jobs import DocStatus, Job, ResultSources, RunReport, stages
 from vanban.issuing.locking import folder_lock
 from vanban.issuing.prepared import PreparedRun, RunRequest, prepare_plan
 from vanban.model import Plan
+from vanban.rendering.sandbox import forget_escaped
 from vanban.workbook.loader import load_plan
 
 # Jobs handed to one executor call together (one Prefect task). A task costs Prefect about a
-# tenth of a second besides the rendering, so a large stage goes in a few large batches,
-# BATCHES_PER_WORKER for each worker (enough for one worker to take over a slower one's share);
-# a small stage still goes in batches of BATCH_SIZE, so that it spreads over the workers. A
-# batch never holds its documents: each is written as soon as it is rendered.
+# tenth of a second besides the rendering (measured: 0.03-0.04 s on the thread pool, 0.12-0.18 s
+# in a Dask worker), so a large stage goes in a few large batches, BATCHES_PER_WORKER for each
+# worker (two, so that one worker can take over a slower one's share); a small stage still goes
+# in batches of BATCH_SIZE, so that it spreads over the workers. A batch never
+# holds its documents: each is written as soon as it is rendered; MAX_BATCH bounds what a retry
+# of a batch looks through and how far the progress moves at once.
 BATCH_SIZE = 16
-BATCHES_PER_WORKER = 4
-MAX_BATCH = 256
+BATCHES_PER_WORKER = 2
+MAX_BATCH = 1024
 
 Executor = Callable[[Issuer, Sequence[Sequence[Job]]], Iterable[DocStatus]]
 """Runs a stage's batches of ready jobs and yields one status per job, in any order.
@@ -213,7 +216,10 @@ def issue_prepared(
         clean_stray_temps(target)
         report.recovered = issuer.recover()
         issuer.check_folder(prepared.jobs)  # no link on the way to anything this run writes
-        report.statuses = _issue_stages(prepared, issuer, execute, progress, workers)
+        try:
+            report.statuses = _issue_stages(prepared, issuer, execute, progress, workers)
+        finally:
+            forget_escaped()
         issuer.write_manifest(report)
     return report
 

@@ -11,7 +11,9 @@ Before anything else, every part of the template is read against the allow-list 
 document may not (a field that runs a program, a macro, an external link...) is refused here,
 and what is removed (an attached template, parts nothing reads) is taken out of the members
 every document is copied from. Each rendered part is checked again
-(:func:`~vanban.rendering.elements.check_rendered`).
+(:func:`~vanban.rendering.elements.check_rendered`); the body's checks read its skeleton
+(:mod:`vanban.rendering.skeleton`), so that the template's own text, printed again for every
+letter or row, is read once per template rather than once per document.
 
 The stock docxtpl path is kept for what adds package parts or relationships, which this path
 does not write: a context holding anything but plain data (docxtpl's ``InlineImage``,
@@ -43,12 +45,19 @@ from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from vanban.rendering.elements import check_rendered
+from vanban.rendering.elements import MARKERS, check_rendered
 from vanban.rendering.findings import Finding
 from vanban.rendering.package import checked_template
 from vanban.rendering.schema import SchemaRefused, valid_package
+from vanban.rendering.skeleton import Needles, Skeleton, printed_as_is
 from vanban.rendering.wordfile import DocumentProperties, made_word_file, with_properties
-from vanban.rendering.xmlshape import always_balanced, static_tables, well_formed
+from vanban.rendering.xmlshape import (
+    CONTROLS,
+    NONCHARACTERS,
+    always_balanced,
+    static_tables,
+    well_formed,
+)
 from vanban.rendering.zipcopy import Member, deflate, write_zip
 
 _PLAIN = (str, int, float, bool, type(None), date, datetime, time, Decimal)
@@ -58,6 +67,20 @@ _PARA = re.compile(r"<w:p([ >])")
 # docxtpl renders these document properties as templates (DocxTemplate.render_properties).
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_BRACES = ("{_", "_}")  # docxtpl's escapes of literal braces, put back after rendering
+_LISTING = "\t\a\n\f"  # what docxtpl's resolve_listing turns into Word's runs
+# Everything the checks of a rendered body look for, so that its skeleton can answer them all:
+# the forbidden elements' markers, the characters XML may not hold, docxtpl's marks, pictures.
+_NEEDLES = Needles(
+    [
+        *(m.decode("ascii") for m in MARKERS),
+        *(c.decode("ascii") for c in CONTROLS),
+        *(n.decode("utf-8") for n in NONCHARACTERS),
+        *_BRACES,
+        *_LISTING,
+        "docPr",
+    ]
+)
 
 
 def is_plain(value: Any, depth: int = 0) -> bool:
@@ -173,6 +196,7 @@ class CompiledTemplate:
         self._numbered: list[Template] | None = None
         self._compiled: list[Template] = []
         self._fixed: dict[str, Member] = {}  # headers and footers without tags, rendered once
+        self._edges: dict[str, str] = {}  # the body's own text read clean, for its skeleton
         if env is None:
             return
         try:
@@ -182,6 +206,7 @@ class CompiledTemplate:
         except jinja2.TemplateError:
             self._located()
             raise
+        self._edges = _NEEDLES.edges(printed_as_is(self._compiled[0]))
         for (name, encoding), template, source in zip(
             self._parts, self._compiled[1:], plain[1:], strict=True
         ):
@@ -195,21 +220,38 @@ class CompiledTemplate:
             self._numbered = [self._env.from_string(source) for source in sources]
         return self._numbered or []
 
-    def _finish(self, xml: str, numbered: bool = False) -> str:
+    def _finish(self, xml: str, numbered: bool = False, sketch: Skeleton | None = None) -> str:
         """What docxtpl's render_xml_part does after Jinja (rendered from ``numbered`` sources,
-        it also takes out the line it put before each paragraph)."""
+        it also takes out the line it put before each paragraph). ``sketch``, the skeleton of
+        ``xml``, says whether there is anything to do."""
         if numbered:
             xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal braces; seldom there
+        if any(_holds(xml, sketch, b) for b in _BRACES):  # docxtpl's escapes; seldom there
             xml = (
                 xml.replace("{_{", "{{")
                 .replace("}_}", "}}")
                 .replace("{_%", "{%")
                 .replace("%_}", "%}")
             )
-        if any(c in xml for c in "\t\a\n\f"):  # resolve_listing changes nothing without them
+        if any(_holds(xml, sketch, c) for c in _LISTING):  # else resolve_listing changes nothing
             xml = str(self._tpl.resolve_listing(xml))
         return xml
+
+    def _body(
+        self, template: Template, context: dict[str, Any], numbered: bool
+    ) -> tuple[str, Skeleton | None]:
+        """The body's XML and its skeleton: None when rendered from the ``numbered`` sources (a
+        failure being named), or when docxtpl's finishing changed the text the skeleton is of.
+
+        The skeleton lets the checks read, of the template's own text printed again for each
+        letter or row, only what was not read clean once for all (:mod:`.skeleton`).
+        """
+        if numbered:
+            return self._finish(template.render(context), numbered), None
+        raw, sketched = template.render_sketched(context, self._edges)  # type: ignore[attr-defined]
+        sketch = Skeleton(sketched.encode("utf-8"), _NEEDLES)
+        xml = self._finish(raw, sketch=sketch)
+        return xml, (sketch if xml is raw else None)
 
     def _part(
         self,
@@ -244,16 +286,22 @@ class CompiledTemplate:
         numbered: bool = False,
     ) -> bytes:
         body, *parts = templates
-        xml = self._finish(body.render(context), numbered)
+        xml, sketch = self._body(body, context, numbered)
         data: bytes = xml.encode("utf-8")
-        if not (self._static_tables and "docPr" not in xml and well_formed(data, self._balanced)):
+        if not (
+            self._static_tables
+            and not _holds(xml, sketch, "docPr")
+            and well_formed(data, self._balanced, sketch)
+        ):
             # docxtpl's own steps: parse (repairing), fix the tables' grids, number pictures.
             tree = self._tpl.fix_tables(xml)
             for n, elt in enumerate(tree.xpath("//wp:docPr", namespaces=nsmap), start=1001):
                 elt.attrib["id"] = str(n)  # fix_docpr_ids, without the shared counter
             data = etree.tostring(tree, encoding="UTF-8")
+            sketch = None  # these bytes are lxml's, not the rendering the skeleton is of
         document = self._prefix + data + self._suffix
-        check_rendered(self._document, document)
+        framed = sketch.framed(self._prefix, self._suffix) if sketch is not None else None
+        check_rendered(self._document, document, framed)
         replaced = {self._document: deflate(self._document, document)}
         for (name, encoding), template in zip(self._parts, parts, strict=True):
             fixed = None if numbered else self._fixed.get(name)
@@ -263,6 +311,14 @@ class CompiledTemplate:
             members = with_properties(members, self._core, properties)
         return write_zip(members)
 
+
+def _holds(xml: str, sketch: Skeleton | None, needle: str) -> bool:
+    """Whether the rendering ``xml`` holds ``needle``: asked of its skeleton when there is one;
+    else the needle's first character first, one memchr where a search for the whole needle
+    reads the whole text again."""
+    if sketch is not None:
+        return sketch.holds(needle.encode("utf-8"))
+    return needle[0] in xml and needle in xml
 
 
 class TemplateCache:

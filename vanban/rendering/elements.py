@@ -12,6 +12,7 @@ from lxml import etree
 from vanban.rendering.fields import FIELD_TAGS, FieldCodes, refused_field
 from vanban.rendering.findings import ContentRefused, Finding, shown
 from vanban.rendering.parts import W, parse
+from vanban.rendering.skeleton import Skeleton
 
 _O = "{urn:schemas-microsoft-com:office:office}"
 
@@ -28,7 +29,7 @@ _ELEMENTS = {
 # delInstrText, "bject" in object and OLEObject; w:mailMerge means something only in the
 # settings, which are never rendered): a part without any of them is clean. Each search costs
 # about 0.2 ms on the largest body of the example, 0.5 MB.
-_MARKERS = (
+MARKERS = (
     b"nstrText",
     b"fldSimple",
     b"altChunk",
@@ -80,13 +81,18 @@ def _binding(part: str, el: etree._Element) -> tuple[str, Finding]:
     return store.strip().upper(), finding
 
 
-def check_rendered(part: str, xml: bytes) -> None:
+def check_rendered(part: str, xml: bytes, sketch: Skeleton | None = None) -> None:
     """Raise ContentRefused if a rendered body, header or footer holds a forbidden element.
 
     A few substring searches decide for almost every part; only a part that holds one of the
-    markers (a page number field, or the word in the text) is parsed and walked.
+    markers (a page number field, or the word in the text) is parsed and walked. ``sketch``,
+    the skeleton of ``xml`` (:mod:`vanban.rendering.skeleton`), answers the searches in a
+    fraction of the bytes, and exactly as ``xml`` would.
     """
-    if not any(marker in xml for marker in _MARKERS):
+    if sketch is not None:
+        if not any(sketch.holds(marker) for marker in MARKERS):
+            return
+    elif not any(marker in xml for marker in MARKERS):
         return
     try:
         root = parse(xml)
@@ -97,4 +103,4 @@ def check_rendered(part: str, xml: bytes) -> None:
         raise ContentRefused(found)
 
 
-__all__ = ["check_rendered", "scan_elements"]
+__all__ = ["MARKERS", "check_rendered", "scan_elements"]

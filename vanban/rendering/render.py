@@ -161,21 +161,33 @@ def _rendering(name: str) -> Iterator[None]:
 
 
 def render_docx(
-    template: Path, context: dict[str, Any], properties: DocumentProperties | None = None
+    template: Path,
+    context: dict[str, Any],
+    properties: DocumentProperties | None = None,
+    *,
+    compiled: CompiledTemplate | None = None,
 ) -> bytes:
     """Render one template to the bytes of a .docx, or raise TemplateError saying what broke.
 
     ``properties`` become the document's core properties (the template's own when None).
+    ``compiled``, when given, is ``template`` as :func:`compiled_template` read it: the caller
+    then knows which bytes (``compiled.sha256``) the document was rendered from, even if the
+    file changes meanwhile.
     """
-    compiled = compiled_template(template)
+    if compiled is None:
+        compiled = compiled_template(template)
     if compiled.stock_reason is not None or not is_plain(context):
-        return render_docx_stock(template, context, properties)
+        return render_docx_stock(template, context, properties, compiled=compiled)
     with _rendering(template.name):
         return compiled.render(context, properties)
 
 
 def render_docx_stock(
-    template: Path, context: dict[str, Any], properties: DocumentProperties | None = None
+    template: Path,
+    context: dict[str, Any],
+    properties: DocumentProperties | None = None,
+    *,
+    compiled: CompiledTemplate | None = None,
 ) -> bytes:
     """docxtpl's own path (load, render, save), in the same sandbox; for what adds parts.
 
@@ -183,7 +195,8 @@ def render_docx_stock(
     document is checked whole, since docxtpl's objects add parts and relationships; what they
     add is put in schema order as the template was.
     """
-    compiled = compiled_template(template)
+    if compiled is None:
+        compiled = compiled_template(template)
     with _rendering(template.name):
         tpl = DocxTemplate(BytesIO(compiled.package))
         tpl.render(context, jinja_env=_SHARED, autoescape=True)

@@ -31,11 +31,13 @@ from itertools import islice
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from vanban.rendering.skeleton import sketch_of
 from vanban.text.formatting import make_filters
 
 FORBIDDEN_NAMES = frozenset(
@@ -98,9 +100,27 @@ class _Template(jinja2.Template):
     vanban_source: str = ""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        return self._rendered(dict(*args, **kwargs), None)[0]
+
+    def render_sketched(
+        self, context: dict[str, Any], edges: Mapping[str, str]
+    ) -> tuple[str, str]:
+        """The rendering and its skeleton (:mod:`vanban.rendering.skeleton`), from ``edges``:
+        the clean stretches of this template's text, each with what the skeleton keeps of it."""
+        text, sketch = self._rendered(context, edges)
+        return text, sketch or ""
+
+    def _rendered(
+        self, context: dict[str, Any], edges: Mapping[str, str] | None
+    ) -> tuple[str, str | None]:
+        """Jinja's Template.render, joined by :func:`joined` (and sketched with ``edges``)."""
         token = _budget.set([RANGE_BUDGET])
         try:
-            return super().render(*args, **kwargs)
+            ctx = self.new_context(context)
+            try:
+                return joined(self.root_render_func(ctx), edges)
+            except Exception:
+                self.environment.handle_exception()
         except jinja2.TemplateError as exc:
             if not getattr(exc, "vanban_tag", None):
                 line = _line_of(exc)
@@ -126,23 +146,8 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
 
     @staticmethod
     def concat(parts: Iterable[str]) -> str:
-        """Template.render's join, stopping a template whose loops print without end.
-
-        The parts are joined a batch at a time: a check per part cost more than the join.
-        """
-        out = []
-        size = 0
-        pending = iter(parts)
-        while batch := list(islice(pending, 1024)):
-            chunk = "".join(batch)
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                exc = SecurityError(f"văn bản tạo ra quá dài (hơn {MAX_OUTPUT:,} ký tự)")
-                frame = getattr(parts, "gi_frame", None)  # paused at the tag that printed last
-                exc.python_lineno = frame.f_lineno if frame else None  # type: ignore[attr-defined]
-                raise exc
-            out.append(chunk)
-        return "".join(out)
+        """Jinja's join (of a filter block's output, say): :func:`joined`'s."""
+        return joined(parts, None)[0]
 
     def __init__(self) -> None:
         super().__init__(undefined=jinja2.StrictUndefined, autoescape=True, loader=None)
@@ -230,6 +235,11 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
                 exc.source = source
             raise
         template.vanban_source = source  # type: ignore[attr-defined]
+        # The compiled code escapes what it prints through its module's "escape": markupsafe's,
+        # which this replaces with the same escape remembered (see escape_once).
+        namespace = template.root_render_func.__globals__
+        if namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = escape_once
         with self._lock:
             if len(self._compiled) >= self._MAX:
                 self._compiled.clear()
@@ -238,6 +248,58 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
 
 
 _BINOPS = {"*": operator.mul, "**": operator.pow, "%": operator.mod}
+
+# Short plain strings already escaped, shared by every template: a letter prints the unit's and
+# the plan's values (its name, the plan's number, the venue) once for each invitee, and
+# escaping them again each time cost more than the rest of the letter's Jinja. Bounded in count
+# and length; emptied when full. Threads may race on it: each computes the same answer.
+_ESCAPED: dict[str, markupsafe.Markup] = {}
+_ESCAPED_COUNT = 4096
+_ESCAPED_LENGTH = 256
+
+
+def escape_once(value: Any) -> markupsafe.Markup:
+    """markupsafe's ``escape`` (what every value a template prints goes through), remembered
+    for short strings of type ``str`` itself; anything else, a Markup above all, goes to
+    markupsafe as before."""
+    if type(value) is not str or len(value) > _ESCAPED_LENGTH:
+        return markupsafe.escape(value)
+    found = _ESCAPED.get(value)
+    if found is None:
+        if len(_ESCAPED) >= _ESCAPED_COUNT:
+            _ESCAPED.clear()
+        found = _ESCAPED[value] = markupsafe.escape(value)
+    return found
+
+
+def forget_escaped() -> None:
+    """Empty the table of escaped values: it holds people's names, and a long-lived process
+    (the desk, a Dask worker) need not keep them past the run that printed them."""
+    _ESCAPED.clear()
+
+
+def joined(parts: Iterable[str], edges: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """A rendering's parts joined, stopping a template whose loops print without end; with
+    ``edges``, its skeleton too (:func:`vanban.rendering.skeleton.sketch_of`), else None.
+
+    The parts are joined a batch at a time: a check per part cost more than the join.
+    """
+    out = []
+    sketch: list[str] = []
+    size = 0
+    pending = iter(parts)
+    while batch := list(islice(pending, 1024)):
+        chunk = "".join(batch)
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            exc = SecurityError(f"văn bản tạo ra quá dài (hơn {MAX_OUTPUT:,} ký tự)")
+            frame = getattr(parts, "gi_frame", None)  # paused at the tag that printed last
+            exc.python_lineno = frame.f_lineno if frame else None  # type: ignore[attr-defined]
+            raise exc
+        out.append(chunk)
+        if edges is not None:
+            sketch.append(sketch_of(batch, edges))
+    return "".join(out), ("".join(sketch) if edges is not None else None)
 
 
 def make_environment() -> SandboxEnvironment:

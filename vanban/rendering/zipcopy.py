@@ -45,8 +45,18 @@ class Member:
     stored: bytes
 
 
+# zlib's default level for every part, but those larger than LARGE_PART: a body of a hundred
+# letters or a long roster (0.2 to 1 MB of XML, the same few kilobytes again and again), which
+# level 3 deflates in half the time of level 6, to some 40 KB rather than 20 KB for a 108-letter
+# body. Deflating it was a fifth of a run's time; the size is still a twentieth of the XML's.
+LEVEL = 6
+LARGE_PART = 64 * 2**10
+LARGE_PART_LEVEL = 3
+
+
 def deflate(name: str, data: bytes) -> Member:
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    level = LARGE_PART_LEVEL if len(data) > LARGE_PART else LEVEL
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     stored = packer.compress(data) + packer.flush()
     return Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data), stored)
 

@@ -105,8 +105,12 @@ class _Step(Protocol):
     def fail(self) -> None: ...
 
 
-def prepare_in_background(connection: Connection, step: _Step) -> Future[ModuleType]:
-    """Import the flow and wait for the server in a thread; the future holds the flow module.
+def prepare_in_background(
+    connection: Connection, step: _Step, dask: bool = False
+) -> Future[ModuleType]:
+    """Import the flow, wait for the server and warm it up (the flow module's ``warm_up``, which
+    with ``dask`` starts the run's local cluster too) in a thread; the future holds the flow
+    module.
 
     A daemon thread: bad input found meanwhile ends the command without waiting for Prefect.
     """
@@ -122,6 +126,8 @@ def prepare_in_background(connection: Connection, step: _Step) -> Future[ModuleT
             finally:
                 connection.imported.set()
             connection.wait_ready()
+            # The run's first requests and imports, while the workbook is still being read.
+            module.warm_up(connection.api_url, dask=dask)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             if not connection.closed:  # else the run has ended (bad input): nothing to say
                 step.fail()

@@ -20,6 +20,7 @@ same bytes less 0x20.
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from vanban.text.names import nfc
@@ -209,6 +210,7 @@ def unicode_to_vni(text: str) -> str:
 # --- fonts ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # asked for each cell read; a workbook has a few fonts
 def legacy_encoding_for_font(font_name: str | None) -> LegacyEncoding | None:
     """The encoding a font implies: "tcvn3" for ".VnTime", ".VnArialH"; "vni" for "VNI-Times"."""
     if not font_name:

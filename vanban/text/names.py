@@ -18,6 +18,11 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ng�
 # Characters that take no room and only get in the way of comparing: zero-width space, joiners, BOM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _WHITESPACE = re.compile(r"\s+")  # str patterns match NBSP and the other Unicode spaces
+# What clean_text would change besides the Unicode form: an invisible character, whitespace
+# other than one plain space between words, or at either end. Most text has none of it.
+_UNCLEAN = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]|\s(?:\s|$)|^\s|[^\S ]")
+# A syllable: a run of letters with their combining marks.
+_SYLLABLE = re.compile(r"(?:[^\W\d_][\u0300-\u036f]*)+")
 # Workbooks write the dash between parts of an agency's name as "-", "–" or "—" interchangeably.
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                          "\u2014": "-", "\u2015": "-", "\u2212": "-"})  # fmt: skip
@@ -30,16 +35,19 @@ def nfc(s: str) -> str:
 
 def clean_text(s: str) -> str:
     """NFC, without surrounding or doubled whitespace (NBSP included) or zero-width characters."""
+    if not _UNCLEAN.search(s) and unicodedata.is_normalized("NFC", s):
+        return s  # clean already, as most text is: a province's roster is read in one go
     return _WHITESPACE.sub(" ", nfc(s).translate(_INVISIBLE)).strip()
 
 
 def clean_person_name(s: str) -> str:
     """A person's name with every word capitalised: "NGUYỄN  văn a" -> "Nguyễn Văn A"."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in clean_text(s).split(" "))
+    return " ".join([word[:1].upper() + word[1:].lower() for word in clean_text(s).split(" ")])
 
 
-def _fold_syllable_tone(syllable: str) -> str:
+def _fold_syllable_tone(match: re.Match[str]) -> str:
     """Move a syllable's tone mark to its end, so where it sat on the vowels no longer matters."""
+    syllable = match[0]
     tones = [ch for ch in syllable if ch in _TONE_MARKS]
     if not tones:
         return syllable
@@ -56,8 +64,8 @@ def match_key(s: str) -> str:
     ô, ơ, ư) and đ are kept. The key is for comparing only; it is not text to show.
     """
     text = unicodedata.normalize("NFD", clean_text(s).casefold()).translate(_DASHES)
-    # A syllable is a run of letters with their combining marks; the tone belongs to the whole run.
-    return re.sub(r"(?:[^\W\d_][\u0300-\u036f]*)+", lambda m: _fold_syllable_tone(m[0]), text)
+    # The tone belongs to the whole syllable.
+    return _SYLLABLE.sub(_fold_syllable_tone, text)
 
 
 def strip_diacritics(s: str) -> str:

@@ -1,10 +1,10 @@
-"""The workbook as a file and a zip, checked before openpyxl reads a byte of XML.
+"""The workbook as a file and a zip, checked before a reader parses a byte of its XML.
 
 A workbook comes from anywhere (e-mail, a USB stick), so it is hostile until shown otherwise:
 only a regular file is opened (a FIFO would block forever, a device would never end), and its zip
-must not inflate past what a plan workbook can need, since openpyxl holds every cell of it in
-memory. What the zip holds besides cells (macros, links to other files) is listed here for the
-reader to warn about.
+must not inflate past what a plan workbook can need, since the reader holds every cell of it in
+memory (openpyxl, the reference reader, several times over). What the zip holds besides cells
+(macros, links to other files) is listed here for the reader to warn about.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -42,22 +43,19 @@ MAX_CELLS = 1_000_000
 MAX_FORMATS = 65_000
 
 
-def _tag(name: bytes) -> re.Pattern[bytes]:
-    return re.compile(rb"<(?:\w+:)?" + name + rb"[\s>/]")
-
-
-# What openpyxl makes an object of, counted in the XML before it does: (tag, limit, as said).
+# What a reader makes an object of, counted in the XML before it does: (tag, limit, as said).
 _COUNTED = {
-    "cells": (_tag(b"c"), MAX_CELLS, "ô"),
-    "rows": (_tag(b"row"), MAX_CELLS, "dòng"),
-    "strings": (_tag(b"si"), MAX_CELLS, "chuỗi chung"),
-    "formats": (_tag(b"xf"), MAX_FORMATS, "định dạng ô"),
+    "cells": (b"c", MAX_CELLS, "ô"),
+    "rows": (b"row", MAX_CELLS, "dòng"),
+    "strings": (b"si", MAX_CELLS, "chuỗi chung"),
+    "formats": (b"xf", MAX_FORMATS, "định dạng ô"),
 }
+# Those elements and formulas (<f>), with or without a namespace prefix, found in one pass over a
+# part: no match holds a "<" but its first, so each element is counted once, as by its own search.
+_COUNTED_TAGS = re.compile(rb"<(?:\w+:)?(c|row|si|xf|f)[\s>/]")
 # The file itself is never larger than what it inflates to (zip only shrinks XML).
 MAX_FILE = MAX_TOTAL
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A formula element in a sheet's XML, with or without a namespace prefix.
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # Excel 4.0 macro sheets and dialog sheets run code as VBA does, without a vbaProject.bin.
 _MACRO_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/")
 # Links to other workbooks, and data connections (queries, databases, web) that refill cells.
@@ -169,11 +167,12 @@ def inspect(path: Path, data: bytes) -> Package:
             counts = dict.fromkeys(_COUNTED, 0)
             for n in sorted(names):
                 xml = archive.read(n)
-                if _SHEET_DATA.search(xml):
-                    has_formulas = has_formulas or bool(_FORMULA_TAG.search(xml))
+                found = Counter(_COUNTED_TAGS.findall(xml))
+                if found[b"f"] and not has_formulas:
+                    has_formulas = bool(_SHEET_DATA.search(xml))  # a formula of a sheet's cells
                 for what, (tag, _, _) in _COUNTED.items():
-                    counts[what] += len(tag.findall(xml))
-                del xml
+                    counts[what] += found[tag]
+                del xml, found
             sheets = _sheets(archive.read("xl/workbook.xml")) if "xl/workbook.xml" in names else ()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError,
             EOFError, NotImplementedError) as exc:  # fmt: skip

@@ -34,7 +34,7 @@ from vanban.model import (
 from vanban.text.formatting import Dialect
 from vanban.text.names import match_key
 from vanban.workbook import schema
-from vanban.workbook.draft import Draft, Record
+from vanban.workbook.draft import Draft, Record, one_per_unit
 from vanban.workbook.registration import summary_is_issuer
 from vanban.workbook.roster import invitees_of, roster_by_unit
 from vanban.workbook.schema import UNIT_ISSUER_OF
@@ -106,11 +106,11 @@ def _schedule(rec: Record, unit: Unit, meta: Record) -> Schedule:
 
 
 def _result(rec: Record, unit: Unit, meta: Record, opinions: list[Record]) -> Result:
+    """``opinions``: the unit's rows of sheet "Ý kiến"."""
     mine = [
         Opinions(_need(o, "topic"), _need(o, "raised"), _need(o, "answered"),
                  _need(o, "passed_up"), o.get("content") or "")
         for o in opinions
-        if o.unit is not None and o.unit.row == unit.row
     ]
     return Result(
         report=_unit_ref(rec, unit, meta),
@@ -189,11 +189,17 @@ def _tables(d: Draft) -> Mapping[str, tuple[Mapping[str, Any], ...]]:
 def _units(d: Draft) -> list[Unit]:
     units = []
     roster = roster_by_unit(d)
+    # Each sheet's row of each unit, found once for all units.
+    schedules, results = one_per_unit(d.schedules), one_per_unit(d.results)
+    opinions: dict[int, list[Record]] = {}
+    for o in d.opinions:
+        if o.unit is not None:
+            opinions.setdefault(o.unit.row, []).append(o)
     for rec in d.units:
         placeholder = rec.unit
         assert placeholder is not None
-        schedule = Draft.only(d.schedules, placeholder)
-        result = Draft.only(d.results, placeholder)
+        schedule = schedules.get(placeholder.row)
+        result = results.get(placeholder.row)
         unit = Unit(
             Place(_need(rec, "kind"), _need(rec, "name")),
             _need(rec, "poor"), _need(rec, "near_poor"), rec.row,
@@ -201,7 +207,8 @@ def _units(d: Draft) -> list[Unit]:
         units.append(Unit(
             unit.place, unit.poor, unit.near_poor, unit.row,
             schedule=_schedule(schedule, unit, d.meta) if schedule is not None else None,
-            result=_result(result, unit, d.meta, d.opinions) if result is not None else None,
+            result=(_result(result, unit, d.meta, opinions.get(unit.row, []))
+                    if result is not None else None),
             invitees=invitees_of(roster.get(rec.row, []), unit),
             name_cell=rec.coord("name"),
             code=rec.get("code") or "",

@@ -223,19 +223,22 @@ def read_text(problems: Problems, cell: Cell, f: Field) -> str | None:
         if f.required:
             problems.error(cell.sheet, cell.coord, f"{what(f)} không được để trống")
         return None
-    if isinstance(v, (datetime, date, time, timedelta, bool)):
-        problems.error(cell.sheet, cell.coord, f"{what(f)} phải là chữ, nhận được {shown(v)}")
-        return None
-    whole = _whole(v)
-    if f.type == "phone" and whole is not None and whole >= 0:
-        # Excel drops the leading zero of a phone number typed as a number: put it back.
-        return "0" + str(whole)
-    if isinstance(v, str):
-        text = v
-    elif whole is not None:
-        text = str(whole)  # "Ấp 3" has the name 3; no digit grouping in a name
+    if v.__class__ is str:
+        text = v  # most cells: text, as it came
     else:
-        text = shown(v)
+        if isinstance(v, (datetime, date, time, timedelta, bool)):
+            problems.error(cell.sheet, cell.coord, f"{what(f)} phải là chữ, nhận được {shown(v)}")
+            return None
+        whole = _whole(v)
+        if f.type == "phone" and whole is not None and whole >= 0:
+            # Excel drops the leading zero of a phone number typed as a number: put it back.
+            return "0" + str(whole)
+        if isinstance(v, str):
+            text = v
+        elif whole is not None:
+            text = str(whole)  # "Ấp 3" has the name 3; no digit grouping in a name
+        else:
+            text = shown(v)
     if f.type != "lines":
         text = text.replace("\n", " ")
     if f.type == "code":

@@ -9,6 +9,9 @@ read still counts as that unit's row, so it is not also reported as missing.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from vanban.workbook import archive, schema
 from vanban.workbook.assemble import assemble
 from vanban.workbook.cells import read_value
 from vanban.workbook.draft import Draft, Record, Texts
+from vanban.workbook.grid import DEFAULT_ENGINE, Engine
 from vanban.workbook.reader import Problems, Row, Table, WorkbookFile
 from vanban.workbook.roster import read_roster
 from vanban.workbook.rules import check_rules
@@ -28,27 +32,54 @@ from vanban.workbook.unitref import UnitIndex, unit_label
 _TOTAL_KEYS = frozenset(match_key(t) for t in (schema.TOTAL_LABEL, "Tổng", "Cộng", "Tổng số"))
 
 
-def load_plan(path: Path | str) -> Plan:
-    """Read and validate a plan workbook; raise WorkbookError with every problem found."""
-    plan, problems = _load(Path(path))
+def load_plan(path: Path | str, engine: Engine = DEFAULT_ENGINE) -> Plan:
+    """Read and validate a plan workbook; raise WorkbookError with every problem found.
+
+    ``engine`` reads the sheets' XML (:mod:`vanban.workbook.grid`); both give the same plan.
+    """
+    plan, problems = _load(Path(path), engine)
     if plan is None:
         raise WorkbookError(problems, str(path))
     return plan
 
 
-def collect_problems(path: Path | str) -> tuple[Plan | None, list[Problem]]:
+def collect_problems(
+    path: Path | str, engine: Engine = DEFAULT_ENGINE
+) -> tuple[Plan | None, list[Problem]]:
     """The plan (None when it has errors) and every problem found, warnings included."""
-    return _load(Path(path))
+    return _load(Path(path), engine)
 
 
-def _load(path: Path) -> tuple[Plan | None, list[Problem]]:
+def _load(path: Path, engine: Engine) -> tuple[Plan | None, list[Problem]]:
+    with _no_cycle_collection():
+        return _read(path, engine)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a workbook is read.
+
+    Reading makes several objects per cell (a province's roster: millions) and keeps nearly all
+    of them: the collector, run again and again over all that is kept, found nothing to free and
+    took a fifth of the time. What is left over is collected when it runs again.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _read(path: Path, engine: Engine) -> tuple[Plan | None, list[Problem]]:
     problems = Problems()
     try:
         data = archive.read_regular_file(path)
     except WorkbookError as exc:
         return None, list(exc.problems)
     try:
-        wb = WorkbookFile(path, problems, data)
+        wb = WorkbookFile(path, problems, data, engine, keep_cells=False)
     except WorkbookError as exc:
         return None, list(exc.problems)
     draft = read_draft(wb, problems)

@@ -16,14 +16,10 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from vanban.errors import Problem
 from vanban.text.formatting import group_digits
@@ -31,8 +27,11 @@ from vanban.text.legacy import convert_legacy
 from vanban.text.names import clean_text, closest, match_key, nfc
 from vanban.workbook import archive
 from vanban.workbook.escapes import decode_escapes, without_controls
+from vanban.workbook.grid import DEFAULT_ENGINE, Book, Engine, GridCell, SheetGrid
 from vanban.workbook.links import OutsideFormulas
+from vanban.workbook.reference import open_reference
 from vanban.workbook.schema import GUIDE_SHEET, KV_HEADERS, SHEETS, Sheet
+from vanban.workbook.stream import open_stream
 from vanban.workbook.visibility import STATES, hidden_findings, hides_value
 
 _HEADER_SEARCH_ROWS = 10
@@ -41,6 +40,9 @@ _HEADER_SEARCH_ROWS = 10
 EXCEL_CELL_LIMIT = 32_767
 # openpyxl reads both Excel serial 59 and the phantom serial 60 as this day.
 _PHANTOM_CANDIDATE = date(1900, 2, 28)
+# Cleaned text kept for reuse (a province's roster names the same units and groups on every row)
+# holds at most this many strings before it starts again.
+_CLEAN_CACHE = 65_536
 
 
 class Problems:
@@ -64,7 +66,7 @@ class Problems:
         return [p for p in self.items if not p.is_error]
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     sheet: str
     coord: str
@@ -74,7 +76,7 @@ class Cell:
     phantom_day: bool = False  # Excel's serial 60, the 29/02/1900 that never was
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # the Excel row number
     cells: dict[str, Cell] = field(default_factory=dict)
@@ -99,20 +101,41 @@ class Table:
 class WorkbookFile:
     """An opened workbook: the values Excel stored, and the formulas behind them."""
 
-    def __init__(self, path: Path, problems: Problems, data: bytes | None = None) -> None:
-        """``data`` is the file's bytes when the caller has read them already."""
+    def __init__(
+        self, path: Path, problems: Problems, data: bytes | None = None,
+        engine: Engine = DEFAULT_ENGINE, *, keep_cells: bool = True,
+    ) -> None:  # fmt: skip
+        """``data`` is the file's bytes when the caller has read them already; ``engine`` reads
+        the sheets' XML (:mod:`vanban.workbook.grid`): the streaming reader, or openpyxl.
+
+        Without ``keep_cells``, a sheet's cells are let go once its table is read: a caller that
+        reads each sheet once (the plan's loader) does not hold a province's roster twice.
+        """
         self.path = path
+        self.keep_cells = keep_cells
         self.problems = problems
         if data is None:
             data = archive.read_regular_file(path)
         self.data = data
         self.sha256 = hashlib.sha256(data).hexdigest()
         self.package = archive.inspect(path, data)
-        self.values, self.formulas = _open(path, data, self.package.has_formulas)
+        self.book = _open(path, data, self.package.has_formulas, engine)
         self._ambiguous = self._check_sheet_names()
         self._outside: OutsideFormulas | None = None  # made when a formula is first read
         self._phantoms: dict[int, frozenset[str]] = {}  # by sheet position, read when needed
+        # clean()'s results by (raw text, font) for text whose cleaning said nothing.
+        self._cleaned: dict[tuple[str, str | None], Any] = {}
+        self._hiding: dict[str, bool] = {}  # whether a number format shows nothing, by format
         self._warn_about_package()
+
+    @property
+    def sheetnames(self) -> list[str]:
+        """Every sheet's title (chart sheets too), in the file's order, as openpyxl names them."""
+        return self.book.sheetnames
+
+    def sheet(self, title: str) -> SheetGrid | None:
+        """The worksheet of exactly that title, without a warning; None when there is none."""
+        return self.book.grid(title)
 
     def _check_sheet_names(self) -> set[str]:
         """Sheets whose names differ only in case, Unicode form or spacing: an error naming all.
@@ -145,9 +168,9 @@ class WorkbookFile:
     def _sheet_names(self) -> list[tuple[str, str]]:
         """(name, state) of each sheet as the file gives them, in openpyxl's order."""
         stored = list(self.package.sheets)
-        if len(stored) == len(self.values.sheetnames):
+        if len(stored) == len(self.book.sheets):
             return stored
-        return [(ws.title, ws.sheet_state) for ws in self.values]
+        return [(title, state) for title, state, grid in self.book.sheets if grid is not None]
 
     def _warn_about_package(self) -> None:
         name = self.path.name
@@ -166,15 +189,15 @@ class WorkbookFile:
                 "kết là bản Excel lưu lần cuối, có thể đã cũ; hãy ghi giá trị trực tiếp vào ô",
             )
 
-    def find_sheet(self, name: str) -> Worksheet | None:
+    def find_sheet(self, name: str) -> SheetGrid | None:
         wanted = match_key(name)
         if wanted in self._ambiguous:
             return None  # reported as two sheets of one name
-        for ws_name in self.values.sheetnames:
+        for ws_name in self.book.sheetnames:
             if match_key(ws_name) == wanted:
-                ws = self.values[ws_name]
-                if isinstance(ws, Worksheet):
-                    state = ws.sheet_state
+                ws = self.book.grid(ws_name)
+                if ws is not None:
+                    state = ws.state
                     if state in STATES:
                         self.problems.warning(
                             name, None,
@@ -193,7 +216,7 @@ class WorkbookFile:
             if spec.required and match_key(spec.name) not in self._ambiguous:
                 self._missing_sheet(spec.name)
             return None
-        if not _has_values(ws):
+        if not ws.has_values():
             if spec.required:
                 self.problems.error(
                     spec.name, None, "sheet trống: không có dòng tiêu đề và dữ liệu"
@@ -240,34 +263,38 @@ class WorkbookFile:
                     )
         rows = list(self._rows(ws, spec.name, header_row, columns))
         self._warn_hidden(ws, spec, header_row, columns, [r.number for r in rows])
+        if not self.keep_cells:
+            ws.release()
         return Table(spec, rows, header_row, columns)
 
     def _warn_hidden(
-        self, ws: Worksheet, spec: Sheet, header_row: int, columns: dict[str, int], rows: list[int]
+        self, ws: SheetGrid, spec: Sheet, header_row: int, columns: dict[str, int], rows: list[int]
     ) -> None:
         for cell, message in hidden_findings(ws, spec, header_row, columns, rows):
             self.problems.warning(spec.name, cell, message)
 
     def _missing_sheet(self, name: str) -> None:
         ours = {match_key(s.name) for s in SHEETS} | {match_key(GUIDE_SHEET)}
-        others = [n for n in self.values.sheetnames if match_key(n) not in ours]
+        others = [n for n in self.book.sheetnames if match_key(n) not in ours]
         near = closest(name, others, n=1)
         hint = f'; có sheet "{near[0]}", hãy đổi tên thành "{name}"' if near else ""
         self.problems.error(name, None, f'thiếu sheet "{name}"{hint}')
 
     def _find_header(
-        self, ws: Worksheet, wanted: list[str]
+        self, ws: SheetGrid, wanted: list[str]
     ) -> tuple[int | None, dict[str, list[int]]]:
         wanted_keys = {match_key(w) for w in wanted}
         best: tuple[int, int | None, dict[str, list[int]]] = (0, None, {})
         last_row = min(ws.max_row, _HEADER_SEARCH_ROWS)
-        for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=last_row), start=1):
+        last_column = ws.max_column
+        for r in range(1, last_row + 1):
             cols: dict[str, list[int]] = {}
-            for c, cell in enumerate(cells, start=1):
+            for c in range(1, last_column + 1):
+                cell = ws.cell(r, c)
                 v = cell.value
                 if isinstance(v, str) and v.strip():
                     v = decode_escapes(v)
-                    text = convert_legacy(v, _font_name(cell)) or v
+                    text = convert_legacy(v, cell.font) or v
                     cols.setdefault(match_key(text), []).append(c)
             hits = len(wanted_keys & cols.keys())
             # Half the headers is enough to recognise the row; the missing ones are then reported.
@@ -276,36 +303,38 @@ class WorkbookFile:
         return best[1], best[2]
 
     def _rows(
-        self, ws: Worksheet, sheet: str, header_row: int, columns: dict[str, int]
+        self, ws: SheetGrid, sheet: str, header_row: int, columns: dict[str, int]
     ) -> Iterator[Row]:
-        fws = self.formulas[ws.title] if self.formulas is not None else None
         if not columns:
             return
         first, last = min(columns.values()), max(columns.values())
-        for r in _stored_rows(ws, fws, after=header_row, first=first, last=last):
-            row = Row(r)
-            for key, c in columns.items():
-                row.cells[key] = self.read_cell(ws, sheet, r, c, fws)
-            if not row.is_blank():
-                yield row
+        keys, numbers = list(columns), list(columns.values())
+        letters = [get_column_letter(c) for c in numbers]
+        read = self._read
+        for r in ws.stored_rows(header_row, first, last):
+            cells: dict[str, Cell] = {}
+            blank = True  # as Row.is_blank, found while the row is read
+            for key, letter, stored in zip(keys, letters, ws.row(r, numbers), strict=True):
+                cell = cells[key] = read(ws, stored, sheet, f"{letter}{r}")
+                if blank and not (cell.value is None and cell.formula is None and cell.error is None):
+                    blank = False
+            if not blank:
+                yield Row(r, cells)
 
-    def read_cell(
-        self, ws: Worksheet, sheet: str, r: int, c: int, fws: Worksheet | None = None
-    ) -> Cell:
+    def read_cell(self, ws: SheetGrid, sheet: str, r: int, c: int) -> Cell:
         """One cell as every reader of vanban takes it, with its warnings at its coordinate.
 
         Its stored value (Excel's, never a formula evaluated), its formula when Excel stored no
         value, its error value, the 29/02/1900 that never was; a formula that reads another file
         or a DDE or web source, and a number format that hides the value, are warned about.
-        ``fws`` is the sheet as read with formulas (found from ``ws`` when not given).
         """
-        if fws is None and self.formulas is not None:
-            fws = self.formulas[ws.title]
-        cell = ws.cell(r, c)
-        coord = f"{get_column_letter(c)}{r}"
+        return self._read(ws, ws.cell(r, c), sheet, f"{get_column_letter(c)}{r}")
+
+    def _read(self, ws: SheetGrid, cell: GridCell, sheet: str, coord: str) -> Cell:
+        """The cell of ``ws`` at ``coord``, as the grid gives it, read (see ``read_cell``)."""
         raw = cell.value
         formula = error = None
-        f = fws.cell(r, c).value if fws is not None else None
+        f = cell.formula
         if isinstance(f, str) and f.startswith("=") and self._external(f):
             self.problems.warning(
                 sheet, coord,
@@ -319,38 +348,64 @@ class WorkbookFile:
                 formula = f
             elif not isinstance(f, str):
                 formula = "=" + str(getattr(f, "text", "") or "")  # array formulas
+        if raw is None:
+            return Cell(sheet, coord, None, formula, error, False)  # nothing to check or clean
         phantom = (
             isinstance(raw, datetime) and raw.date() == _PHANTOM_CANDIDATE
             and coord in self._serial_60(ws)
         )  # fmt: skip
-        if raw is not None and hides_value(cell.number_format):
+        hides = self._hiding.get(cell.number_format)
+        if hides is None:
+            hides = self._hiding[cell.number_format] = hides_value(cell.number_format)
+        if hides:
             self.problems.warning(
                 sheet, coord,
                 f'ô có định dạng số "{cell.number_format}" nên Excel không hiện giá trị, '
                 "nhưng vanban vẫn đọc: hãy đổi định dạng ô để kiểm tra",
             )
-        value = self.clean(sheet, coord, raw, _font_name(cell))
+        if raw.__class__ is str:
+            value = self._cleaned.get((raw, cell.font), self._cleaned)
+            if value is self._cleaned:
+                value = self.clean(sheet, coord, raw, cell.font)
+        else:
+            value = self.clean(sheet, coord, raw, cell.font)
         return Cell(sheet, coord, value, formula, error, phantom)
 
     def _external(self, formula: str) -> bool:
         if self._outside is None:
             self._outside = OutsideFormulas(
-                self.formulas.defined_names if self.formulas is not None else {}
+                self.book.defined_names if self.package.has_formulas else {}
             )
         return self._outside.reads_outside(formula)
 
-    def _serial_60(self, ws: Worksheet) -> frozenset[str]:
+    def _serial_60(self, ws: SheetGrid) -> frozenset[str]:
         """The sheet's cells that store serial 60; its position counts chart sheets too."""
-        names: list[str] = self.values.sheetnames
-        index = names.index(ws.title)
+        index = self.book.sheetnames.index(ws.title)
         if index not in self._phantoms:
             self._phantoms[index] = archive.serial_60_cells(self.data, index)
         return self._phantoms[index]
 
     def clean(self, sheet: str, coord: str, raw: Any, font: str | None) -> Any:
-        """A cell's raw value as the reader keeps it: Excel's escapes decoded, text checked."""
+        """A cell's raw value as the reader keeps it: Excel's escapes decoded, text checked.
+
+        The same text in the same font cleans the same: what cleaned without a word is kept and
+        reused; text that was warned about is cleaned (and warned about) again at each cell.
+        """
         if not isinstance(raw, str):
             return raw
+        key = (raw, font)
+        kept = self._cleaned.get(key, self._cleaned)
+        if kept is not self._cleaned:
+            return kept
+        said = len(self.problems.items)
+        value = self._clean(sheet, coord, raw, font)
+        if len(self.problems.items) == said:
+            if len(self._cleaned) >= _CLEAN_CACHE:
+                self._cleaned.clear()
+            self._cleaned[key] = value
+        return value
+
+    def _clean(self, sheet: str, coord: str, raw: str, font: str | None) -> Any:
         raw = decode_escapes(raw)
         if len(raw) > EXCEL_CELL_LIMIT:
             self.problems.warning(
@@ -373,15 +428,11 @@ class WorkbookFile:
                 f"ô có ký tự điều khiển ({', '.join(controls)}) không hiện trong Excel: đã đổi "
                 "thành xuống dòng hoặc khoảng trắng, hoặc bỏ đi",
             )
+        if "\n" not in raw:
+            return clean_text(raw) or None  # one line (NFC makes no line break)
         # Line breaks (Alt+Enter) are kept for fields that are lists of lines; each line is cleaned.
         lines = [clean_text(line) for line in nfc(raw).split("\n")]
         return "\n".join(line for line in lines if line) or None
-
-
-def _font_name(cell: Any) -> str | None:
-    font = getattr(cell, "font", None)
-    name = getattr(font, "name", None) if font is not None else None
-    return name if isinstance(name, str) else None
 
 
 def _column_required(spec: Sheet, key: str) -> bool:
@@ -390,35 +441,15 @@ def _column_required(spec: Sheet, key: str) -> bool:
     return spec.field(key).required
 
 
-def _has_values(ws: Worksheet) -> bool:
-    return any(cell.value is not None for cell in ws._cells.values())
-
-
-def _stored_rows(*sheets: Worksheet | None, after: int, first: int, last: int) -> list[int]:
-    """Rows below ``after`` holding a value between the two columns, in order.
-
-    openpyxl keeps only the cells a file stores: looking there rather than walking every row up
-    to ``max_row`` keeps a stray value at row 1.048.576 from costing a million empty rows.
-    """
-    rows: set[int] = set()
-    for ws in sheets:
-        if ws is not None:
-            rows.update(
-                r for (r, c), cell in ws._cells.items()
-                if r > after and first <= c <= last and cell.value is not None
-            )
-    return sorted(rows)
-
-
-def _open(path: Path, data: bytes, has_formulas: bool) -> tuple[Workbook, Workbook | None]:
+def _open(path: Path, data: bytes, has_formulas: bool, engine: Engine) -> Book:
     try:
         with warnings.catch_warnings():
             # openpyxl warns about parts it drops (extensions, odd dates); the reader reports cells.
             warnings.simplefilter("ignore")
-            values = load_workbook(BytesIO(data), data_only=True)
-            formulas = load_workbook(BytesIO(data), data_only=False) if has_formulas else None
-    except Exception as exc:  # openpyxl raises many kinds of error on a malformed part
+            if engine == "openpyxl":
+                return open_reference(data, has_formulas)
+            return open_stream(data, has_formulas)
+    except Exception as exc:  # a malformed part raises many kinds of error
         raise archive.fail(
             path, f"không đọc được tệp .xlsx: tệp hỏng hoặc sai định dạng ({type(exc).__name__})"
         ) from exc
-    return values, formulas

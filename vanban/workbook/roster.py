@@ -48,6 +48,9 @@ HAMLET_KINDS = sorted(
 # What a hamlet is called in each kind of unit when the cell gives only its name.
 _DEFAULT_HAMLET_KIND = {"xã": "ấp", "đặc khu": "ấp", "thị trấn": "khóm", "phường": "khóm"}
 _LEGACY = 'ô dùng phông cũ "'
+_CATEGORY, _NAME = schema.ROSTER.field("category"), schema.ROSTER.field("name")
+# Where each group comes in a unit's list.
+_GROUP_ORDER = {group: i for i, group in enumerate(INVITEE_GROUPS)}
 
 
 def read_roster(
@@ -71,22 +74,30 @@ def read_roster(
     aliases |= {match_key(k): v for k, v in GROUP_OF_CATEGORY.items()}
     aliases |= {match_key(k): v for k, v in plan_names.items() if k}
     records = []
+    fields = [f for f in schema.ROSTER.fields if f.key in table.columns]
+    # Each unit as the rows name it, once found: a unit's name is written on each of its rows.
+    named: dict[str, Unit] = {}
     for row in table.rows:
         rec = Record(SHEET, row.number)
-        for f in schema.ROSTER.fields:
-            cell = row.cells.get(f.key)
-            if cell is None:
-                continue
-            rec.coords[f.key] = cell.coord
-            if f.key == "category":
-                rec.values[f.key] = _group(problems, cell, aliases)
-            elif f.key == "name":
-                rec.values[f.key] = _name(problems, cell)
+        cells = row.cells
+        for f in fields:
+            key = f.key
+            cell = cells[key]
+            rec.coords[key] = cell.coord
+            if key == "category":
+                rec.values[key] = _group(problems, cell, aliases)
+            elif key == "name":
+                rec.values[key] = _name(problems, cell)
             else:
-                rec.values[f.key] = read_text(problems, cell, f)
-        text = rec.get("unit")
+                rec.values[key] = read_text(problems, cell, f)
+        text = rec.values.get("unit")
         if text is not None:
-            rec.unit = index.resolve(text, rec.coords["unit"], SHEET)
+            unit = named.get(text)
+            if unit is None:  # not found yet, or not found at all (reported at each cell)
+                unit = index.resolve(text, rec.coords["unit"], SHEET)
+                if unit is not None:
+                    named[text] = unit
+            rec.unit = unit
         records.append(rec)
     return records
 
@@ -111,7 +122,7 @@ def _without_text(items: list[Problem]) -> list[Problem]:
 
 
 def _group(problems: Problems, cell: Cell, aliases: dict[str, str]) -> str | None:
-    f = schema.ROSTER.field("category")
+    f = _CATEGORY
     if unreadable(problems, cell, f):
         return None
     if cell.value is None:
@@ -128,8 +139,8 @@ def _group(problems: Problems, cell: Cell, aliases: dict[str, str]) -> str | Non
 
 
 def _name(problems: Problems, cell: Cell) -> str | None:
-    text = read_text(problems, cell, schema.ROSTER.field("name"))
-    if text is not None and not any(ch.isalpha() for ch in text):
+    text = read_text(problems, cell, _NAME)
+    if text is not None and not any(map(str.isalpha, text)):
         problems.error(cell.sheet, cell.coord, "họ và tên phải là chữ")
         return None
     return text
@@ -146,12 +157,15 @@ def check_roster(d: Draft, problems: Problems) -> None:
     unsure = set(d.index.suggested.get(SHEET, set()))
     for unit_row, records in by_unit.items():
         _warn_repeats(problems, records)
-        if unit_row in unsure or any(r.get("category") is None for r in records):
+        by_group: dict[object, list[Record]] = {}
+        for r in records:
+            by_group.setdefault(r.values.get("category"), []).append(r)
+        if unit_row in unsure or None in by_group:
             continue
         unit = records[0].unit
         assert unit is not None
         for group, expected, sheet, coord, what in _expected(d, unit):
-            rows = [r for r in records if r.get("category") == group]
+            rows = by_group.get(group, [])
             if isinstance(expected, int) and len(rows) != expected:
                 first = rows[0] if rows else records[0]
                 category = INVITEE_CATEGORIES[group]
@@ -233,15 +247,14 @@ def roster_by_unit(d: Draft) -> dict[int, list[Record]]:
 def invitees_of(records: list[Record], unit: Unit) -> tuple[Invitee, ...]:
     """The unit's roster rows in print order: by group as the plan lists them, then as the sheet
     does."""
-    mine = sorted(
-        records, key=lambda r: (INVITEE_GROUPS.index(str(r.get("category"))), r.row)
-    )
-    return tuple(
+    mine = sorted(records, key=lambda r: (_GROUP_ORDER[str(r.values.get("category"))], r.row))
+    kind = unit.place.kind
+    return tuple([
         Invitee(
-            name=clean_person_name(str(r.get("name"))),
-            hamlet=hamlet_text(r.get("hamlet"), unit.place.kind),
-            group=str(r.get("category")),
-            note=clean_text(str(r.get("note") or "")),
+            name=clean_person_name(str(values.get("name"))),
+            hamlet=hamlet_text(values.get("hamlet"), kind),
+            group=str(values.get("category")),
+            note=clean_text(str(values.get("note") or "")),
         )
-        for r in mine
-    )
+        for values in (r.values for r in mine)
+    ])  # fmt: skip

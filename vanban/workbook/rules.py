@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from vanban.model import Unit
 from vanban.text.formatting import group_digits, short_date, vnd
 from vanban.workbook import schema
 from vanban.workbook.cells import what
-from vanban.workbook.draft import Draft, Record
+from vanban.workbook.draft import Draft, Record, one_per_unit
 from vanban.workbook.reader import Problems
 from vanban.workbook.registration import check_registration
 from vanban.workbook.roster import check_roster
@@ -182,14 +181,14 @@ def _check_plausible_dates(d: Draft, problems: Problems) -> None:
     reference = issued or _date(d.meta, "period_start")
     if reference is None:
         return
-    sheets = {s.name: s for s in schema.SHEETS}
+    # Only the date fields of each sheet (the roster, a province's largest sheet, has none).
+    date_fields = {s.name: [f for f in s.fields if f.type == "date"] for s in schema.SHEETS}
     records = [d.meta, *d.units, *d.funding, *d.tiers, *d.schedules, *d.results, *d.opinions,
                *d.roster]  # fmt: skip
     for rec in records:
-        spec = sheets.get(rec.sheet)
-        for f in spec.fields if spec is not None else ():
+        for f in date_fields.get(rec.sheet, ()):
             value = _date(rec, f.key)
-            if f.type != "date" or value is None or (rec is d.meta and f.key == "date"):
+            if value is None or (rec is d.meta and f.key == "date"):
                 continue  # the plan's own date is judged above
             if abs(value - reference) > PLAUSIBLE_SPAN:
                 since = "ngày ban hành kế hoạch" if issued is not None else "ngày bắt đầu đối thoại"
@@ -213,6 +212,7 @@ def _limit(
 
 
 def _check_results(d: Draft, problems: Problems) -> None:
+    schedules, funding = one_per_unit(d.schedules), one_per_unit(d.funding)
     for rec in d.results:
         unit = rec.unit
         if unit is None:
@@ -223,8 +223,8 @@ def _check_results(d: Draft, problems: Problems) -> None:
             _limit(problems, rec, "near_poor", unit_rec.get("near_poor"), "hộ cận nghèo")
         _limit(problems, rec, "steering", d.meta.get("steering_count"), "người Ban Chỉ đạo")
         _limit(problems, rec, "officials", d.meta.get("officials_count"), "cán bộ ấp, khóm")
-        _check_spent(d, problems, rec, unit)
-        day, reported = _date(Draft.only(d.schedules, unit), "day"), _date(rec, "date")
+        _check_spent(problems, rec, funding.get(unit.row))
+        day, reported = _date(schedules.get(unit.row), "day"), _date(rec, "date")
         if day is not None and reported is not None and reported < day:
             problems.error(
                 rec.sheet, rec.coord("date"),
@@ -233,8 +233,8 @@ def _check_results(d: Draft, problems: Problems) -> None:
             )
 
 
-def _check_spent(d: Draft, problems: Problems, rec: Record, unit: Unit) -> None:
-    line = Draft.only(d.funding, unit)
+def _check_spent(problems: Problems, rec: Record, line: Record | None) -> None:
+    """``line``: the unit's one row of sheet "Kinh phí" (None when it has none, or several)."""
     allocated, spent = line.get("amount") if line is not None else None, rec.get("spent")
     if isinstance(allocated, int) and isinstance(spent, int) and spent > allocated:
         problems.error(

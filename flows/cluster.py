@@ -33,8 +33,8 @@ def dask_modules() -> Any:
     # Dask's nanny has glibc give freed memory back to the system past 64 KiB. Rendering frees
     # a megabyte of XML for each letters file, and trimming that much so often cost a worker a
     # quarter of its time; glibc's own default adapts, and memory stays bounded all the same.
-    # And every worker samples its own stack every 10 ms for Dask's dashboard, which vanban
-    # does not serve: measured at a tenth of a worker's time on rendering's deep stacks.
+    # And every worker has a thread walk its stack every 10 ms for Dask's dashboard, which
+    # vanban does not serve: time taken from the rendering for nothing.
     # The scheduler and each worker serve HTTP besides their own protocol (status pages, JSON of
     # the tasks, metrics) even with no dashboard: any web page the clerk visits could ask, so
     # they serve no route at all.

@@ -14,19 +14,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE, EXAMPLE_ISSUED
+from tests.running_the_flow.test_dask import _documents
 from vanban.issuing.parcel import IssuerParcel
 from vanban.issuing.run import issue_prepared
 from vanban.prepare import prepare_run
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
-
-
-def _documents(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*.docx"))
-        if ".history" not in p.parts
-    }
 
 
 def test_a_run_takes_the_cluster_started_ahead_and_sends_the_plan_once(

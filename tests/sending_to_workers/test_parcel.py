@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 from dask.base import tokenize
@@ -129,17 +130,33 @@ def test_documents_issued_through_a_parcel_are_the_librarys(
 
 
 @pytest.mark.parametrize(
-    ("jobs", "workers", "sizes"),
+    ("jobs", "workers", "count"),
     [
-        (5, 2, [5]),
-        (40, 2, [BATCH_SIZE, BATCH_SIZE, 40 - 2 * BATCH_SIZE]),
-        (800, 2, [800 // (2 * BATCHES_PER_WORKER)] * (2 * BATCHES_PER_WORKER)),
-        (100_000, 2, [MAX_BATCH] * (100_000 // MAX_BATCH) + [100_000 % MAX_BATCH]),
+        (5, 2, 1),
+        (40, 2, -(-40 // BATCH_SIZE)),  # a small stage: batches of about BATCH_SIZE
+        (800, 2, 2 * BATCHES_PER_WORKER),
+        (100_000, 2, -(-100_000 // MAX_BATCH)),
     ],
 )
 def test_a_large_stage_goes_in_few_batches_per_worker(
-    issuer: Issuer, jobs: int, workers: int, sizes: list[int]
+    issuer: Issuer, jobs: int, workers: int, count: int
 ) -> None:
     job = plan_jobs(issuer.plan, issuer.registry)[0]
     batches = batches_of([job] * jobs, workers)
-    assert [len(b) for b in batches] == sizes
+    sizes = [len(b) for b in batches]
+    assert len(batches) == count and sum(sizes) == jobs
+    assert max(sizes) - min(sizes) <= 1 and max(sizes) <= MAX_BATCH
+
+
+def test_a_stage_is_dealt_out_so_each_batch_holds_every_kind(issuer: Issuer) -> None:
+    # A stage lists its documents kind by kind: cut in order, one batch got all the long ones.
+    jobs = plan_jobs(issuer.plan, issuer.registry)
+    stage = [jobs[0]] * 100 + [jobs[1]] * 100
+    batches = batches_of(stage, 2)
+    assert len(batches) == 2 * BATCHES_PER_WORKER
+    for batch in batches:
+        assert batch.count(jobs[0]) == batch.count(jobs[1])
+    # Every job once, each batch in the stage's order (positions stand in for the jobs).
+    dealt = batches_of(cast(list[Job], list(range(200))), 2)
+    assert sorted(p for b in dealt for p in cast(list[int], b)) == list(range(200))
+    assert all(b == sorted(cast(list[int], b)) for b in dealt)

@@ -136,10 +136,17 @@ def issue_serially(issuer: Issuer, batches: Sequence[Sequence[Job]]) -> Iterator
 
 
 def batches_of(jobs: Sequence[Job], workers: int = 1) -> list[list[Job]]:
-    """``jobs`` in order, in batches sized for an executor with ``workers`` workers."""
+    """``jobs`` in batches sized for an executor with ``workers`` workers, dealt out in turn
+    like cards, each batch in the stage's order.
+
+    Dealt, not cut: a stage lists its documents kind by kind, and cut in order its first batch
+    held the long letters files and its last the short invitations (measured on 1.000 units:
+    7.5 s against 3 s), so one worker worked while the other waited.
+    """
     share = -(-len(jobs) // (max(1, workers) * BATCHES_PER_WORKER))
     size = min(MAX_BATCH, max(BATCH_SIZE, share))
-    return [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    count = -(-len(jobs) // size)
+    return [list(jobs[i::count]) for i in range(count)]
 
 
 def run_issue(

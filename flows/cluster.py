@@ -26,6 +26,7 @@ def dask_modules() -> Any:
     try:
         import dask
         import distributed
+        import prefect_dask  # noqa: F401 - the task runner the flow needs with them
     except ImportError:
         raise VanbanError(
             "Chạy với --dask cần gói prefect-dask: cài bằng pip install 'vanban[dask]'."

@@ -18,7 +18,6 @@ of either path, is checked again before it is returned.
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,10 +43,6 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SHARED = make_environment()
 _CACHE = TemplateCache(_SHARED)
 _UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError)
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def template_error(name: str, exc: Exception) -> TemplateError:

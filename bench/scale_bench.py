@@ -12,9 +12,14 @@ for, and the workbook read side by side by the reference reader (openpyxl) and v
 Asserts nothing.
 
 Run: ``python -m bench.scale_bench [--units 1000] [--households 100] [--skip-dask]
-[--servers temporary,local] [--baseline REV]``. It uses a Prefect home of its own, in a temporary
-folder. With ``--baseline``, the library and the reader of git revision REV (today's, before a
-change) run too, side by side, and the ratios say how far this tree is from it.
+[--servers temporary,local] [--baseline REV] [--repeat N]``. With ``--repeat``, every mode runs
+N times, the modes in turn, and each line is the run of median issuing time, with the spread of
+all N after it: on a shared machine one run of a mode can be a fifth slower than the next.
+The library runs again among each server's modes, so that a flow's ratio to it is of runs made
+in turn.
+It uses a Prefect home of its own, in a temporary folder. With ``--baseline``, the library and
+the reader of git revision REV (today's, before a change) run too, side by side, and the ratios
+say how far this tree is from it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -172,8 +178,8 @@ def _tasks(prepared: Any, mode: str) -> int:
     return sum(len(batches_of(jobs, workers)) for jobs in ready)
 
 
-def timed(mode: str, workbook: Path, out: Path, letters: int, base: Path | None = None) -> Result:
-    """Run ``mode`` in a child process (the library of ``base`` for "base"); print its line."""
+def timed(mode: str, workbook: Path, out: Path, base: Path | None = None) -> Result:
+    """Run ``mode`` in a child process (the library of ``base`` for "base"), into ``out``."""
     command = [sys.executable, "-m", "bench.scale_bench", "--child", mode, str(workbook), str(out)]
     env, cwd = dict(os.environ), None
     if mode == "base" and base is not None:
@@ -186,13 +192,24 @@ def timed(mode: str, workbook: Path, out: Path, letters: int, base: Path | None 
         output, _ = child.communicate()
     if child.returncode != 0:
         raise SystemExit(f"{mode}: the run failed (exit {child.returncode})")
+    shutil.rmtree(out)  # a run's documents are not looked at, and a national plan's are many
     figures = json.loads(output.strip().splitlines()[-1])
-    r = Result(**figures, peak=rss.peak, worker_peak=rss.worker_peak)
+    return Result(**figures, peak=rss.peak, worker_peak=rss.worker_peak)
+
+
+def shown(mode: str, runs: list[Result], letters: int) -> Result:
+    """The run of ``mode`` with the median issuing time, printed with the spread of them all."""
+    r = sorted(runs, key=lambda run: run.issue)[len(runs) // 2]
     label, cores = MODES[mode]
     worker = f"  worker lớn nhất {r.worker_peak / 2**20:5.0f} MiB" if r.tasks else ""
+    spread = (
+        f" ({min(x.issue for x in runs):.1f}-{max(x.issue for x in runs):.1f})"
+        if len(runs) > 1
+        else ""
+    )
     print(
         f"  {label:<28} khởi động {r.start:5.1f} s + cụm {r.cluster:4.1f} s  đọc {r.read:5.1f} s"
-        f"  phát hành {r.issue:6.1f} s  {r.issued / r.issue:6.1f} văn bản/s"
+        f"  phát hành {r.issue:6.1f} s{spread}  {r.issued / r.issue:6.1f} văn bản/s"
         f"  {letters / r.issue:6.0f} thư/s  {letters / r.issue / cores:6.0f} thư/s/lõi"
         f"  RSS đỉnh {r.peak / 2**20:5.0f} MiB{worker}",
         flush=True,
@@ -201,10 +218,21 @@ def timed(mode: str, workbook: Path, out: Path, letters: int, base: Path | None 
 
 
 def bench(
-    wb: Path, modes: list[str], letters: int, out: Path, base: Path | None = None
+    wb: Path,
+    modes: list[str],
+    letters: int,
+    out: Path,
+    base: Path | None = None,
+    repeat: int = 1,
 ) -> dict[str, Result]:
-    """Each mode's run into a fresh folder of its own under ``out``: nothing is "unchanged"."""
-    return {mode: timed(mode, wb, out / mode, letters, base) for mode in modes}
+    """Each mode's run into a fresh folder of its own under ``out`` (nothing is "unchanged"),
+    ``repeat`` rounds of every mode in turn, so that a busy moment of the machine falls on
+    one run and not on one mode; each mode's median run."""
+    runs: dict[str, list[Result]] = {mode: [] for mode in modes}
+    for round_ in range(repeat):
+        for mode in modes:
+            runs[mode].append(timed(mode, wb, out / f"{mode}-{round_}", base))
+    return {mode: shown(mode, results, letters) for mode, results in runs.items()}
 
 
 def baseline_tree(rev: str, folder: Path) -> Path:
@@ -251,9 +279,6 @@ def ratios(server: str, small: dict[str, Result], large: dict[str, Result]) -> N
         print(f"  t(N)/t(N/10) {MODES[key][0]}: {large[key].issue / small[key].issue:.1f}")
     for size, results in (("N/10", small), ("N", large)):
         lib = results["lib"].issue
-        if "base" in results:
-            print(f"  {size}: thư/s/lõi của thư viện so với bản trước: "
-                  f"{results['base'].issue / lib:.2f}×")  # fmt: skip
         for key in ("threads", "dask1", "dask2"):
             if key in results:
                 r = results[key]
@@ -278,11 +303,16 @@ def main() -> None:
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--servers", default="temporary,local")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each mode; the median is shown"
+    )
+    parser.add_argument(
         "--baseline", metavar="REV", help="also run the library and reader of git revision REV"
     )
     args = parser.parse_args()
     servers = [s for s in args.servers.split(",") if s]
-    flow_modes = ["threads", *(() if args.skip_dask else ("dask2", "dask1"))]
+    # The library runs again in each server's rounds: a flow's ratio to the library is then of
+    # runs made minutes apart, in turn, not of runs made a quarter of an hour before.
+    flow_modes = ["lib", "threads", *(() if args.skip_dask else ("dask2", "dask1"))]
     print(f"Máy: {os.cpu_count()} lõi, tải {os.getloadavg()[0]:.2f} lúc bắt đầu")
     with tempfile.TemporaryDirectory() as name, kept_env("PREFECT_HOME", "PREFECT_API_URL"):
         tmp = Path(name)
@@ -299,13 +329,18 @@ def main() -> None:
         for units, wb, letters in workbooks:
             print(f"{units} đơn vị × {args.households} hộ: {letters} thư mời riêng", flush=True)
             modes = ["lib", *(["base"] if base else [])]
-            library = bench(wb, modes, letters, tmp / f"{units}-library", base)
+            library = bench(wb, modes, letters, tmp / f"{units}-library", base, args.repeat)
+            if base:
+                print(f"  thư/s/lõi của thư viện so với bản trước: "
+                      f"{library['base'].issue / library['lib'].issue:.2f}×")  # fmt: skip
             for server in servers:
                 print(f" {SERVERS[server]}:", flush=True)
                 start_server(server, tmp / f"home-{server}-{units}")
                 try:
-                    flows = bench(wb, flow_modes, letters, tmp / f"{units}-{server}")
-                    runs[server].append({**library, **flows})
+                    flows = bench(
+                        wb, flow_modes, letters, tmp / f"{units}-{server}", repeat=args.repeat
+                    )
+                    runs[server].append({**library, **flows})  # the server's own "lib"
                 finally:
                     stop_server(server, tmp / f"home-{server}-{units}")
         for server in servers:

@@ -93,3 +93,22 @@ def test_warming_up_an_unreachable_server_is_no_error() -> None:
 
     # Best effort: the run itself checks the server again and says what is wrong.
     assert warm_up("http://127.0.0.1:9/api") is None
+
+
+def test_what_is_sent_to_every_worker_stays_on_every_worker() -> None:
+    """The plan goes to each worker once (``scatter``); Dask's memory manager, which runs every
+    two seconds, used to take the copies back as surplus, and the scheduler then gave every
+    batch to the one worker left holding the plan while the other waited."""
+    from distributed import Client
+    from prefect.settings import PREFECT_API_URL
+    from vanban_flows.cluster import LocalDask
+
+    started = LocalDask(2, str(PREFECT_API_URL.value()))
+    try:
+        with Client(started.address()) as client:
+            sent = client.scatter(bytes(100_000), broadcast=True, hash=False)
+            assert len(client.who_has(sent)[sent.key]) == 2
+            time.sleep(3)  # past the memory manager's next round
+            assert len(client.who_has(sent)[sent.key]) == 2
+    finally:
+        started.close()

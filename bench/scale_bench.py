@@ -340,7 +340,8 @@ def main() -> None:
                     flows = bench(
                         wb, flow_modes, letters, tmp / f"{units}-{server}", repeat=args.repeat
                     )
-                    runs[server].append({**library, **flows})  # the server's own "lib"
+                    # This server's rounds have a "lib" of their own: it replaces the block's.
+                    runs[server].append({**library, **flows})
                 finally:
                     stop_server(server, tmp / f"home-{server}-{units}")
         for server in servers:

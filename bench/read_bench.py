@@ -19,21 +19,19 @@ Run: ``python -m bench.read_bench [--units 1000] [--households 100] [--workbook 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench._env import ROOT, baseline_tree
 from tools.example_workbook import many_units, write_workbook
 from vanban.text.formatting import group_digits
 
-ROOT = Path(__file__).resolve().parent.parent
 READERS = {
     "openpyxl": "bộ đọc đối chiếu (openpyxl)",
     "stream": "bộ đọc theo luồng",
@@ -120,17 +118,6 @@ def read_side_by_side(
     return best
 
 
-def _baseline_tree(rev: str, folder: Path) -> Path:
-    """The ``vanban`` package of git revision ``rev``, unpacked under ``folder``."""
-    proc = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "vanban"],
-        capture_output=True, check=True,
-    )  # fmt: skip
-    with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=1000)
@@ -152,7 +139,7 @@ def main() -> None:
                 f"{workbook.stat().st_size / 2**20:.1f} MiB, viết trong "
                 f"{time.perf_counter() - t0:.0f} s"
             )
-        tree = _baseline_tree(args.baseline, tmp / "baseline") if args.baseline else None
+        tree = baseline_tree(args.baseline, tmp / "baseline") if args.baseline else None
         print(f"Đọc và kiểm tra {workbook.name}, mỗi bộ đọc một tiến trình riêng:")
         read_side_by_side(workbook, args.repeat, tree, args.baseline or "")
     print(f"Tải lúc kết thúc {os.getloadavg()[0]:.2f}")

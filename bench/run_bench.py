@@ -29,7 +29,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._env import ROOT
+
 EXAMPLE = ROOT / "inputs" / "thap-muoi-2022.xlsx"
 
 EMPTY_FLOW = """

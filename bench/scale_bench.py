@@ -25,13 +25,11 @@ say how far this tree is from it.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -41,10 +39,9 @@ from typing import Any
 
 import psutil
 
-from bench._env import kept_env
+from bench._env import ROOT, baseline_tree, kept_env
 from tools.example_workbook import many_units, write_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
 MODES = {  # mode: (label, cores it renders on)
     "base": ("thư viện, mã của bản trước", 1),
     "lib": ("thư viện (một tiến trình)", 1),
@@ -233,18 +230,6 @@ def bench(
         for mode in modes:
             runs[mode].append(timed(mode, wb, out / f"{mode}-{round_}", base))
     return {mode: shown(mode, results, letters) for mode, results in runs.items()}
-
-
-def baseline_tree(rev: str, folder: Path) -> Path:
-    """The library and templates of git revision ``rev``, unpacked under ``folder``: what the
-    bench runs as "today's" library and reader, side by side with this tree's."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "vanban", "templates"],
-        capture_output=True, check=True,
-    )  # fmt: skip
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
 
 
 def start_server(kind: str, home: Path) -> None:

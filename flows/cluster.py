@@ -22,7 +22,8 @@ DRAIN_TIMEOUT = 10.0
 
 
 def dask_modules() -> Any:
-    """``distributed``, or the error that says which extra to install."""
+    """``distributed``, with Dask's configuration for vanban's clusters set in this process
+    (below), or the error that says which extra to install."""
     try:
         import dask
         import distributed

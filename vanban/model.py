@@ -7,7 +7,9 @@ a plan comes from a province or a commune and its units may be hamlets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
@@ -533,3 +535,21 @@ class Plan:
             if u.place.kind not in kinds:
                 kinds.append(u.place.kind)
         return ", ".join(kinds)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a plan's objects are made (read from a workbook,
+    unpickled from a parcel).
+
+    A province's plan is a million objects that all stay: the collector, run again and again
+    over everything kept so far, finds nothing to free. What is left over is collected when it
+    runs again.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()

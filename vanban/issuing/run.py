@@ -85,6 +85,21 @@ def issue_batch(
     batch again; ``finished`` then holds what earlier attempts already issued, so a retry never
     issues a document twice (and a document that is already right is never rewritten anyway).
     """
+    try:
+        return _issued(issuer, jobs, attempt, retry_transient, finished)
+    finally:
+        # Where the documents were rendered (this process, or a Dask worker): the names the
+        # batch printed are not kept past it.
+        forget_escaped()
+
+
+def _issued(
+    issuer: Issuer,
+    jobs: Sequence[Job],
+    attempt: int,
+    retry_transient: bool,
+    finished: dict[str, DocStatus] | None,
+) -> list[DocStatus]:
     done = finished if finished is not None else {}
     out: list[DocStatus] = []
     for job in jobs:
@@ -223,10 +238,7 @@ def issue_prepared(
         clean_stray_temps(target)
         report.recovered = issuer.recover()
         issuer.check_folder(prepared.jobs)  # no link on the way to anything this run writes
-        try:
-            report.statuses = _issue_stages(prepared, issuer, execute, progress, workers)
-        finally:
-            forget_escaped()
+        report.statuses = _issue_stages(prepared, issuer, execute, progress, workers)
         issuer.write_manifest(report)
     return report
 

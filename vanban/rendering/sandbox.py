@@ -274,7 +274,8 @@ def escape_once(value: Any) -> markupsafe.Markup:
 
 def forget_escaped() -> None:
     """Empty the table of escaped values: it holds people's names, and a long-lived process
-    (the desk, a Dask worker) need not keep them past the run that printed them."""
+    (the desk, a Dask worker) need not keep them past the batch of documents that printed them
+    (``vanban.issuing.run.issue_batch`` calls it)."""
     _ESCAPED.clear()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from vanban.model import Unit
@@ -66,33 +67,25 @@ class Draft:
     # The rows of each sheet with a context key (schema.TABLE_SHEETS), by that key.
     tables: dict[str, list[Record]] = field(default_factory=dict)
     codes: list[Record] = field(default_factory=list)  # "Mã định danh", one row per recipient
-    # The units' records by their unit's row, and how many records it was made of: made when
-    # first asked (the rules ask for each unit), again if the list has changed since.
-    _unit_records: tuple[int, dict[int, Record]] = field(
-        default=(-1, {}), init=False, repr=False, compare=False
-    )
+
+    @cached_property
+    def _unit_records(self) -> dict[int, Record]:
+        """The units' first records by their unit's row, made when first asked (the rules ask
+        for each unit): ``units`` is read whole before the draft is made."""
+        by_row: dict[int, Record] = {}
+        for r in self.units:
+            if r.unit is not None:
+                by_row.setdefault(r.unit.row, r)
+        return by_row
 
     def unit_record(self, unit: Unit) -> Record | None:
         """The first row of sheet "Đơn vị" for the unit."""
-        made_of, by_row = self._unit_records
-        if made_of != len(self.units):
-            by_row = {}
-            for r in self.units:
-                if r.unit is not None:
-                    by_row.setdefault(r.unit.row, r)
-            self._unit_records = (len(self.units), by_row)
-        return by_row.get(unit.row)
-
-    @staticmethod
-    def only(records: Iterable[Record], unit: Unit) -> Record | None:
-        """The row of a sheet for the unit, when there is exactly one."""
-        found = [r for r in records if r.unit is not None and r.unit.row == unit.row]
-        return found[0] if len(found) == 1 else None
+        return self._unit_records.get(unit.row)
 
 
 def one_per_unit(records: Iterable[Record]) -> dict[int, Record | None]:
-    """For each unit a sheet's rows name, by the unit's row: its row, or None when it has several
-    (``Draft.only`` of every unit at once)."""
+    """For each unit a sheet's rows name, by the unit's row: its row, or None when it has
+    several."""
     found: dict[int, Record | None] = {}
     for r in records:
         if r.unit is not None:

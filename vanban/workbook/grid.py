@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 Engine = Literal["stream", "openpyxl"]
-ENGINES: tuple[Engine, ...] = ("stream", "openpyxl")
 # The streaming reader: several times faster than openpyxl and a fraction of its memory on a
 # province's roster. "openpyxl" reads as vanban did before it, cell for cell the same.
 DEFAULT_ENGINE: Engine = "stream"
@@ -111,3 +110,14 @@ class Book:
     def grid(self, title: str) -> SheetGrid | None:
         """The worksheet of that exact title; None when there is none (or it is a chart)."""
         return next((g for t, _, g in self.sheets if t == title), None)
+
+
+def font_name(cell: Any) -> str | None:
+    """The name of an openpyxl cell's font, as both readers give it: None when the format
+    names a font the file lacks, or the name is no text."""
+    try:
+        font = getattr(cell, "font", None)
+    except IndexError:  # a format naming a font the file lacks
+        return None
+    name = getattr(font, "name", None) if font is not None else None
+    return name if isinstance(name, str) else None

@@ -128,11 +128,6 @@ class WorkbookFile:
         self._hiding: dict[str, bool] = {}  # whether a number format shows nothing, by format
         self._warn_about_package()
 
-    @property
-    def sheetnames(self) -> list[str]:
-        """Every sheet's title (chart sheets too), in the file's order, as openpyxl names them."""
-        return self.book.sheetnames
-
     def sheet(self, title: str) -> SheetGrid | None:
         """The worksheet of exactly that title, without a warning; None when there is none."""
         return self.book.grid(title)

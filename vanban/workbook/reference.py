@@ -9,12 +9,11 @@ the file twice when it holds formulas: with the values Excel stored, and with th
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from vanban.workbook.grid import Book, GridCell, SheetGrid, dimension_hidden
+from vanban.workbook.grid import Book, GridCell, SheetGrid, dimension_hidden, font_name
 
 
 def open_reference(data: bytes, has_formulas: bool) -> Book:
@@ -50,7 +49,7 @@ class ReferenceGrid(SheetGrid):
     def cell(self, row: int, column: int) -> GridCell:
         cell = self._ws.cell(row, column)
         formula = self._fws.cell(row, column).value if self._fws is not None else None
-        return GridCell(cell.value, cell.data_type, formula, _font_name(cell), cell.number_format)
+        return GridCell(cell.value, cell.data_type, formula, font_name(cell), cell.number_format)
 
     @property
     def max_row(self) -> int:
@@ -73,12 +72,3 @@ class ReferenceGrid(SheetGrid):
                     if r > after and first <= c <= last and cell.value is not None
                 )
         return sorted(rows)
-
-
-def _font_name(cell: Any) -> str | None:
-    try:
-        font = getattr(cell, "font", None)
-    except IndexError:  # a format naming a font the file lacks
-        return None
-    name = getattr(font, "name", None) if font is not None else None
-    return name if isinstance(name, str) else None

@@ -38,7 +38,14 @@ from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-from vanban.workbook.grid import EMPTY, Book, GridCell, SheetGrid, dimension_hidden
+from vanban.workbook.grid import (
+    EMPTY,
+    Book,
+    GridCell,
+    SheetGrid,
+    dimension_hidden,
+    font_name,
+)
 
 _NO_CELLS: dict[int, GridCell] = {}  # a row the sheet does not store
 _M = f"{{{SHEET_MAIN_NS}}}"
@@ -172,12 +179,8 @@ class _Styles:
         style_id = int(attribute) if attribute else attribute  # type: ignore[call-overload]
         wb = self._wb
         cell = OpenpyxlCell(self._holder, row=1, column=1, style_array=wb._cell_styles[style_id])
-        try:
-            name = cell.font.name
-        except IndexError:  # a format naming a font the file lacks
-            name = None
         return (
-            name if isinstance(name, str) else None,
+            font_name(cell),
             cell.number_format,
             style_id in wb._date_formats,
             style_id in wb._timedelta_formats,
